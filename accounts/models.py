@@ -1,0 +1,107 @@
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import validate_no_nik
+
+
+class UserManager(DjangoUserManager):
+    """Email is the login; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", User.Role.KPU_PROVINSI)
+        return self._create_user(email, password, **extra_fields)
+
+
+class Role(models.TextChoices):
+    KPU_PROVINSI = "kpu_provinsi", _("KPU Provinsi")
+    KPU_KOTA = "kpu_kota", _("KPU Kota")
+    PPK = "ppk", _("PPK (district committee)")
+    PPS = "pps", _("PPS (village committee)")
+    DINAS = "dinas", _("Dinas Perumahan (housing office)")
+    BAWASLU = "bawaslu", _("Bawaslu (supervisor)")
+    PENGELOLA = "pengelola", _("Building manager (pengelola)")
+    PANTARLIH = "pantarlih", _("Field officer (pantarlih)")
+
+
+class User(AbstractUser):
+    Role = Role
+
+    # Roles whose scope is a region of the DKI tree (a Kemendagri code prefix).
+    REGION_ROLES = {
+        Role.KPU_PROVINSI,
+        Role.KPU_KOTA,
+        Role.PPK,
+        Role.PPS,
+        Role.DINAS,
+        Role.BAWASLU,
+    }
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, validators=[validate_no_nik])
+    phone = models.CharField(
+        _("phone"), max_length=20, blank=True, help_text=_("Indonesian format, e.g. +62812…")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        "buildings.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For staff roles: the kota, kecamatan or kelurahan this person works in."),
+    )
+    unit_name = models.CharField(
+        _("KPU unit"),
+        max_length=150,
+        blank=True,
+        help_text=_("As printed on the officer card, e.g. PPS Kelurahan Rawajati."),
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values),
+                name="accounts_user_role_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["role", "region"], name="accounts_user_role_region")]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>" if self.full_name else self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email

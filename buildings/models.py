@@ -1,0 +1,330 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import validate_no_nik
+
+
+class RegionLevel(models.TextChoices):
+    KOTA = "kota", _("Kota / kabupaten")
+    KECAMATAN = "kecamatan", _("Kecamatan")
+    KELURAHAN = "kelurahan", _("Kelurahan")
+
+
+class Region(models.Model):
+    """A kota/kabupaten, kecamatan or kelurahan of DKI Jakarta, keyed by its Kemendagri code.
+
+    "Inside this kota" is a prefix test on the dotted code (31.74 → 31.74.05.1003), which the
+    code's index serves; that is how every role's scope is expressed.
+    """
+
+    Level = RegionLevel
+
+    code = models.CharField(_("Kemendagri code"), max_length=13, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__in=RegionLevel.values),
+                name="buildings_region_level_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "name"], name="buildings_region_level_name")]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class BuildingQuerySet(models.QuerySet):
+    def in_region(self, code_prefix: str):
+        return self.filter(kelurahan__code__startswith=code_prefix)
+
+
+class BuildingKind(models.TextChoices):
+    APARTEMEN = "apartemen", _("Apartment")
+    RUSUNAMI = "rusunami", _("Rusunami (owned low-cost flats)")
+    RUSUNAWA = "rusunawa", _("Rusunawa (rented public flats)")
+    LAINNYA = "lainnya", _("Other")
+
+
+class Building(models.Model):
+    Kind = BuildingKind
+
+    name = models.CharField(_("name"), max_length=200, validators=[validate_no_nik])
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    address = models.CharField(
+        _("address"), max_length=300, blank=True, validators=[validate_no_nik]
+    )
+    kelurahan = models.ForeignKey(
+        Region,
+        verbose_name=_("kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="buildings",
+        limit_choices_to={"level": Region.Level.KELURAHAN},
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    manager_org = models.CharField(
+        _("managing organisation (pengelola)"),
+        max_length=200,
+        blank=True,
+        validators=[validate_no_nik],
+        help_text=_("The company, PPPSRS or UPRS that runs the building."),
+    )
+    access_notes = models.TextField(
+        _("access rules"),
+        blank=True,
+        validators=[validate_no_nik],
+        help_text=_("Hours, what an officer must show, where to report on arrival."),
+    )
+    contact_name = models.CharField(
+        _("contact person on duty"), max_length=150, blank=True, validators=[validate_no_nik]
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    posko_available = models.BooleanField(
+        _("lobby help desk (posko) space available"), default=False
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = BuildingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "kelurahan", name="buildings_building_name_kelurahan_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=BuildingKind.values),
+                name="buildings_building_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True)
+                | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="buildings_building_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True)
+                | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="buildings_building_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Tower(models.Model):
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), on_delete=models.CASCADE, related_name="towers"
+    )
+    name = models.CharField(_("name"), max_length=50, validators=[validate_no_nik])
+    floors = models.PositiveSmallIntegerField(
+        _("floors"), default=1, validators=[MinValueValidator(1), MaxValueValidator(150)]
+    )
+    expected_voters = models.PositiveIntegerField(
+        _("expected voters (DPS)"),
+        null=True,
+        blank=True,
+        help_text=_("The DPS count KPU gives for this tower, if known."),
+    )
+
+    class Meta:
+        verbose_name = _("tower")
+        verbose_name_plural = _("towers")
+        ordering = ["building", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "name"], name="buildings_tower_unique"),
+            models.CheckConstraint(
+                condition=models.Q(floors__gte=1, floors__lte=150),
+                name="buildings_tower_floors_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.building} – {self.name}"
+
+
+class UnitStatus(models.TextChoices):
+    UNVISITED = "unvisited", _("Not visited yet")
+    DONE = "done", _("Coklit done")
+    NOT_HOME = "not_home", _("Nobody home")
+    REFUSED = "refused", _("Refused by the resident")
+    SECURITY_REFUSED = "security_refused", _("Turned away by security or the manager")
+    VACANT = "vacant", _("Vacant")
+    NON_RESIDENTIAL = "non_residential", _("Not a dwelling (office, shop)")
+    NO_LOCAL_VOTERS = "no_local_voters", _("No DKI voters living here")
+    SENT_TO_POSKO = "sent_to_posko", _("Asked to come to the posko")
+
+
+class Unit(models.Model):
+    """A dwelling (or shop, office) in a tower, carrying its current coverage status.
+
+    `status` follows the unit's newest outcome by the time it was recorded on the phone
+    (`status_at`); visits.services.outcome_record keeps the two in step in one transaction,
+    so progress is a count over an index, not a scan of outcomes.
+    """
+
+    Status = UnitStatus
+
+    # These outcomes close a unit; the others leave it open for a revisit.
+    CLOSED_STATUSES = frozenset(
+        {Status.DONE, Status.VACANT, Status.NO_LOCAL_VOTERS, Status.NON_RESIDENTIAL}
+    )
+
+    tower = models.ForeignKey(
+        Tower, verbose_name=_("tower"), on_delete=models.CASCADE, related_name="units"
+    )
+    floor = models.SmallIntegerField(
+        _("floor"), validators=[MinValueValidator(-10), MaxValueValidator(150)]
+    )
+    number = models.CharField(_("unit number"), max_length=20, validators=[validate_no_nik])
+    residential = models.BooleanField(_("residential"), default=True)
+    status = models.CharField(
+        _("coverage status"), max_length=20, choices=Status.choices, default=Status.UNVISITED
+    )
+    status_at = models.DateTimeField(_("status recorded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["tower", "floor", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tower", "number"], name="buildings_unit_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=UnitStatus.values),
+                name="buildings_unit_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(floor__gte=-10, floor__lte=150),
+                name="buildings_unit_floor_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tower", "floor"], name="buildings_unit_tower_floor"),
+            models.Index(fields=["tower", "status"], name="buildings_unit_tower_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.tower.name} / {self.number}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED_STATUSES
+
+
+class OccupancyStatus(models.TextChoices):
+    OCCUPIED = "occupied", _("Occupied")
+    VACANT = "vacant", _("Vacant")
+    BUSINESS = "business", _("Business use")
+
+
+class UnitOccupancy(models.Model):
+    """What the manager reports about a unit before the visits: a hint, never coverage."""
+
+    Status = OccupancyStatus
+
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="occupancy"
+    )
+    status = models.CharField(_("occupancy"), max_length=10, choices=Status.choices)
+    best_time = models.CharField(
+        _("best time to find residents"),
+        max_length=100,
+        blank=True,
+        validators=[validate_no_nik],
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("unit occupancy")
+        verbose_name_plural = _("unit occupancy")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=OccupancyStatus.values),
+                name="buildings_unitoccupancy_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit}: {self.get_status_display()}"
+
+
+class BuildingManager(models.Model):
+    """A manager's (pengelola's) staff member linked to a building they run."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="managed_buildings",
+    )
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), on_delete=models.CASCADE, related_name="managers"
+    )
+    position = models.CharField(
+        _("position"), max_length=100, blank=True, validators=[validate_no_nik]
+    )
+    is_primary = models.BooleanField(
+        _("primary contact"),
+        default=False,
+        help_text=_("The one manager KPU contacts first for this building."),
+    )
+
+    class Meta:
+        verbose_name = _("building manager")
+        verbose_name_plural = _("building managers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "building"], name="buildings_buildingmanager_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["building"],
+                condition=models.Q(is_primary=True),
+                name="buildings_buildingmanager_one_primary",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.building}"

@@ -1,0 +1,419 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import validate_no_nik
+from buildings.models import Building, Tower, Unit, UnitStatus
+
+# A unit outcome takes the unit status codes, less "not visited yet".
+OUTCOME_CHOICES = [c for c in UnitStatus.choices if c[0] != UnitStatus.UNVISITED]
+
+
+class CoklitPeriodQuerySet(models.QuerySet):
+    def open_on(self, day):
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class CoklitPeriod(models.Model):
+    """A coklit window (24 June – 24 July 2024 for Pilkada DKI); data, never a constant."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    objects = CoklitPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coklit period")
+        verbose_name_plural = _("coklit periods")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="visits_coklitperiod_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def contains(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+    def days_left(self, today=None) -> int:
+        today = today or timezone.localdate()
+        return max((self.ends_on - max(today, self.starts_on)).days + 1, 0)
+
+
+class Assignment(models.Model):
+    """Which pantarlih covers which building (or one tower of it) in a period, and for which TPS."""
+
+    period = models.ForeignKey(
+        CoklitPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="+"
+    )
+    pantarlih = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pantarlih"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    tower = models.ForeignKey(
+        Tower,
+        verbose_name=_("tower"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        help_text=_("Leave empty when the pantarlih covers the whole building."),
+    )
+    tps = models.CharField(_("TPS"), max_length=10, help_text=_("Polling station number, e.g. 012"))
+    expected_voters = models.PositiveIntegerField(_("expected voters (DPS)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "pantarlih", "building", "tower"],
+                name="visits_assignment_tower_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "pantarlih", "building"],
+                condition=Q(tower__isnull=True),
+                name="visits_assignment_building_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["pantarlih", "period"], name="visits_assignment_pantarlih"),
+            models.Index(fields=["building", "period"], name="visits_assignment_building"),
+        ]
+
+    def __str__(self):
+        where = f"{self.building} / {self.tower.name}" if self.tower_id else str(self.building)
+        return f"{self.pantarlih} – {where} (TPS {self.tps})"
+
+
+class ScheduleKind(models.TextChoices):
+    DOOR_TO_DOOR = "door_to_door", _("Door-to-door visit")
+    POSKO = "posko", _("Posko day (lobby help desk)")
+
+
+class ScheduleStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+    DONE = "done", _("Done")
+
+
+class Schedule(models.Model):
+    """An appointment for door-to-door visits or a posko day, which the manager confirms."""
+
+    Kind = ScheduleKind
+
+    Status = ScheduleStatus
+
+    period = models.ForeignKey(
+        CoklitPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="+"
+    )
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), on_delete=models.CASCADE, related_name="schedules"
+    )
+    tower = models.ForeignKey(
+        Tower,
+        verbose_name=_("tower"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
+    )
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    note = models.TextField(_("note"), blank=True, validators=[validate_no_nik])
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("schedule")
+        verbose_name_plural = _("schedules")
+        ordering = ["date", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="visits_schedule_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ScheduleKind.values), name="visits_schedule_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ScheduleStatus.values),
+                name="visits_schedule_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["building", "date"], name="visits_schedule_building_date"),
+            models.Index(fields=["date", "status"], name="visits_schedule_date_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.building} – {self.get_kind_display()} {self.date:%d-%m-%Y}"
+
+
+class VisitAccess(models.TextChoices):
+    GRANTED = "granted", _("Access granted")
+    PARTIAL = "partial", _("Partial access")
+    DENIED = "denied", _("Access denied")
+
+
+class Visit(models.Model):
+    """One trip of a pantarlih to a building, identified by the UUID the phone made for it."""
+
+    Access = VisitAccess
+
+    client_uuid = models.UUIDField(_("submission id"), unique=True)
+    period = models.ForeignKey(
+        CoklitPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="+"
+    )
+    pantarlih = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pantarlih"),
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="visits"
+    )
+    tower = models.ForeignKey(
+        Tower,
+        verbose_name=_("tower"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+    )
+    schedule = models.ForeignKey(
+        Schedule,
+        verbose_name=_("schedule"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
+    )
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    access = models.CharField(
+        _("access"), max_length=10, choices=Access.choices, default=Access.GRANTED
+    )
+    note = models.TextField(_("note"), blank=True, validators=[validate_no_nik])
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    photo = models.FileField(_("photo"), upload_to="visits/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="visits_visit_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(access__in=VisitAccess.values),
+                name="visits_visit_access_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["building", "started_at"], name="visits_visit_building"),
+            models.Index(fields=["pantarlih", "started_at"], name="visits_visit_pantarlih"),
+        ]
+
+    def __str__(self):
+        return f"{self.building} – {self.pantarlih} {self.started_at:%d-%m-%Y %H:%M}"
+
+
+class Sticker(models.TextChoices):
+    PLACED = "placed", _("Sticker placed")
+    HANDED_OVER = "handed_over", _("Handed over (resident refused placement)")
+    NONE = "none", _("No sticker")
+
+
+class UnitOutcome(models.Model):
+    """What a pantarlih found at one unit on one visit. Append-only: nothing is overwritten."""
+
+    Outcome = UnitStatus
+
+    Sticker = Sticker
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="outcomes"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="outcomes"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=OUTCOME_CHOICES)
+    voters_verified = models.PositiveSmallIntegerField(_("voters verified"), default=0)
+    voters_removed = models.PositiveSmallIntegerField(_("voters removed"), default=0)
+    voters_new = models.PositiveSmallIntegerField(_("new voters"), default=0)
+    sticker = models.CharField(
+        _("sticker"), max_length=12, choices=Sticker.choices, default=Sticker.NONE
+    )
+    recorded_at = models.DateTimeField(
+        _("recorded at"), help_text=_("When the pantarlih recorded it on the phone.")
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit outcome")
+        verbose_name_plural = _("unit outcomes")
+        ordering = ["-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=[value for value, _label in OUTCOME_CHOICES]),
+                name="visits_unitoutcome_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(sticker__in=Sticker.values),
+                name="visits_unitoutcome_sticker_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "recorded_at"], name="visits_outcome_unit_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id}: {self.get_outcome_display()}"
+
+
+class AccessIssueKind(models.TextChoices):
+    SECURITY_REFUSED = "security_refused", _("Security refused entry")
+    MANAGER_UNRESPONSIVE = "manager_unresponsive", _("Manager does not answer")
+    MANAGER_REFUSED = "manager_refused", _("Manager refuses coklit")
+    STICKER_REFUSED = "sticker_refused", _("Sticker refused")
+    OTHER = "other", _("Other")
+
+
+class AccessIssueLevel(models.TextChoices):
+    # The ladder, in order: each step hands the issue to a higher authority.
+    PPS = "pps", _("PPS")
+    KPU_KOTA = "kpu_kota", _("KPU Kota (letter to the manager)")
+    DINAS = "dinas", _("Dinas Perumahan")
+    BAWASLU = "bawaslu", _("Bawaslu")
+
+
+class AccessIssueStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class AccessIssue(models.Model):
+    """A building that will not let coklit happen, moved up the escalation ladder until solved."""
+
+    Kind = AccessIssueKind
+
+    Level = AccessIssueLevel
+
+    Status = AccessIssueStatus
+
+    building = models.ForeignKey(
+        Building,
+        verbose_name=_("building"),
+        on_delete=models.CASCADE,
+        related_name="access_issues",
+    )
+    visit = models.ForeignKey(
+        Visit,
+        verbose_name=_("visit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_issues",
+    )
+    kind = models.CharField(_("kind"), max_length=25, choices=Kind.choices)
+    description = models.TextField(_("description"), validators=[validate_no_nik])
+    level = models.CharField(
+        _("escalation level"), max_length=10, choices=Level.choices, default=Level.PPS
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("raised by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_at = models.DateTimeField(
+        _("current step due"), null=True, blank=True, help_text=_("The clock on this step.")
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True, validators=[validate_no_nik])
+    created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("access issue")
+        verbose_name_plural = _("access issues")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AccessIssueKind.values),
+                name="visits_accessissue_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=AccessIssueLevel.values),
+                name="visits_accessissue_level_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AccessIssueStatus.values),
+                name="visits_accessissue_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | Q(resolved_at__isnull=False),
+                name="visits_accessissue_resolved_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["building", "status"], name="visits_issue_building_status"),
+            models.Index(fields=["status", "level"], name="visits_issue_status_level"),
+        ]
+
+    def __str__(self):
+        return f"{self.building} – {self.get_kind_display()} ({self.get_status_display()})"
