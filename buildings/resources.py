@@ -1,0 +1,490 @@
+"""Bulk import of buildings and units (django-import-export), from CSV or XLSX.
+
+Both resources look rows up in dictionaries filled once per import instead of one query per
+row, so a 100,000-row unit file imports in seconds (see bench/import_bench.py); they check
+fields without the per-row uniqueness queries of `full_clean()`, because the lookups already
+decide create-or-update, and they refuse a key that appears twice in one file.
+
+A resource can be limited to a region (`region_code`, a Kemendagri code prefix such as
+"31.74"): rows outside it are refused, and units only find buildings inside it.
+"""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from buildings.models import Building, Region, Tower, Unit
+from buildings.regions import normalize_region_name
+
+# Indonesian (and a few spelled-out English) column names people put in their spreadsheets.
+HEADER_ALIASES = {
+    "nama": "name",
+    "nama_gedung": "building",
+    "gedung": "building",
+    "jenis": "kind",
+    "alamat": "address",
+    "kode_kelurahan": "kelurahan",
+    "kelurahan_code": "kelurahan",
+    "lintang": "latitude",
+    "lat": "latitude",
+    "bujur": "longitude",
+    "lon": "longitude",
+    "lng": "longitude",
+    "pengelola": "manager_org",
+    "manager": "manager_org",
+    "catatan_akses": "access_notes",
+    "kontak": "contact_name",
+    "telepon": "contact_phone",
+    "posko": "posko_available",
+    "aktif": "active",
+    "menara": "tower",
+    "blok": "tower",
+    "lantai": "floor",
+    "nomor": "number",
+    "nomor_unit": "number",
+    "unit": "number",
+    "hunian": "residential",
+}
+_KELURAHAN_PREFIX = re.compile(r"^(kelurahan|kel\.?)\s+", re.IGNORECASE)
+
+
+def _header_key(header) -> str:
+    key = re.sub(r"[\s\-]+", "_", str(header or "").strip().lower())
+    return HEADER_ALIASES.get(key, key)
+
+
+def _tidy(value) -> str:
+    """Trim and collapse inner whitespace: "Tower  A " and "Tower A" are one tower."""
+    return " ".join(str(value or "").split())
+
+
+def _in_region(code: str, region_code: str | None) -> bool:
+    return not region_code or code == region_code or code.startswith(region_code + ".")
+
+
+class KelurahanResolver:
+    """Finds a kelurahan by Kemendagri code ("31.74.08.1003") or by name ("Rawajati").
+
+    Kelurahan names are unique within DKI Jakarta once spaces and case are ignored
+    ("Pal Merah" = "Palmerah"), so a name is enough; the code is the unambiguous choice.
+    """
+
+    def __init__(self, region_code: str | None = None):
+        self.region_code = region_code
+        self.by_code = {}
+        self.by_name = {}
+        for region in Region.objects.filter(level=Region.Level.KELURAHAN):
+            self.by_code[region.code] = region
+            self.by_name[normalize_region_name(region.name)] = region
+
+    def resolve(self, value) -> Region:
+        text = _tidy(value)
+        if not text:
+            raise ValueError(_("A kelurahan (Kemendagri code or name) is required."))
+        region = self.by_code.get(text) or self.by_name.get(
+            normalize_region_name(_KELURAHAN_PREFIX.sub("", text))
+        )
+        if region is None:
+            raise ValueError(
+                _("Unknown kelurahan “%(value)s”: give its Kemendagri code or exact name.")
+                % {"value": text}
+            )
+        if not _in_region(region.code, self.region_code):
+            raise ValueError(
+                _("Kelurahan %(name)s is outside your region.") % {"name": region.name}
+            )
+        return region
+
+
+class KelurahanWidget(widgets.Widget):
+    def __init__(self, resolver_owner):
+        super().__init__()
+        # The resource owns the resolver; it is built in before_import, after the widget.
+        self.resolver_owner = resolver_owner
+
+    def clean(self, value, row=None, **kwargs):
+        return self.resolver_owner.kelurahan_resolver.resolve(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
+
+
+class TidyCharWidget(widgets.CharWidget):
+    """Text with surrounding and doubled spaces removed; whole numbers from Excel lose ".0"."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return _tidy(value)
+
+
+class ChoiceWidget(widgets.Widget):
+    """Accepts a choice's value or its label, in any case: "rusunawa", "Rusunawa", "Apartment"."""
+
+    def __init__(self, choices):
+        super().__init__()
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        text = _tidy(value).lower()
+        if not text:
+            return None
+        for choice in self.choices:
+            if text in (choice.value, str(choice.label).lower()):
+                return choice.value
+        raise ValueError(
+            _("Unknown value “%(value)s”; use one of: %(allowed)s.")
+            % {"value": _tidy(value), "allowed": ", ".join(self.choices.values)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class YesNoWidget(widgets.Widget):
+    """Yes/no in the words people type: ya/tidak, yes/no, y/n, 1/0, true/false, x."""
+
+    TRUE = {"1", "ya", "y", "yes", "true", "benar", "x", "v", "✓"}
+    FALSE = {"0", "tidak", "t", "no", "n", "false", "salah", "-"}
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (int, float)):
+            value = str(int(value))
+        text = _tidy(value).lower()
+        if not text:
+            return None
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(_("Expected yes or no (ya/tidak), got “%(value)s”.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else ("1" if value else "0")
+
+
+class WholeNumberWidget(widgets.Widget):
+    """A whole number such as a floor: "12", 12 or 12.0 (as Excel stores it)."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = _tidy(value)
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = None
+        if number is None or number != number.to_integral_value():
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class CoordinateWidget(widgets.Widget):
+    """A decimal degree, rounded to the 6 places we store; a decimal comma is accepted."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = _tidy(value).replace(",", ".")
+        if not text:
+            return None
+        try:
+            return Decimal(text).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            raise ValueError(
+                _("“%(value)s” is not a coordinate in decimal degrees.") % {"value": value}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class ScopedResource(resources.ModelResource):
+    """What both imports share: a region limit, header aliases and query-free validation."""
+
+    # Foreign keys resolved by our own lookups; full_clean() would query each one again.
+    resolved_fields = ()
+
+    def __init__(self, region_code: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.region_code = region_code
+        self.kelurahan_resolver = None
+
+    def before_import(self, dataset, **kwargs):
+        dataset.headers = [_header_key(h) for h in dataset.headers or []]
+        self.kelurahan_resolver = KelurahanResolver(self.region_code)
+        self.seen_keys = {}
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=[*errors, *self.resolved_fields],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def check_once_in_file(self, key, row_number, field, message):
+        first = self.seen_keys.setdefault(key, row_number)
+        if first != row_number:
+            raise ValidationError({field: message % {"row": first}})
+
+
+class BuildingResource(ScopedResource):
+    """One building a row, found again by its name and kelurahan (names ignore case)."""
+
+    name = fields.Field(attribute="name", column_name="name", widget=TidyCharWidget())
+    kind = fields.Field(attribute="kind", column_name="kind", widget=ChoiceWidget(Building.Kind))
+    latitude = fields.Field(attribute="latitude", column_name="latitude", widget=CoordinateWidget())
+    longitude = fields.Field(
+        attribute="longitude", column_name="longitude", widget=CoordinateWidget()
+    )
+    posko_available = fields.Field(
+        attribute="posko_available",
+        column_name="posko_available",
+        widget=YesNoWidget(),
+        saves_null_values=False,
+    )
+    active = fields.Field(
+        attribute="active", column_name="active", widget=YesNoWidget(), saves_null_values=False
+    )
+
+    resolved_fields = ("kelurahan",)
+
+    class Meta:
+        model = Building
+        fields = (
+            "name",
+            "kind",
+            "address",
+            "kelurahan",
+            "latitude",
+            "longitude",
+            "manager_org",
+            "access_notes",
+            "contact_name",
+            "contact_phone",
+            "posko_available",
+            "active",
+        )
+        import_id_fields = ("name", "kelurahan")
+        clean_model_instances = True
+        report_skipped = True
+        skip_unchanged = True
+
+    def __init__(self, region_code: str | None = None, **kwargs):
+        super().__init__(region_code=region_code, **kwargs)
+        self.fields["kelurahan"] = fields.Field(
+            attribute="kelurahan", column_name="kelurahan", widget=KelurahanWidget(self)
+        )
+
+    def get_queryset(self):
+        queryset = Building.objects.select_related("kelurahan")
+        return queryset.in_region(self.region_code) if self.region_code else queryset
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.existing = {(b.kelurahan_id, b.name.lower()): b for b in Building.objects.all()}
+
+    def get_instance(self, instance_loader, row):
+        name = _tidy(row.get("name"))
+        try:
+            kelurahan = self.kelurahan_resolver.resolve(row.get("kelurahan"))
+        except ValueError:
+            kelurahan = None
+        if not (name and kelurahan):
+            return None  # a new, invalid row: importing its fields says what is wrong
+        key = (kelurahan.pk, name.lower())
+        self.check_once_in_file(
+            key,
+            self.row_number,
+            "name",
+            _("This building already appears in row %(row)s of this file."),
+        )
+        return self.existing.get(key)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self.row_number = kwargs.get("row_number")
+        return super().import_row(row, instance_loader, **kwargs)
+
+
+class UnitResource(ScopedResource):
+    """One unit a row: building (name + kelurahan), tower, floor, unit number, residential.
+
+    Towers that do not exist yet are created, as tall as the highest floor the file gives
+    them. A unit found again (same tower and number) has its floor and residential flag
+    updated; its coverage status is never touched by an import.
+    """
+
+    building = fields.Field(column_name="building", readonly=True)
+    kelurahan = fields.Field(column_name="kelurahan", readonly=True)
+    tower = fields.Field(column_name="tower", readonly=True)
+    floor = fields.Field(attribute="floor", column_name="floor", widget=WholeNumberWidget())
+    number = fields.Field(attribute="number", column_name="number", widget=TidyCharWidget())
+    residential = fields.Field(
+        attribute="residential",
+        column_name="residential",
+        widget=YesNoWidget(),
+        saves_null_values=False,
+    )
+
+    resolved_fields = ("tower",)
+
+    class Meta:
+        model = Unit
+        fields = ("building", "kelurahan", "tower", "floor", "number", "residential")
+        import_id_fields = ("building", "kelurahan", "tower", "number")
+        clean_model_instances = True
+        use_bulk = True
+        batch_size = 2000
+        skip_unchanged = True
+        report_skipped = True
+        # A 100,000-row preview is not read row by row; the totals and errors are what matter.
+        skip_diff = True
+
+    def get_queryset(self):
+        queryset = Unit.objects.select_related("tower__building__kelurahan")
+        if self.region_code:
+            queryset = queryset.filter(
+                tower__building__kelurahan__code__startswith=self.region_code
+            )
+        return queryset.order_by("tower__building__name", "tower__name", "floor", "number")
+
+    def dehydrate_building(self, unit):
+        return unit.tower.building.name
+
+    def dehydrate_kelurahan(self, unit):
+        return unit.tower.building.kelurahan.code
+
+    def dehydrate_tower(self, unit):
+        return unit.tower.name
+
+    def get_bulk_update_fields(self):
+        return ["floor", "residential"]
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        buildings = Building.objects.only("id", "name", "kelurahan_id")
+        if self.region_code:
+            buildings = buildings.in_region(self.region_code)
+        self.buildings = {(b.kelurahan_id, b.name.lower()): b for b in buildings}
+        self.building_errors = {}
+        self.towers = {}
+        self.tower_floors = {}
+        self.units = {}
+        self.towers_created = 0
+
+        # One pass over the file: which towers it names and how tall each must be.
+        headers = dataset.headers
+        wanted = set()
+        for values in dataset:
+            row = dict(zip(headers, values, strict=True))
+            try:
+                building = self.find_building(row)
+            except ValidationError:
+                continue
+            tower_key = (building.pk, _tidy(row.get("tower")).lower())
+            wanted.add(building.pk)
+            try:
+                floor = WholeNumberWidget().clean(row.get("floor")) or 1
+            except ValueError:
+                continue
+            self.tower_floors[tower_key] = max(self.tower_floors.get(tower_key, 1), floor)
+        for tower in Tower.objects.filter(building_id__in=wanted):
+            self.towers[(tower.building_id, tower.name.lower())] = tower
+        tower_by_id = {t.pk: t for t in self.towers.values()}
+        for unit in Unit.objects.filter(tower_id__in=tower_by_id).only(
+            "id", "tower_id", "floor", "number", "residential"
+        ):
+            unit.tower = tower_by_id[unit.tower_id]
+            self.units[(unit.tower_id, unit.number)] = unit
+
+    def find_building(self, row) -> Building:
+        """The row's building; a ValidationError says why there is none."""
+        name = _tidy(row.get("building"))
+        raw_kelurahan = _tidy(row.get("kelurahan"))
+        cache_key = (name.lower(), raw_kelurahan)
+        if cache_key in self.building_errors:
+            raise ValidationError(self.building_errors[cache_key])
+        try:
+            kelurahan = self.kelurahan_resolver.resolve(raw_kelurahan)
+            if not name:
+                raise ValidationError({"building": _("A building name is required.")})
+            building = self.buildings.get((kelurahan.pk, name.lower()))
+            if building is None:
+                raise ValidationError(
+                    {
+                        "building": _(
+                            "No building “%(name)s” in kelurahan %(kelurahan)s; import the "
+                            "building list first."
+                        )
+                        % {"name": name, "kelurahan": kelurahan.name}
+                    }
+                )
+        except ValueError as e:
+            self.building_errors[cache_key] = {"kelurahan": [str(e)]}
+            raise ValidationError(self.building_errors[cache_key]) from None
+        except ValidationError as e:
+            self.building_errors[cache_key] = e.message_dict
+            raise
+        return building
+
+    def tower_for(self, building: Building, name: str) -> Tower:
+        key = (building.pk, name.lower())
+        tower = self.towers.get(key)
+        if tower is None:
+            floors = min(max(self.tower_floors.get(key, 1), 1), 150)
+            tower = Tower.objects.create(building=building, name=name, floors=floors)
+            self.towers[key] = tower
+            self.towers_created += 1
+        return tower
+
+    def get_instance(self, instance_loader, row):
+        building = self.find_building(row)
+        tower_name = _tidy(row.get("tower"))
+        number = TidyCharWidget().clean(row.get("number"))
+        errors = {}
+        if not tower_name:
+            errors["tower"] = _("A tower (or block) name is required.")
+        elif len(tower_name) > Tower._meta.get_field("name").max_length:
+            errors["tower"] = _("A tower name has at most 50 characters.")
+        if not number:
+            errors["number"] = _("A unit number is required.")
+        if errors:
+            raise ValidationError(errors)
+        tower = self.tower_for(building, tower_name)
+        self.check_once_in_file(
+            (tower.pk, number),
+            self.row_number,
+            "number",
+            _("This unit already appears in row %(row)s of this file."),
+        )
+        self.row_tower = tower
+        unit = self.units.get((tower.pk, number))
+        if unit is not None:
+            self.row_original = (unit.floor, unit.residential)
+        return unit
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if new:
+            instance.tower = self.row_tower
+            self.row_original = None
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or self.row_original is None:
+            return False
+        return (instance.floor, instance.residential) == self.row_original
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self.row_number = kwargs.get("row_number")
+        return super().import_row(row, instance_loader, **kwargs)

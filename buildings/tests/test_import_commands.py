@@ -1,0 +1,59 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from buildings.models import Building, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def files(tmp_path):
+    buildings = tmp_path / "gedung.csv"
+    buildings.write_text(
+        "name,kind,kelurahan\nKalibata City,apartemen,Rawajati\nRusunawa Marunda,rusunawa,Marunda\n"
+    )
+    units = tmp_path / "unit.csv"
+    units.write_text(
+        "gedung;kelurahan;menara;lantai;nomor;hunian\n"
+        "Kalibata City;Rawajati;Jasmine;1;JA-0101;tidak\n"
+        "Kalibata City;Rawajati;Jasmine;2;JA-0201;ya\n"
+    )
+    return buildings, units
+
+
+def test_buildings_then_units_are_imported_from_files_and_counted(files, capsys):
+    buildings, units = files
+
+    call_command("import_buildings", str(buildings))
+    call_command("import_units", str(units))
+
+    out = capsys.readouterr().out
+    assert "2 new, 0 updated, 0 unchanged" in out
+    assert list(Unit.objects.order_by("floor").values_list("number", "residential")) == [
+        ("JA-0101", False),
+        ("JA-0201", True),
+    ]
+
+
+def test_a_dry_run_command_writes_nothing(files, capsys):
+    call_command("import_buildings", str(files[0]), "--dry-run")
+
+    assert "2 new" in capsys.readouterr().out
+    assert not Building.objects.exists()
+
+
+def test_a_command_limited_to_a_region_refuses_other_rows_and_writes_nothing(files):
+    with translation.override("en"), pytest.raises(CommandError) as error:
+        call_command("import_buildings", str(files[0]), "--region", "31.74")
+
+    assert "Row 2, kelurahan: Kelurahan Marunda is outside your region." in str(error.value)
+    assert not Building.objects.exists()
+
+
+def test_a_file_that_is_not_csv_or_xlsx_is_refused(tmp_path):
+    path = tmp_path / "gedung.pdf"
+    path.write_bytes(b"%PDF")
+
+    with translation.override("en"), pytest.raises(CommandError, match="Only .csv and .xlsx"):
+        call_command("import_buildings", str(path))

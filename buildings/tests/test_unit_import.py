@@ -1,0 +1,203 @@
+import pytest
+import tablib
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from accounts.validators import NIK_MESSAGE
+from buildings.imports import dataset_load, import_problems, units_import
+from buildings.models import Tower, Unit
+from buildings.resources import UnitResource
+from buildings.tests.factories import BuildingFactory, TowerFactory, UnitFactory, kelurahan
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["building", "kelurahan", "tower", "floor", "number", "residential"]
+
+
+@pytest.fixture
+def kalibata():
+    return BuildingFactory(name="Kalibata City", kelurahan=kelurahan("31.74.08.1003"))
+
+
+def dataset(*rows, headers=HEADERS):
+    return tablib.Dataset(*rows, headers=headers)
+
+
+def problems(result):
+    with translation.override("en"):
+        return import_problems(result)
+
+
+def test_units_are_imported_and_missing_towers_made_as_tall_as_their_highest_floor(kalibata):
+    result = units_import(
+        dataset=dataset(
+            ["Kalibata City", "31.74.08.1003", "Tower Jasmine", 1, "JA-0101", "tidak"],
+            ["Kalibata City", "31.74.08.1003", "Tower Jasmine", 18, "JA-1801", ""],
+            ["kalibata city", "Rawajati", "Tower Borneo", 2, "BO-0201", "ya"],
+        )
+    )
+
+    assert problems(result) == []
+    assert result.totals["new"] == 3
+    towers = {t.name: t.floors for t in Tower.objects.filter(building=kalibata)}
+    assert towers == {"Tower Jasmine": 18, "Tower Borneo": 2}
+    shop = Unit.objects.get(number="JA-0101")
+    assert (shop.tower.name, shop.floor, shop.residential) == ("Tower Jasmine", 1, False)
+    assert Unit.objects.get(number="JA-1801").residential is True
+
+
+def test_units_go_into_an_existing_tower_whatever_the_case_of_its_name(kalibata):
+    tower = TowerFactory(building=kalibata, name="Tower Jasmine", floors=30)
+
+    units_import(dataset=dataset(["Kalibata City", "Rawajati", "TOWER  JASMINE", 3, "0301", ""]))
+
+    assert list(Unit.objects.values_list("tower_id", flat=True)) == [tower.pk]
+    tower.refresh_from_db()
+    assert tower.floors == 30
+
+
+def test_a_unit_found_again_is_updated_but_keeps_its_coverage_status(kalibata):
+    unit = UnitFactory(
+        tower=TowerFactory(building=kalibata, name="A"),
+        number="A-0501",
+        floor=4,
+        status=Unit.Status.DONE,
+    )
+
+    result = units_import(dataset=dataset(["Kalibata City", "Rawajati", "A", 5, "A-0501", "0"]))
+
+    assert (result.totals["update"], result.totals["new"]) == (1, 0)
+    unit.refresh_from_db()
+    assert (unit.floor, unit.residential, unit.status) == (5, False, Unit.Status.DONE)
+
+
+def test_importing_the_same_units_again_skips_every_row(kalibata):
+    rows = dataset(
+        ["Kalibata City", "Rawajati", "A", 1, "A-0101", "1"],
+        ["Kalibata City", "Rawajati", "A", 1, "A-0102", "0"],
+    )
+    units_import(dataset=rows)
+
+    again = units_import(dataset=rows)
+
+    assert (again.totals["skip"], again.totals["new"], again.totals["update"]) == (2, 0, 0)
+    assert Unit.objects.count() == 2
+
+
+def test_a_unit_of_an_unknown_building_is_refused_with_the_reason(kalibata):
+    result = units_import(
+        dataset=dataset(
+            ["Kalibata City", "Rawajati", "A", 1, "A-0101", ""],
+            ["Green Pramuka", "Rawajati", "A", 1, "A-0101", ""],
+            ["Kalibata City", "Atlantis", "A", 1, "A-0102", ""],
+        )
+    )
+
+    assert problems(result) == [
+        "Row 2, building: No building “Green Pramuka” in kelurahan Rawajati; import the "
+        "building list first.",
+        "Row 3, kelurahan: Unknown kelurahan “Atlantis”: give its Kemendagri code or exact name.",
+    ]
+    assert not Unit.objects.exists()
+    assert not Tower.objects.exists()
+
+
+def test_the_same_unit_twice_in_one_file_is_refused(kalibata):
+    result = units_import(
+        dataset=dataset(
+            ["Kalibata City", "Rawajati", "A", 1, "A-0101", ""],
+            ["Kalibata City", "Rawajati", "a", 2, "A-0101", ""],
+        )
+    )
+
+    assert problems(result) == ["Row 2, number: This unit already appears in row 1 of this file."]
+    assert not Unit.objects.exists()
+
+
+def test_missing_tower_number_or_a_bad_floor_are_reported_per_column(kalibata):
+    result = units_import(
+        dataset=dataset(
+            ["Kalibata City", "Rawajati", "", 1, "0101", ""],
+            ["Kalibata City", "Rawajati", "A", 1, "", ""],
+            ["Kalibata City", "Rawajati", "A", 200, "0102", ""],
+            ["Kalibata City", "Rawajati", "A", "lima", "0103", ""],
+        )
+    )
+
+    assert [p.split(":")[0] for p in problems(result)] == [
+        "Row 1, tower",
+        "Row 2, number",
+        "Row 3, floor",
+        "Row 4, floor",
+    ]
+
+
+def test_a_unit_number_that_looks_like_a_nik_is_refused(kalibata):
+    result = units_import(
+        dataset=dataset(["Kalibata City", "Rawajati", "A", 1, "3174081203900001", ""])
+    )
+
+    with translation.override("en"):
+        assert problems(result) == [f"Row 1, number: {NIK_MESSAGE}"]
+
+
+def test_units_only_find_buildings_inside_the_importers_region(kalibata):
+    BuildingFactory(name="Rusunawa Marunda", kelurahan=kelurahan("31.72.04.1003"))
+
+    result = units_import(
+        dataset=dataset(
+            ["Kalibata City", "Rawajati", "A", 1, "A-0101", ""],
+            ["Rusunawa Marunda", "Marunda", "Blok 1", 1, "101", ""],
+        ),
+        region_code="31.74",
+    )
+
+    assert problems(result) == ["Row 2, kelurahan: Kelurahan Marunda is outside your region."]
+    assert not Unit.objects.exists()
+
+
+def test_a_dry_run_creates_neither_towers_nor_units(kalibata):
+    result = units_import(
+        dataset=dataset(["Kalibata City", "Rawajati", "A", 1, "A-0101", ""]), dry_run=True
+    )
+
+    assert result.totals["new"] == 1
+    assert not Tower.objects.exists()
+    assert not Unit.objects.exists()
+
+
+def test_unit_numbers_typed_as_numbers_in_excel_keep_their_digits(kalibata, tmp_path):
+    path = tmp_path / "unit.xlsx"
+    path.write_bytes(dataset(["Kalibata City", "Rawajati", "A", 12, 1205.0, 1]).export("xlsx"))
+
+    result = units_import(dataset=dataset_load(path))
+
+    assert problems(result) == []
+    assert Unit.objects.get().number == "1205"
+
+
+def test_an_import_runs_the_same_number_of_queries_for_ten_or_a_hundred_and_fifty_rows(kalibata):
+    def queries_for(count, tower):
+        rows = [
+            ["Kalibata City", "Rawajati", tower, 1 + i // 20, f"{i:04d}", ""] for i in range(count)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            result = units_import(dataset=dataset(*rows))
+        assert result.totals["new"] == count
+        return len(captured)
+
+    TowerFactory(building=kalibata, name="Existing")
+    # Both fit in one INSERT, even on SQLite, whose limit on parameters splits bigger batches.
+    assert queries_for(10, "A") == queries_for(150, "B")
+
+
+def test_an_export_of_units_imports_back_unchanged(kalibata):
+    tower = TowerFactory(building=kalibata, name="A")
+    UnitFactory.create_batch(3, tower=tower)
+
+    exported = UnitResource().export()
+    result = units_import(dataset=tablib.Dataset().load(exported.csv, format="csv"))
+
+    assert exported.headers == HEADERS
+    assert (result.totals["skip"], result.totals["new"]) == (3, 0)
