@@ -8,23 +8,33 @@ from pathlib import Path
 
 import tablib
 from django.utils.translation import gettext as _
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result
 
 from buildings.resources import BuildingResource, UnitResource
 
 
+class SpreadsheetCSV(CSV):
+    """CSV as spreadsheets write it here: comma or semicolon (Excel in Indonesian), BOM or not."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        in_stream = in_stream.removeprefix("\ufeff")
+        first_line = in_stream.split("\n", 1)[0]
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        return tablib.import_set(in_stream, format="csv", delimiter=delimiter)
+
+
 def dataset_load(path: str | Path) -> tablib.Dataset:
-    """A CSV (comma or semicolon, as Excel writes it in Indonesia) or XLSX file as a Dataset."""
+    """A .csv or .xlsx file (the first sheet) as a Dataset."""
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        with path.open("rb") as f:
-            return tablib.Dataset().load(f, format="xlsx")
-    if path.suffix.lower() != ".csv":
-        raise ValueError(_("Only .csv and .xlsx files can be imported."))
-    text = path.read_text(encoding="utf-8-sig")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return tablib.Dataset().load(text, format="csv", delimiter=delimiter)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return XLSX().create_dataset(path.read_bytes())
+    if suffix == ".csv":
+        return SpreadsheetCSV(encoding="utf-8-sig").create_dataset(path.read_bytes())
+    raise ValueError(_("Only .csv and .xlsx files can be imported."))
 
 
 def _import(resource, dataset: tablib.Dataset, dry_run: bool) -> Result:
