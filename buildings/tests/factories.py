@@ -1,7 +1,7 @@
 import factory
 
 from accounts.tests.factories import UserFactory
-from buildings.models import Building, BuildingManager, Region, Tower, Unit
+from buildings.models import Building, BuildingManager, Region, Tower, Unit, UnitOccupancy
 
 
 def kelurahan(code="31.74.08.1003"):
@@ -44,3 +44,11 @@ class BuildingManagerFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, role="pengelola")
     building = factory.SubFactory(BuildingFactory)
+
+
+class UnitOccupancyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UnitOccupancy
+
+    unit = factory.SubFactory(UnitFactory)
+    status = UnitOccupancy.Status.OCCUPIED

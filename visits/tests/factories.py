@@ -5,8 +5,8 @@ import factory
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from buildings.tests.factories import BuildingFactory
-from visits.models import Assignment, CoklitPeriod, Schedule, Visit
+from buildings.tests.factories import BuildingFactory, UnitFactory
+from visits.models import AccessIssue, Assignment, CoklitPeriod, Schedule, UnitOutcome, Visit
 
 
 def pilkada_2024():
@@ -48,3 +48,28 @@ class VisitFactory(factory.django.DjangoModelFactory):
     started_at = factory.LazyFunction(
         lambda: timezone.make_aware(datetime.datetime(2024, 6, 26, 9, 0))
     )
+
+
+class UnitOutcomeFactory(factory.django.DjangoModelFactory):
+    """A bare outcome row; tests of the unit's status go through visits.services.outcome_record."""
+
+    class Meta:
+        model = UnitOutcome
+
+    visit = factory.SubFactory(VisitFactory)
+    unit = factory.SubFactory(
+        UnitFactory, tower__building=factory.SelfAttribute("...visit.building")
+    )
+    outcome = UnitOutcome.Outcome.DONE
+    voters_verified = 2
+    recorded_at = factory.LazyAttribute(lambda o: o.visit.started_at)
+
+
+class AccessIssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessIssue
+
+    building = factory.SubFactory(BuildingFactory)
+    kind = AccessIssue.Kind.SECURITY_REFUSED
+    description = "Petugas keamanan menolak pantarlih masuk tower."
+    raised_by = factory.SubFactory(UserFactory)

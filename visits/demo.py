@@ -1,0 +1,883 @@
+"""Demo data: six real Jakarta complexes, one account per role and a few days of coklit.
+
+`manage.py seed_demo` calls `demo_seed`. Every row is looked up by its natural key before it is
+created, so running it again creates nothing new. The complexes and their kelurahan are real;
+the people, phone numbers, unit numbers and counts are made up.
+"""
+
+import datetime
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from accounts.models import User
+from buildings.models import Building, BuildingManager, Region, Tower, Unit, UnitOccupancy
+from buildings.unit_generator import units_generate
+from visits.models import AccessIssue, Assignment, CoklitPeriod, Schedule, UnitOutcome, Visit
+from visits.services import outcome_record
+
+DEMO_PASSWORD = "demo-coklit-2024"
+DEMO_DOMAIN = "demo.coklit.id"
+PERIOD_NAME = "Pilkada DKI Jakarta 2024"
+JAKARTA = ZoneInfo("Asia/Jakarta")
+# Visit ids are derived from a name, so the same demo visit gets the same id on every run.
+_VISIT_NAMESPACE = uuid.UUID("6f1c2a4e-5b7d-4c1e-9a3f-2d8e0b6c7a51")
+
+
+def _wib(day: int, hour: int, minute: int = 0, month: int = 6) -> datetime.datetime:
+    return datetime.datetime(2024, month, day, hour, minute, tzinfo=JAKARTA)
+
+
+# BUILDINGS
+
+
+@dataclass(frozen=True)
+class TowerSpec:
+    name: str
+    floors: int  # the top floor's number; skipped floor numbers have no units
+    units_per_floor: int
+    number_format: str  # with {floor} and {unit}, e.g. "J-{floor:02d}{unit:02d}" → "J-0512"
+    skip_floors: tuple[int, ...] = ()
+    ground_floor_shops: int = 0  # the first units of floor 1 are shops, not dwellings
+    expected_voters: int | None = None
+
+    def number(self, floor: int, unit: int) -> str:
+        return self.number_format.format(floor=floor, unit=unit)
+
+
+@dataclass(frozen=True)
+class BuildingSpec:
+    key: str
+    name: str
+    kind: str
+    kelurahan: str  # Kemendagri code, checked against the region tree
+    address: str
+    latitude: str
+    longitude: str
+    manager_org: str
+    access_notes: str
+    contact_name: str
+    contact_phone: str
+    posko_available: bool
+    towers: tuple[TowerSpec, ...]
+
+
+_NO_UNLUCKY_FLOORS = (4, 13, 14)
+
+BUILDINGS = (
+    BuildingSpec(
+        key="kalibata",
+        name="Kalibata City",
+        kind=Building.Kind.APARTEMEN,
+        kelurahan="31.74.08.1003",  # Rawajati, Pancoran, Jakarta Selatan
+        address="Jl. Raya Kalibata No. 1, Rawajati, Pancoran, Jakarta Selatan 12750",
+        latitude="-6.257000",
+        longitude="106.852800",
+        manager_org="PPPSRS Kalibata City",
+        access_notes=(
+            "Lapor ke pos keamanan lobi tower, tunjukkan surat tugas dan kartu pantarlih. "
+            "Kunjungan pukul 09.00–19.00; di atas pukul 19.00 tamu tidak boleh naik tanpa "
+            "pendamping dari pengelola."
+        ),
+        contact_name="Yohanes Pratama",
+        contact_phone="+622179881001",
+        posko_available=True,
+        towers=(
+            TowerSpec(
+                "Tower Jasmine",
+                floors=18,
+                units_per_floor=10,
+                number_format="J-{floor:02d}{unit:02d}",
+                skip_floors=_NO_UNLUCKY_FLOORS,
+                ground_floor_shops=4,
+                expected_voters=310,
+            ),
+            TowerSpec(
+                "Tower Herbras",
+                floors=16,
+                units_per_floor=8,
+                number_format="{floor}{unit:02d}",
+                expected_voters=245,
+            ),
+            TowerSpec(
+                "Tower Flamboyan",
+                floors=12,
+                units_per_floor=8,
+                number_format="F-{floor:02d}{unit:02d}",
+                skip_floors=(4,),
+                ground_floor_shops=2,
+                expected_voters=170,
+            ),
+        ),
+    ),
+    BuildingSpec(
+        key="marunda",
+        name="Rusunawa Marunda",
+        kind=Building.Kind.RUSUNAWA,
+        kelurahan="31.72.04.1003",  # Marunda, Cilincing, Jakarta Utara
+        address="Jl. Marunda Baru, Marunda, Cilincing, Jakarta Utara 14150",
+        latitude="-6.106600",
+        longitude="106.961300",
+        manager_org="UPRS Marunda (Dinas Perumahan Rakyat dan Kawasan Permukiman DKI Jakarta)",
+        access_notes=(
+            "Lapor ke kantor UPRS di Blok A lantai dasar (Senin–Sabtu 08.00–16.00). "
+            "Penghuni banyak bekerja shift; sore hari lebih mudah ditemui."
+        ),
+        contact_name="Nur Aini",
+        contact_phone="+6281319004512",
+        posko_available=True,
+        towers=tuple(
+            TowerSpec(
+                f"Blok {block}",
+                floors=5,
+                units_per_floor=10,
+                number_format=f"{block}-{{floor}}{{unit:02d}}",
+                ground_floor_shops=2,
+                expected_voters=voters,
+            )
+            for block, voters in (("A", 96), ("B", 101), ("C", 88))
+        ),
+    ),
+    BuildingSpec(
+        key="pulogebang",
+        name="Rusunawa Pulo Gebang",
+        kind=Building.Kind.RUSUNAWA,
+        kelurahan="31.75.06.1005",  # Pulo Gebang, Cakung, Jakarta Timur
+        address="Jl. Sentra Primer Baru Timur, Pulo Gebang, Cakung, Jakarta Timur 13950",
+        latitude="-6.211100",
+        longitude="106.955400",
+        manager_org="UPRS Pulo Gebang (Dinas Perumahan Rakyat dan Kawasan Permukiman DKI Jakarta)",
+        access_notes="Lapor ke kantor UPRS di Blok A; petugas UPRS mendampingi keliling blok.",
+        contact_name="Ahmad Fauzi",
+        contact_phone="+6285691203344",
+        posko_available=False,
+        towers=tuple(
+            TowerSpec(
+                f"Blok {block}",
+                floors=5,
+                units_per_floor=8,
+                number_format=f"{block}-{{floor}}{{unit:02d}}",
+                expected_voters=70,
+            )
+            for block in ("A", "B")
+        ),
+    ),
+    BuildingSpec(
+        key="mediterania",
+        name="Apartemen Mediterania Garden Residences",
+        kind=Building.Kind.APARTEMEN,
+        kelurahan="31.73.02.1005",  # Tanjung Duren Selatan, Grogol Petamburan, Jakarta Barat
+        address=(
+            "Jl. Tanjung Duren Raya Kav. 5-9, Tanjung Duren Selatan, Grogol Petamburan, "
+            "Jakarta Barat 11470"
+        ),
+        latitude="-6.177500",
+        longitude="106.790700",
+        manager_org="Badan Pengelola Mediterania Garden Residences",
+        access_notes="Akses lift dengan kartu penghuni; pantarlih didampingi petugas keamanan.",
+        contact_name="Lukas Wibowo",
+        contact_phone="+622156961020",
+        posko_available=True,
+        towers=tuple(
+            TowerSpec(
+                f"Tower {letter}",
+                floors=12,
+                units_per_floor=8,
+                number_format=f"{letter}-{{floor:02d}}{{unit:02d}}",
+                skip_floors=(4,),
+                expected_voters=150,
+            )
+            for letter in ("A", "B")
+        ),
+    ),
+    BuildingSpec(
+        key="greenpramuka",
+        name="Green Pramuka City",
+        kind=Building.Kind.APARTEMEN,
+        kelurahan="31.71.05.1003",  # Rawasari, Cempaka Putih, Jakarta Pusat
+        address="Jl. Jend. Ahmad Yani Kav. 49, Rawasari, Cempaka Putih, Jakarta Pusat 10570",
+        latitude="-6.184600",
+        longitude="106.869400",
+        manager_org="Badan Pengelola Green Pramuka City",
+        access_notes="Lapor ke building management di lantai dasar Tower Orchid.",
+        contact_name="Maria Kristina",
+        contact_phone="+622142887710",
+        posko_available=False,
+        towers=tuple(
+            TowerSpec(
+                f"Tower {name}",
+                floors=15,
+                units_per_floor=8,
+                number_format=f"{name[0]}-{{floor:02d}}{{unit:02d}}",
+                skip_floors=_NO_UNLUCKY_FLOORS,
+                expected_voters=165,
+            )
+            for name in ("Chrysant", "Orchid")
+        ),
+    ),
+    BuildingSpec(
+        key="bassura",
+        name="Bassura City",
+        kind=Building.Kind.APARTEMEN,
+        kelurahan="31.75.03.1007",  # Cipinang Besar Selatan, Jatinegara, Jakarta Timur
+        address=(
+            "Jl. Jend. Basuki Rachmat No. 1A, Cipinang Besar Selatan, Jatinegara, "
+            "Jakarta Timur 13410"
+        ),
+        latitude="-6.224000",
+        longitude="106.878000",
+        manager_org="Badan Pengelola Bassura City",
+        access_notes="Surat pemberitahuan dari KPU Kota dikirim ke pengelola H-3 sebelum kunjungan.",
+        contact_name="Rudi Hartono",
+        contact_phone="+622185901234",
+        posko_available=True,
+        towers=tuple(
+            TowerSpec(
+                f"Tower {letter}",
+                floors=15,
+                units_per_floor=8,
+                number_format=f"{letter}{{floor:02d}}{{unit:02d}}",
+                expected_voters=205,
+            )
+            for letter in ("A", "B")
+        ),
+    ),
+)
+
+
+# ACCOUNTS
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    key: str
+    full_name: str
+    role: str
+    look_at: str  # what to open when signed in as this account, for whoever runs the demo
+    region: str | None = None  # Kemendagri code; None for province-wide roles
+    unit_name: str = ""
+    phone: str = ""
+    is_staff: bool = False
+    is_superuser: bool = False
+
+    @property
+    def email(self) -> str:
+        return f"{self.key}@{DEMO_DOMAIN}"
+
+
+R = User.Role
+
+ACCOUNTS = (
+    AccountSpec(
+        "kpu.provinsi",
+        "Rina Maharani",
+        R.KPU_PROVINSI,
+        "Admin (/admin/): every building, visit and the open access issue; all of DKI.",
+        unit_name="KPU Provinsi DKI Jakarta",
+        phone="+6281210450011",
+        is_staff=True,
+        is_superuser=True,
+    ),
+    AccountSpec(
+        "kpu.jaksel",
+        "Agus Setiawan",
+        R.KPU_KOTA,
+        "Jakarta Selatan only: Kalibata City and the access issue at Tower Flamboyan.",
+        region="31.74",
+        unit_name="KPU Kota Jakarta Selatan",
+        phone="+6281380221934",
+        is_staff=True,
+    ),
+    AccountSpec(
+        "ppk.pancoran",
+        "Dewi Lestari",
+        R.PPK,
+        "Kecamatan Pancoran: coverage of Kalibata City tower by tower.",
+        region="31.74.08",
+        unit_name="PPK Kecamatan Pancoran",
+        phone="+6285710337812",
+    ),
+    AccountSpec(
+        "pps.rawajati",
+        "Hendra Gunawan",
+        R.PPS,
+        "Kelurahan Rawajati: Kalibata City schedules (one posko day still proposed).",
+        region="31.74.08.1003",
+        unit_name="PPS Kelurahan Rawajati",
+        phone="+6281298664120",
+    ),
+    AccountSpec(
+        "dinas.perumahan",
+        "Sri Wahyuni",
+        R.DINAS,
+        "Rusunawa Marunda and Pulo Gebang; the access issue waiting on the housing office.",
+        unit_name="Dinas Perumahan Rakyat dan Kawasan Permukiman DKI Jakarta",
+        phone="+6281511873305",
+    ),
+    AccountSpec(
+        "bawaslu",
+        "Bambang Suryanto",
+        R.BAWASLU,
+        "Read-only: coverage and sticker counts across DKI.",
+        unit_name="Bawaslu Provinsi DKI Jakarta",
+        phone="+6281177402256",
+    ),
+    AccountSpec(
+        "pengelola.kalibata",
+        "Yohanes Pratama",
+        R.PENGELOLA,
+        "Manager portal of Kalibata City: a proposed posko day to confirm, occupancy hints.",
+        phone="+6281288130457",
+    ),
+    AccountSpec(
+        "pengelola.marunda",
+        "Nur Aini",
+        R.PENGELOLA,
+        "Manager portal of Rusunawa Marunda (UPRS): confirmed visit and posko days.",
+        unit_name="UPRS Marunda",
+        phone="+6281319004512",
+    ),
+    AccountSpec(
+        "pantarlih.rizky",
+        "Rizky Ramadhan",
+        R.PANTARLIH,
+        "Field pages: Kalibata City Tower Jasmine, TPS 021; not-home units to revisit.",
+        unit_name="Pantarlih TPS 021 Kelurahan Rawajati",
+        phone="+6281287654321",
+    ),
+    AccountSpec(
+        "pantarlih.fitri",
+        "Fitri Handayani",
+        R.PANTARLIH,
+        "Field pages: Kalibata City Tower Herbras and Tower Flamboyan (turned away there).",
+        unit_name="Pantarlih TPS 022 Kelurahan Rawajati",
+        phone="+6285776543210",
+    ),
+    AccountSpec(
+        "pantarlih.joko",
+        "Joko Susilo",
+        R.PANTARLIH,
+        "Field pages: Rusunawa Marunda, TPS 045.",
+        unit_name="Pantarlih TPS 045 Kelurahan Marunda",
+        phone="+6281908112233",
+    ),
+)
+
+# (pantarlih, building, tower or None for the whole building, TPS)
+ASSIGNMENTS = (
+    ("pantarlih.rizky", "kalibata", "Tower Jasmine", "021"),
+    ("pantarlih.fitri", "kalibata", "Tower Herbras", "022"),
+    ("pantarlih.fitri", "kalibata", "Tower Flamboyan", "023"),
+    ("pantarlih.joko", "marunda", None, "045"),
+)
+
+# (manager, building, position)
+MANAGERS = (
+    ("pengelola.kalibata", "kalibata", "Building Manager"),
+    ("pengelola.marunda", "marunda", "Kepala UPRS Marunda"),
+)
+
+
+# SCHEDULES
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    key: str
+    building: str
+    tower: str | None
+    kind: str
+    date: datetime.date
+    start: datetime.time
+    end: datetime.time
+    status: str
+    proposed_by: str
+    decided_by: str | None = None
+    note: str = ""
+
+
+_S = Schedule.Status
+_K = Schedule.Kind
+
+SCHEDULES = (
+    ScheduleSpec(
+        "jasmine-25jun",
+        "kalibata",
+        "Tower Jasmine",
+        _K.DOOR_TO_DOOR,
+        datetime.date(2024, 6, 25),
+        datetime.time(9, 0),
+        datetime.time(12, 30),
+        _S.DONE,
+        proposed_by="pps.rawajati",
+        decided_by="pengelola.kalibata",
+    ),
+    ScheduleSpec(
+        "jasmine-28jun",
+        "kalibata",
+        "Tower Jasmine",
+        _K.DOOR_TO_DOOR,
+        datetime.date(2024, 6, 28),
+        datetime.time(17, 30),
+        datetime.time(19, 0),
+        _S.CONFIRMED,
+        proposed_by="pantarlih.rizky",
+        decided_by="pengelola.kalibata",
+        note="Kunjungan ulang untuk unit yang kosong saat kunjungan pertama.",
+    ),
+    ScheduleSpec(
+        "flamboyan-28jun",
+        "kalibata",
+        "Tower Flamboyan",
+        _K.DOOR_TO_DOOR,
+        datetime.date(2024, 6, 28),
+        datetime.time(19, 0),
+        datetime.time(21, 0),
+        _S.DECLINED,
+        proposed_by="pantarlih.fitri",
+        decided_by="pengelola.kalibata",
+        note="Di atas pukul 19.00 tamu tidak boleh naik; mohon usulkan pagi atau siang hari.",
+    ),
+    ScheduleSpec(
+        "kalibata-posko-29jun",
+        "kalibata",
+        None,
+        _K.POSKO,
+        datetime.date(2024, 6, 29),
+        datetime.time(10, 0),
+        datetime.time(16, 0),
+        _S.PROPOSED,
+        proposed_by="pps.rawajati",
+        note="Posko coklit di lobi Tower Jasmine untuk penghuni yang bekerja pada hari kerja.",
+    ),
+    ScheduleSpec(
+        "marunda-26jun",
+        "marunda",
+        "Blok A",
+        _K.DOOR_TO_DOOR,
+        datetime.date(2024, 6, 26),
+        datetime.time(8, 0),
+        datetime.time(12, 0),
+        _S.DONE,
+        proposed_by="pantarlih.joko",
+        decided_by="pengelola.marunda",
+    ),
+    ScheduleSpec(
+        "marunda-posko-6jul",
+        "marunda",
+        None,
+        _K.POSKO,
+        datetime.date(2024, 7, 6),
+        datetime.time(9, 0),
+        datetime.time(14, 0),
+        _S.CONFIRMED,
+        proposed_by="pps.rawajati",
+        decided_by="pengelola.marunda",
+        note="Di aula UPRS Blok A.",
+    ),
+)
+
+
+# VISITS
+
+# One letter per unit, in walking order: the outcome the pantarlih tapped.
+_CODES = {
+    "D": UnitOutcome.Outcome.DONE,
+    "N": UnitOutcome.Outcome.NOT_HOME,
+    "R": UnitOutcome.Outcome.REFUSED,
+    "S": UnitOutcome.Outcome.SECURITY_REFUSED,
+    "V": UnitOutcome.Outcome.VACANT,
+    "X": UnitOutcome.Outcome.NON_RESIDENTIAL,
+    "L": UnitOutcome.Outcome.NO_LOCAL_VOTERS,
+    "P": UnitOutcome.Outcome.SENT_TO_POSKO,
+}
+
+
+def _floor(tower: TowerSpec, floor: int, codes: str) -> tuple[tuple[str, str], ...]:
+    """(unit number, outcome letter) for the first units of a floor."""
+    return tuple((tower.number(floor, i), code) for i, code in enumerate(codes, start=1))
+
+
+@dataclass(frozen=True)
+class VisitSpec:
+    key: str
+    pantarlih: str
+    building: str
+    tower: str
+    started_at: datetime.datetime
+    ended_at: datetime.datetime
+    access: str
+    walk: tuple[tuple[str, str], ...]  # (unit number, outcome letter)
+    schedule: str | None = None
+    note: str = ""
+    minutes_per_unit: int = 4
+
+
+_JASMINE, _HERBRAS, _FLAMBOYAN = BUILDINGS[0].towers
+_MARUNDA_A = BUILDINGS[1].towers[0]
+
+VISITS = (
+    VisitSpec(
+        "kalibata-jasmine-2024-06-25",
+        "pantarlih.rizky",
+        "kalibata",
+        "Tower Jasmine",
+        _wib(25, 9, 10),
+        _wib(25, 12, 20),
+        Visit.Access.GRANTED,
+        walk=_floor(_JASMINE, 1, "XXXXDNDVDD")
+        + _floor(_JASMINE, 2, "DDNVDLRPDD")
+        + _floor(_JASMINE, 3, "DDDNDDVDLD")
+        + _floor(_JASMINE, 5, "DNDDPDDD"),
+        schedule="jasmine-25jun",
+        note="Didampingi petugas keamanan tower. Dua penghuni minta datang ke posko.",
+    ),
+    VisitSpec(
+        "kalibata-herbras-2024-06-26",
+        "pantarlih.fitri",
+        "kalibata",
+        "Tower Herbras",
+        _wib(26, 10, 0),
+        _wib(26, 11, 40),
+        Visit.Access.PARTIAL,
+        walk=_floor(_HERBRAS, 1, "DDNDLDVD") + _floor(_HERBRAS, 2, "DNDDRDDN"),
+        note="Lantai 3 ke atas belum bisa diakses: kartu lift hanya sampai lantai 2.",
+    ),
+    VisitSpec(
+        "kalibata-flamboyan-2024-06-27",
+        "pantarlih.fitri",
+        "kalibata",
+        "Tower Flamboyan",
+        _wib(27, 9, 30),
+        _wib(27, 9, 55),
+        Visit.Access.DENIED,
+        walk=_floor(_FLAMBOYAN, 2, "SSSSSSSS"),
+        note="Petugas keamanan menolak: belum ada pemberitahuan dari pengelola.",
+        minutes_per_unit=1,
+    ),
+    VisitSpec(
+        "marunda-a-2024-06-26",
+        "pantarlih.joko",
+        "marunda",
+        "Blok A",
+        _wib(26, 8, 15),
+        _wib(26, 11, 50),
+        Visit.Access.GRANTED,
+        walk=_floor(_MARUNDA_A, 1, "XXDDNDDVDD")
+        + _floor(_MARUNDA_A, 2, "DDDNDDPDDL")
+        + _floor(_MARUNDA_A, 3, "DNDDDRDDVD"),
+        schedule="marunda-26jun",
+    ),
+    VisitSpec(
+        # The revisit: most not-home units are found; J-0207 refuses a second time.
+        "kalibata-jasmine-2024-06-28",
+        "pantarlih.rizky",
+        "kalibata",
+        "Tower Jasmine",
+        _wib(28, 18, 5),
+        _wib(28, 18, 40),
+        Visit.Access.GRANTED,
+        walk=(
+            ("J-0106", "D"),
+            ("J-0203", "D"),
+            ("J-0207", "R"),
+            ("J-0304", "D"),
+            ("J-0502", "N"),
+        ),
+        schedule="jasmine-28jun",
+        minutes_per_unit=6,
+    ),
+)
+
+# (building, tower, unit number, occupancy, best time): what the managers reported beforehand.
+OCCUPANCY = (
+    ("kalibata", "Tower Jasmine", "J-0204", UnitOccupancy.Status.VACANT, ""),
+    ("kalibata", "Tower Jasmine", "J-0203", UnitOccupancy.Status.OCCUPIED, "Setelah pukul 18.00"),
+    ("kalibata", "Tower Jasmine", "J-0306", UnitOccupancy.Status.OCCUPIED, "Sabtu–Minggu"),
+    ("kalibata", "Tower Jasmine", "J-0307", UnitOccupancy.Status.VACANT, ""),
+    ("kalibata", "Tower Jasmine", "J-0101", UnitOccupancy.Status.BUSINESS, ""),
+    ("kalibata", "Tower Herbras", "107", UnitOccupancy.Status.VACANT, ""),
+    ("kalibata", "Tower Herbras", "305", UnitOccupancy.Status.BUSINESS, "Kantor, buka 09–17"),
+    (
+        "marunda",
+        "Blok B",
+        "B-203",
+        UnitOccupancy.Status.OCCUPIED,
+        "Sore hari, penghuni kerja shift",
+    ),
+    ("marunda", "Blok B", "B-208", UnitOccupancy.Status.VACANT, ""),
+    ("marunda", "Blok C", "C-101", UnitOccupancy.Status.BUSINESS, "Warung, buka 06–21"),
+)
+
+
+# BUILDER
+
+
+@dataclass
+class DemoResult:
+    accounts: tuple[AccountSpec, ...]
+    password: str
+    created: Counter = field(default_factory=Counter)  # model name → rows created
+
+
+class _Builder:
+    def __init__(self):
+        self.created = Counter()
+        self.password_hash = make_password(DEMO_PASSWORD)
+        self.period = CoklitPeriod.objects.get(name=PERIOD_NAME)
+        self.regions = {
+            r.code: r
+            for r in Region.objects.filter(
+                code__in={b.kelurahan for b in BUILDINGS} | {a.region for a in ACCOUNTS if a.region}
+            )
+        }
+        self.users: dict[str, User] = {}
+        self.buildings: dict[str, Building] = {}
+        self.towers: dict[tuple[str, str], Tower] = {}
+        self.schedules: dict[str, Schedule] = {}
+
+    def get_or_create(self, model, defaults=None, **lookup):
+        obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
+        if created:
+            self.created[model.__name__] += 1
+        return obj, created
+
+    def run(self):
+        for spec in ACCOUNTS:
+            self.account(spec)
+        for spec in BUILDINGS:
+            self.building(spec)
+        for user_key, building_key, position in MANAGERS:
+            self.manager(user_key, building_key, position)
+        for user_key, building_key, tower_name, tps in ASSIGNMENTS:
+            self.assignment(user_key, building_key, tower_name, tps)
+        for building_key, tower_name, number, status, best_time in OCCUPANCY:
+            unit = Unit.objects.get(tower=self.towers[building_key, tower_name], number=number)
+            self.get_or_create(
+                UnitOccupancy,
+                unit=unit,
+                defaults={
+                    "status": status,
+                    "best_time": best_time,
+                    "reported_by": self._manager_of(building_key),
+                },
+            )
+        for spec in SCHEDULES:
+            self.schedule(spec)
+        for spec in VISITS:
+            self.visit(spec)
+        self.access_issue()
+
+    def account(self, spec: AccountSpec):
+        user, created = self.get_or_create(
+            User,
+            email=spec.email,
+            defaults={
+                "full_name": spec.full_name,
+                "role": spec.role,
+                "region": self.regions[spec.region] if spec.region else None,
+                "unit_name": spec.unit_name,
+                "phone": spec.phone,
+                "is_staff": spec.is_staff,
+                "is_superuser": spec.is_superuser,
+            },
+        )
+        if created:
+            # Hashed once for all accounts: hashing is deliberately slow.
+            user.password = self.password_hash
+            user.save(update_fields=["password"])
+        self.users[spec.key] = user
+
+    def building(self, spec: BuildingSpec):
+        building, _created = self.get_or_create(
+            Building,
+            name__iexact=spec.name,
+            kelurahan=self.regions[spec.kelurahan],
+            defaults={
+                "name": spec.name,
+                "kind": spec.kind,
+                "address": spec.address,
+                "latitude": spec.latitude,
+                "longitude": spec.longitude,
+                "manager_org": spec.manager_org,
+                "access_notes": spec.access_notes,
+                "contact_name": spec.contact_name,
+                "contact_phone": spec.contact_phone,
+                "posko_available": spec.posko_available,
+            },
+        )
+        self.buildings[spec.key] = building
+        for tower_spec in spec.towers:
+            tower, _created = self.get_or_create(
+                Tower,
+                building=building,
+                name=tower_spec.name,
+                defaults={
+                    "floors": tower_spec.floors,
+                    "expected_voters": tower_spec.expected_voters,
+                },
+            )
+            self.towers[spec.key, tower_spec.name] = tower
+            self.units(tower, tower_spec)
+
+    def units(self, tower: Tower, spec: TowerSpec):
+        # Shops first, so the floor-by-floor pass below keeps them as they are.
+        runs = [(spec.ground_floor_shops, 1, False)] if spec.ground_floor_shops else []
+        runs.append((spec.units_per_floor, spec.floors, True))
+        for units_per_floor, last_floor, residential in runs:
+            result = units_generate(
+                tower=tower,
+                units_per_floor=units_per_floor,
+                last_floor=last_floor,
+                skip_floors=spec.skip_floors,
+                number_format=spec.number_format,
+                residential=residential,
+            )
+            if result.created:
+                self.created["Unit"] += result.created
+
+    def manager(self, user_key: str, building_key: str, position: str):
+        building = self.buildings[building_key]
+        self.get_or_create(
+            BuildingManager,
+            user=self.users[user_key],
+            building=building,
+            defaults={
+                "position": position,
+                # Someone may have named another primary contact since the last run.
+                "is_primary": not building.managers.filter(is_primary=True).exists(),
+            },
+        )
+
+    def _manager_of(self, building_key: str) -> User | None:
+        for user_key, key, _position in MANAGERS:
+            if key == building_key:
+                return self.users[user_key]
+        return None
+
+    def assignment(self, user_key: str, building_key: str, tower_name: str | None, tps: str):
+        tower = self.towers[building_key, tower_name] if tower_name else None
+        expected = (
+            tower.expected_voters
+            if tower
+            else sum(
+                t.expected_voters or 0 for (b, _name), t in self.towers.items() if b == building_key
+            )
+        )
+        self.get_or_create(
+            Assignment,
+            period=self.period,
+            pantarlih=self.users[user_key],
+            building=self.buildings[building_key],
+            tower=tower,
+            defaults={"tps": tps, "expected_voters": expected},
+        )
+
+    def schedule(self, spec: ScheduleSpec):
+        decided = spec.decided_by is not None
+        schedule, _created = self.get_or_create(
+            Schedule,
+            period=self.period,
+            building=self.buildings[spec.building],
+            tower=self.towers[spec.building, spec.tower] if spec.tower else None,
+            kind=spec.kind,
+            date=spec.date,
+            start=spec.start,
+            defaults={
+                "end": spec.end,
+                "status": spec.status,
+                "note": spec.note,
+                "proposed_by": self.users[spec.proposed_by],
+                "decided_by": self.users[spec.decided_by] if decided else None,
+                # Managers answered two days ahead, at the end of an office day.
+                "decided_at": (
+                    datetime.datetime.combine(
+                        spec.date - datetime.timedelta(days=2), datetime.time(16, 30), JAKARTA
+                    )
+                    if decided
+                    else None
+                ),
+            },
+        )
+        self.schedules[spec.key] = schedule
+
+    def visit(self, spec: VisitSpec):
+        building = self.buildings[spec.building]
+        tower = self.towers[spec.building, spec.tower]
+        visit, created = self.get_or_create(
+            Visit,
+            client_uuid=uuid.uuid5(_VISIT_NAMESPACE, spec.key),
+            defaults={
+                "period": self.period,
+                "pantarlih": self.users[spec.pantarlih],
+                "building": building,
+                "tower": tower,
+                "schedule": self.schedules[spec.schedule] if spec.schedule else None,
+                "started_at": spec.started_at,
+                "ended_at": spec.ended_at,
+                "access": spec.access,
+                "note": spec.note,
+                "latitude": building.latitude,
+                "longitude": building.longitude,
+            },
+        )
+        if not created:
+            # Outcomes are append-only and have no natural key: they come with their visit.
+            return
+        numbers = [number for number, _code in spec.walk]
+        units = {u.number: u for u in tower.units.filter(number__in=numbers)}
+        for i, (number, code) in enumerate(spec.walk):
+            outcome = _CODES[code]
+            done = outcome == UnitOutcome.Outcome.DONE
+            outcome_record(
+                visit=visit,
+                unit=units[number],
+                outcome=outcome,
+                recorded_at=spec.started_at + datetime.timedelta(minutes=spec.minutes_per_unit * i),
+                # Believable households: 1–4 voters, now and then one moved away or newly 17.
+                voters_verified=1 + i % 4 if done else 0,
+                voters_removed=1 if done and i % 7 == 3 else 0,
+                voters_new=1 if done and i % 5 == 2 else 0,
+                sticker=(
+                    UnitOutcome.Sticker.NONE
+                    if not done
+                    else UnitOutcome.Sticker.HANDED_OVER
+                    if i % 6 == 5
+                    else UnitOutcome.Sticker.PLACED
+                ),
+            )
+            self.created["UnitOutcome"] += 1
+
+    def access_issue(self):
+        visit = Visit.objects.get(
+            client_uuid=uuid.uuid5(_VISIT_NAMESPACE, "kalibata-flamboyan-2024-06-27")
+        )
+        self.get_or_create(
+            AccessIssue,
+            building=visit.building,
+            visit=visit,
+            kind=AccessIssue.Kind.SECURITY_REFUSED,
+            defaults={
+                "description": (
+                    "Pantarlih TPS 023 ditolak masuk Tower Flamboyan oleh petugas keamanan "
+                    "(vendor keamanan belum menerima pemberitahuan dari pengelola)."
+                ),
+                "level": AccessIssue.Level.KPU_KOTA,
+                "status": AccessIssue.Status.IN_PROGRESS,
+                "raised_by": self.users["pantarlih.fitri"],
+                "handled_by": self.users["kpu.jaksel"],
+                "due_at": _wib(1, 16, 0, month=7),
+            },
+        )
+
+
+@transaction.atomic
+def demo_seed() -> DemoResult:
+    """Create whatever part of the demo dataset is missing; existing rows are left as they are."""
+    builder = _Builder()
+    builder.run()
+    return DemoResult(accounts=ACCOUNTS, password=DEMO_PASSWORD, created=builder.created)
