@@ -33,6 +33,7 @@ def import_scope(user) -> tuple[bool, str | None]:
 
 class RegionScopedImportMixin(ImportMixin):
     import_formats = [SpreadsheetCSV, XLSX]
+    import_template_name = "buildings/admin_import.html"
 
     def has_import_permission(self, request):
         allowed, _region = import_scope(request.user)

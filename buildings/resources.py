@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from accounts.validators import NIK_MESSAGE, contains_nik
 from buildings.models import Building, Region, Tower, Unit
 from buildings.regions import normalize_region_name
 
@@ -48,6 +49,8 @@ HEADER_ALIASES = {
     "unit": "number",
     "hunian": "residential",
 }
+# Rows the admin's import preview lists (templates/buildings/admin_import.html).
+PREVIEW_ROWS = 500
 _KELURAHAN_PREFIX = re.compile(r"^(kelurahan|kel\.?)\s+", re.IGNORECASE)
 
 
@@ -458,6 +461,8 @@ class UnitResource(ScopedResource):
             errors["tower"] = _("A tower (or block) name is required.")
         elif len(tower_name) > Tower._meta.get_field("name").max_length:
             errors["tower"] = _("A tower name has at most 50 characters.")
+        elif contains_nik(tower_name):
+            errors["tower"] = str(NIK_MESSAGE)
         if not number:
             errors["number"] = _("A unit number is required.")
         if errors:
@@ -488,3 +493,9 @@ class UnitResource(ScopedResource):
     def import_row(self, row, instance_loader, **kwargs):
         self.row_number = kwargs.get("row_number")
         return super().import_row(row, instance_loader, **kwargs)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        # Without a diff (skip_diff), the preview shows the file's own values for the rows it
+        # lists; building that list for every row of a 100,000-row file would be wasted.
+        if kwargs.get("row_number", 0) <= PREVIEW_ROWS and row_result.diff is None:
+            row_result.diff = [_tidy(row.get(f)) for f in self._meta.fields]

@@ -12,6 +12,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("buildings.tests.import_ad
 BUILDINGS_URL = "/admin/buildings/building/import/"
 BUILDINGS_CONFIRM_URL = "/admin/buildings/building/process_import/"
 UNITS_URL = "/admin/buildings/unit/import/"
+UNITS_CONFIRM_URL = "/admin/buildings/unit/process_import/"
 
 BUILDINGS_CSV = (
     "nama;jenis;kelurahan;posko\n"
@@ -83,6 +84,33 @@ def test_city_staff_units_find_only_buildings_of_their_kota(client):
     assert (totals["new"], totals["invalid"]) == (1, 1)
     assert "confirm_form" not in preview.context
     assert not Unit.objects.exists()
+
+
+def test_a_unit_import_is_previewed_then_confirmed(client):
+    BuildingFactory(name="Kalibata City", kelurahan=kelurahan("31.74.08.1003"))
+    client.force_login(staff("kpu_kota", "31.74"))
+    content = b"gedung,kelurahan,menara,lantai,nomor\nKalibata City,Rawajati,A,1,A-0101\n"
+
+    preview = upload(client, UNITS_URL, content, name="unit.csv")
+    response = client.post(UNITS_CONFIRM_URL, preview.context["confirm_form"].initial)
+
+    assert response.status_code == 302
+    assert list(Unit.objects.values_list("tower__name", "number")) == [("A", "A-0101")]
+
+
+def test_a_large_preview_gives_the_totals_and_lists_only_the_first_rows(client):
+    BuildingFactory(name="Kalibata City", kelurahan=kelurahan("31.74.08.1003"))
+    client.force_login(staff("kpu_provinsi"))
+    rows = [f"Kalibata City,Rawajati,A,{1 + i // 20},{i:04d}" for i in range(600)]
+    content = "\n".join(["building,kelurahan,tower,floor,number", *rows]).encode()
+
+    preview = upload(client, UNITS_URL, content, name="unit.csv")
+
+    html = preview.content.decode()
+    assert "600 new, 0 updated, 0 unchanged." in html
+    assert "The first 500 rows are shown." in html
+    assert "<td>0499</td>" in html
+    assert "<td>0500</td>" not in html
 
 
 @pytest.mark.parametrize(

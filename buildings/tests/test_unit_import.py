@@ -142,6 +142,16 @@ def test_a_unit_number_that_looks_like_a_nik_is_refused(kalibata):
         assert problems(result) == [f"Row 1, number: {NIK_MESSAGE}"]
 
 
+def test_a_new_tower_named_like_a_nik_is_refused(kalibata):
+    result = units_import(
+        dataset=dataset(["Kalibata City", "Rawajati", "3174081203900001", 1, "0101", ""])
+    )
+
+    with translation.override("en"):
+        assert problems(result) == [f"Row 1, tower: {NIK_MESSAGE}"]
+    assert not Tower.objects.exists()
+
+
 def test_units_only_find_buildings_inside_the_importers_region(kalibata):
     BuildingFactory(name="Rusunawa Marunda", kelurahan=kelurahan("31.72.04.1003"))
 
