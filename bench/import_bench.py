@@ -5,7 +5,7 @@ throw-away database (never the development one), writes synthetic CSV files shap
 real ones (buildings spread over the kelurahan, towers of 10–40 floors), and times:
 
   buildings import, units dry run (the preview), units import, the same units file again
-  (every row found and skipped), and the unit generator.
+  (every row found and skipped), a file changing every unit, and the unit generator.
 
     DEBUG=1 .venv/bin/python bench/import_bench.py                      # SQLite
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/coklit \\
@@ -75,7 +75,7 @@ def run(args, vendor: str) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="import-bench-"))
     buildings_csv, units_csv = tmp / "buildings.csv", tmp / "units.csv"
     names = write_buildings(buildings_csv, args.buildings, kelurahan, rng)
-    write_units(units_csv, args.units, names, rng)
+    write_units(units_csv, args.units, names, random.Random(args.seed))
 
     figures = {"vendor": vendor, "buildings": args.buildings, "units": args.units}
 
@@ -111,6 +111,13 @@ def run(args, vendor: str) -> dict:
         "units again (unchanged)",
         lambda: units_import(dataset=dataset_load(units_csv)),
         {"skip": args.units},
+    )
+    changed_csv = tmp / "units-changed.csv"
+    write_units(changed_csv, args.units, names, random.Random(args.seed), flip_residential=True)
+    timed(
+        "units again (all changed)",
+        lambda: units_import(dataset=dataset_load(changed_csv)),
+        {"update": args.units},
     )
     assert Unit.objects.count() == args.units
 
@@ -163,7 +170,7 @@ def write_buildings(path, count, kelurahan, rng) -> list[tuple[str, str]]:
     return names
 
 
-def write_units(path, count, buildings, rng):
+def write_units(path, count, buildings, rng, flip_residential=False):
     """Units tower by tower, floor by floor, until `count` rows are written."""
     written = 0
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -179,6 +186,8 @@ def write_units(path, count, buildings, rng):
                         return
                     # The lowest units of a tower are often shops.
                     residential = "0" if floor == 1 and unit <= 2 else "1"
+                    if flip_residential:
+                        residential = "1" if residential == "0" else "0"
                     writer.writerow(
                         [name, code, tower, floor, f"{floor:02d}{unit:02d}", residential]
                     )

@@ -188,18 +188,21 @@ def test_unit_numbers_typed_as_numbers_in_excel_keep_their_digits(kalibata, tmp_
 
 
 def test_an_import_runs_the_same_number_of_queries_for_ten_or_a_hundred_and_fifty_rows(kalibata):
-    def queries_for(count, tower):
+    def queries_for(count, tower, floor=None):
         rows = [
-            ["Kalibata City", "Rawajati", tower, 1 + i // 20, f"{i:04d}", ""] for i in range(count)
+            ["Kalibata City", "Rawajati", tower, floor or 1 + i // 20, f"{i:04d}", ""]
+            for i in range(count)
         ]
         with CaptureQueriesContext(connection) as captured:
             result = units_import(dataset=dataset(*rows))
-        assert result.totals["new"] == count
+        assert result.totals["new"] + result.totals["update"] == count
         return len(captured)
 
     TowerFactory(building=kalibata, name="Existing")
     # Both fit in one INSERT, even on SQLite, whose limit on parameters splits bigger batches.
     assert queries_for(10, "A") == queries_for(150, "B")
+    # Updates are grouped by their new values: one UPDATE when every unit moves to floor 9.
+    assert queries_for(10, "A", floor=9) == queries_for(150, "B", floor=9)
 
 
 def test_an_export_of_units_imports_back_unchanged(kalibata):
