@@ -5,8 +5,11 @@ Add `RegionScopedImportMixin` to a ModelAdmin with `resource_classes = [Building
 read the row-by-row preview of what will be created, updated, skipped or refused, confirm.
 """
 
+from django import forms
+from django.utils.translation import gettext as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import XLSX
+from import_export.forms import ImportForm
 
 from accounts.models import User
 from buildings.imports import SpreadsheetCSV
@@ -31,8 +34,24 @@ def import_scope(user) -> tuple[bool, str | None]:
     return user.role in PROVINCE_ROLES, None
 
 
+# About 250,000 unit rows; bigger files go through the import commands (settings.py).
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class SizeLimitedImportForm(ImportForm):
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB; split it or ask for a command-line import.")
+                % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
 class RegionScopedImportMixin(ImportMixin):
     import_formats = [SpreadsheetCSV, XLSX]
+    import_form_class = SizeLimitedImportForm
     import_template_name = "buildings/admin_import.html"
 
     def has_import_permission(self, request):

@@ -125,6 +125,17 @@ def test_staff_who_do_not_onboard_buildings_cannot_open_the_import(client, role,
     assert not Building.objects.exists()
 
 
+def test_an_upload_above_the_size_limit_is_refused_before_it_is_read(client, monkeypatch):
+    monkeypatch.setattr("buildings.admin_import.MAX_UPLOAD_BYTES", len(BUILDINGS_CSV) - 1)
+    client.force_login(staff("kpu_provinsi"))
+
+    response = upload(client, BUILDINGS_URL, BUILDINGS_CSV)
+
+    assert "The file is larger than" in response.content.decode()
+    assert "result" not in response.context
+    assert not Building.objects.exists()
+
+
 def test_an_xlsx_upload_is_previewed(client):
     client.force_login(staff("dinas"))
     data = tablib.Dataset(
