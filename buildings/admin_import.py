@@ -62,6 +62,12 @@ class RegionScopedImportMixin(ImportMixin):
         _allowed, region_code = import_scope(request.user)
         return {**super().get_import_resource_kwargs(request, **kwargs), "region_code": region_code}
 
+    def get_export_resource_kwargs(self, request, **kwargs):
+        # Used when the admin also has ExportMixin: an export never leaves the user's region.
+        user = request.user
+        region_code = user.region.code if user.region_id and not user.is_superuser else None
+        return {**super().get_export_resource_kwargs(request, **kwargs), "region_code": region_code}
+
     def get_import_data_kwargs(self, **kwargs):
         # All rows or none, as in the commands: a file is fixed and imported again.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}

@@ -214,6 +214,9 @@ class ScopedResource(resources.ModelResource):
 
     # Foreign keys resolved by our own lookups; full_clean() would query each one again.
     resolved_fields = ()
+    # From the model to its kelurahan's code, and what an exported row reads on the way.
+    region_path = ""
+    export_related = ()
 
     def __init__(self, region_code: str | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -224,6 +227,16 @@ class ScopedResource(resources.ModelResource):
         dataset.headers = [_header_key(h) for h in dataset.headers or []]
         self.kelurahan_resolver = KelurahanResolver(self.region_code)
         self.seen_keys = {}
+
+    def get_queryset(self):
+        return self.filter_export(self._meta.model.objects.all())
+
+    def filter_export(self, queryset, **kwargs):
+        """Whatever queryset the admin hands over: only the region's rows, no query per row."""
+        queryset = queryset.select_related(*self.export_related)
+        if self.region_code:
+            queryset = queryset.filter(**{f"{self.region_path}__startswith": self.region_code})
+        return queryset
 
     def after_import(self, dataset, result, **kwargs):
         # ModelResource resets the id sequence to MAX(id) here, for files that carry ids.
@@ -269,6 +282,8 @@ class BuildingResource(ScopedResource):
     )
 
     resolved_fields = ("kelurahan",)
+    region_path = "kelurahan__code"
+    export_related = ("kelurahan",)
 
     class Meta:
         model = Building
@@ -296,10 +311,6 @@ class BuildingResource(ScopedResource):
         self.fields["kelurahan"] = fields.Field(
             attribute="kelurahan", column_name="kelurahan", widget=KelurahanWidget(self)
         )
-
-    def get_queryset(self):
-        queryset = Building.objects.select_related("kelurahan")
-        return queryset.in_region(self.region_code) if self.region_code else queryset
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -348,6 +359,8 @@ class UnitResource(ScopedResource):
     )
 
     resolved_fields = ("tower",)
+    region_path = "tower__building__kelurahan__code"
+    export_related = ("tower__building__kelurahan",)
 
     class Meta:
         model = Unit
@@ -362,12 +375,7 @@ class UnitResource(ScopedResource):
         skip_diff = True
 
     def get_queryset(self):
-        queryset = Unit.objects.select_related("tower__building__kelurahan")
-        if self.region_code:
-            queryset = queryset.filter(
-                tower__building__kelurahan__code__startswith=self.region_code
-            )
-        return queryset.order_by("tower__building__name", "tower__name", "floor", "number")
+        return super().get_queryset().order_by("tower_id", "floor", "number")
 
     def dehydrate_building(self, unit):
         return unit.tower.building.name

@@ -214,3 +214,15 @@ def test_an_export_of_units_imports_back_unchanged(kalibata):
 
     assert exported.headers == HEADERS
     assert (result.totals["skip"], result.totals["new"]) == (3, 0)
+
+
+def test_an_export_keeps_to_the_region_and_reads_no_row_twice(kalibata, django_assert_num_queries):
+    UnitFactory.create_batch(3, tower=TowerFactory(building=kalibata, name="A"))
+    marunda = BuildingFactory(name="Rusunawa Marunda", kelurahan=kelurahan("31.72.04.1003"))
+    UnitFactory(tower=TowerFactory(building=marunda, name="Blok 1"))
+
+    with django_assert_num_queries(1):
+        exported = UnitResource(region_code="31.74").export(queryset=Unit.objects.all())
+
+    assert set(exported["building"]) == {"Kalibata City"}
+    assert len(exported) == 3
