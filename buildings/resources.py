@@ -9,204 +9,28 @@ A resource can be limited to a region (`region_code`, a Kemendagri code prefix s
 "31.74"): rows outside it are refused, and units only find buildings inside it.
 """
 
-import re
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 
 from accounts.validators import NIK_MESSAGE, contains_nik
-from buildings.models import Building, Region, Tower, Unit
-from buildings.regions import normalize_region_name
+from buildings.import_widgets import (
+    ChoiceWidget,
+    CoordinateWidget,
+    KelurahanResolver,
+    KelurahanWidget,
+    TidyCharWidget,
+    WholeNumberWidget,
+    YesNoWidget,
+    header_key,
+    tidy,
+)
+from buildings.models import Building, Tower, Unit
 
-# Indonesian (and a few spelled-out English) column names people put in their spreadsheets.
-HEADER_ALIASES = {
-    "nama": "name",
-    "nama_gedung": "building",
-    "gedung": "building",
-    "jenis": "kind",
-    "alamat": "address",
-    "kode_kelurahan": "kelurahan",
-    "kelurahan_code": "kelurahan",
-    "lintang": "latitude",
-    "lat": "latitude",
-    "bujur": "longitude",
-    "lon": "longitude",
-    "lng": "longitude",
-    "pengelola": "manager_org",
-    "manager": "manager_org",
-    "catatan_akses": "access_notes",
-    "kontak": "contact_name",
-    "telepon": "contact_phone",
-    "posko": "posko_available",
-    "aktif": "active",
-    "menara": "tower",
-    "blok": "tower",
-    "lantai": "floor",
-    "nomor": "number",
-    "nomor_unit": "number",
-    "unit": "number",
-    "hunian": "residential",
-}
 # Rows the admin's import preview lists (templates/buildings/admin_import.html).
 PREVIEW_ROWS = 500
-_KELURAHAN_PREFIX = re.compile(r"^(kelurahan|kel\.?)\s+", re.IGNORECASE)
-
-
-def _header_key(header) -> str:
-    key = re.sub(r"[\s\-]+", "_", str(header or "").strip().lower())
-    return HEADER_ALIASES.get(key, key)
-
-
-def _tidy(value) -> str:
-    """Trim and collapse inner whitespace: "Tower  A " and "Tower A" are one tower."""
-    return " ".join(str(value or "").split())
-
-
-def _in_region(code: str, region_code: str | None) -> bool:
-    return not region_code or code == region_code or code.startswith(region_code + ".")
-
-
-class KelurahanResolver:
-    """Finds a kelurahan by Kemendagri code ("31.74.08.1003") or by name ("Rawajati").
-
-    Kelurahan names are unique within DKI Jakarta once spaces and case are ignored
-    ("Pal Merah" = "Palmerah"), so a name is enough; the code is the unambiguous choice.
-    """
-
-    def __init__(self, region_code: str | None = None):
-        self.region_code = region_code
-        self.by_code = {}
-        self.by_name = {}
-        for region in Region.objects.filter(level=Region.Level.KELURAHAN):
-            self.by_code[region.code] = region
-            self.by_name[normalize_region_name(region.name)] = region
-
-    def resolve(self, value) -> Region:
-        text = _tidy(value)
-        if not text:
-            raise ValueError(_("A kelurahan (Kemendagri code or name) is required."))
-        region = self.by_code.get(text) or self.by_name.get(
-            normalize_region_name(_KELURAHAN_PREFIX.sub("", text))
-        )
-        if region is None:
-            raise ValueError(
-                _("Unknown kelurahan “%(value)s”: give its Kemendagri code or exact name.")
-                % {"value": text}
-            )
-        if not _in_region(region.code, self.region_code):
-            raise ValueError(
-                _("Kelurahan %(name)s is outside your region.") % {"name": region.name}
-            )
-        return region
-
-
-class KelurahanWidget(widgets.Widget):
-    def __init__(self, resolver_owner):
-        super().__init__()
-        # The resource owns the resolver; it is built in before_import, after the widget.
-        self.resolver_owner = resolver_owner
-
-    def clean(self, value, row=None, **kwargs):
-        return self.resolver_owner.kelurahan_resolver.resolve(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return value.code if value else ""
-
-
-class TidyCharWidget(widgets.CharWidget):
-    """Text with surrounding and doubled spaces removed; whole numbers from Excel lose ".0"."""
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return _tidy(value)
-
-
-class ChoiceWidget(widgets.Widget):
-    """Accepts a choice's value or its label, in any case: "rusunawa", "Rusunawa", "Apartment"."""
-
-    def __init__(self, choices):
-        super().__init__()
-        self.choices = choices
-
-    def clean(self, value, row=None, **kwargs):
-        text = _tidy(value).lower()
-        if not text:
-            return None
-        for choice in self.choices:
-            if text in (choice.value, str(choice.label).lower()):
-                return choice.value
-        raise ValueError(
-            _("Unknown value “%(value)s”; use one of: %(allowed)s.")
-            % {"value": _tidy(value), "allowed": ", ".join(self.choices.values)}
-        )
-
-    def render(self, value, obj=None, **kwargs):
-        return value or ""
-
-
-class YesNoWidget(widgets.Widget):
-    """Yes/no in the words people type: ya/tidak, yes/no, y/n, 1/0, true/false, x."""
-
-    TRUE = {"1", "ya", "y", "yes", "true", "benar", "x", "v", "✓"}
-    FALSE = {"0", "tidak", "t", "no", "n", "false", "salah", "-"}
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, (int, float)):
-            value = str(int(value))
-        text = _tidy(value).lower()
-        if not text:
-            return None
-        if text in self.TRUE:
-            return True
-        if text in self.FALSE:
-            return False
-        raise ValueError(_("Expected yes or no (ya/tidak), got “%(value)s”.") % {"value": value})
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else ("1" if value else "0")
-
-
-class WholeNumberWidget(widgets.Widget):
-    """A whole number such as a floor: "12", 12 or 12.0 (as Excel stores it)."""
-
-    def clean(self, value, row=None, **kwargs):
-        text = _tidy(value)
-        if not text:
-            return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            number = None
-        if number is None or number != number.to_integral_value():
-            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
-        return int(number)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
-
-
-class CoordinateWidget(widgets.Widget):
-    """A decimal degree, rounded to the 6 places we store; a decimal comma is accepted."""
-
-    def clean(self, value, row=None, **kwargs):
-        text = _tidy(value).replace(",", ".")
-        if not text:
-            return None
-        try:
-            return Decimal(text).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
-        except InvalidOperation:
-            raise ValueError(
-                _("“%(value)s” is not a coordinate in decimal degrees.") % {"value": value}
-            ) from None
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
 
 
 class ScopedResource(resources.ModelResource):
@@ -224,7 +48,7 @@ class ScopedResource(resources.ModelResource):
         self.kelurahan_resolver = None
 
     def before_import(self, dataset, **kwargs):
-        dataset.headers = [_header_key(h) for h in dataset.headers or []]
+        dataset.headers = [header_key(h) for h in dataset.headers or []]
         self.kelurahan_resolver = KelurahanResolver(self.region_code)
         self.seen_keys = {}
 
@@ -317,7 +141,7 @@ class BuildingResource(ScopedResource):
         self.existing = {(b.kelurahan_id, b.name.lower()): b for b in Building.objects.all()}
 
     def get_instance(self, instance_loader, row):
-        name = _tidy(row.get("name"))
+        name = tidy(row.get("name"))
         try:
             kelurahan = self.kelurahan_resolver.resolve(row.get("kelurahan"))
         except ValueError:
@@ -429,7 +253,7 @@ class UnitResource(ScopedResource):
                 building = self.find_building(row)
             except ValidationError:
                 continue
-            tower_key = (building.pk, _tidy(row.get("tower")).lower())
+            tower_key = (building.pk, tidy(row.get("tower")).lower())
             wanted.add(building.pk)
             try:
                 floor = WholeNumberWidget().clean(row.get("floor")) or 1
@@ -445,8 +269,8 @@ class UnitResource(ScopedResource):
 
     def find_building(self, row) -> Building:
         """The row's building; a ValidationError says why there is none."""
-        name = _tidy(row.get("building"))
-        raw_kelurahan = _tidy(row.get("kelurahan"))
+        name = tidy(row.get("building"))
+        raw_kelurahan = tidy(row.get("kelurahan"))
         cache_key = (name.lower(), raw_kelurahan)
         if cache_key in self.building_errors:
             raise ValidationError(self.building_errors[cache_key])
@@ -485,7 +309,7 @@ class UnitResource(ScopedResource):
 
     def get_instance(self, instance_loader, row):
         building = self.find_building(row)
-        tower_name = _tidy(row.get("tower"))
+        tower_name = tidy(row.get("tower"))
         number = TidyCharWidget().clean(row.get("number"))
         errors = {}
         if not tower_name:
@@ -529,4 +353,4 @@ class UnitResource(ScopedResource):
         # Without a diff (skip_diff), the preview shows the file's own values for the rows it
         # lists; building that list for every row of a 100,000-row file would be wasted.
         if kwargs.get("row_number", 0) <= PREVIEW_ROWS and row_result.diff is None:
-            row_result.diff = [_tidy(row.get(f)) for f in self._meta.fields]
+            row_result.diff = [tidy(row.get(f)) for f in self._meta.fields]
