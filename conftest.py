@@ -1,6 +1,23 @@
+"""Personas shared by every app's tests (STYLE.md): who is signed in, and what they may see.
+
+Building A (Kalibata-like, Rawajati, Jakarta Selatan) and building B (Marunda, Jakarta Utara)
+are the two worlds; each persona has a scope that contains one and not the other.
+"""
+
 import os
 
 import pytest
+
+from coklit.celery import app as celery_app
+
+PASSWORD = "kata-sandi-uji-123"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing passwords properly is slow on purpose; tests need speed, not strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -13,6 +30,69 @@ def _ci_uses_real_services(django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Real hashers are slow on purpose; tests only need a hash that checks."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _tasks_run_in_process():
+    """Tasks run inside the test; the worker tests of the reminders issue start a real one."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+class World:
+    """The objects and personas of the scope tests, created once per test module."""
+
+    def __init__(self):
+        from accounts.models import Role
+        from accounts.tests.factories import UserFactory
+        from buildings.models import Region
+        from buildings.tests.factories import (
+            BuildingFactory,
+            BuildingManagerFactory,
+            TowerFactory,
+            UnitFactory,
+        )
+        from visits.tests.factories import AssignmentFactory
+
+        region = {r.code: r for r in Region.objects.filter(code__in=[
+            "31.74", "31.72", "31.74.08", "31.74.08.1003", "31.72.04.1003"])}  # fmt: skip
+        self.building_a = BuildingFactory(name="Kalibata Uji", kelurahan=region["31.74.08.1003"])
+        self.building_b = BuildingFactory(name="Marunda Uji", kelurahan=region["31.72.04.1003"])
+        self.tower_a = TowerFactory(building=self.building_a, name="A")
+        self.tower_b = TowerFactory(building=self.building_b, name="B")
+        self.unit_a = UnitFactory(tower=self.tower_a, number="A-0101")
+        self.unit_b = UnitFactory(tower=self.tower_b, number="B-0101")
+
+        def user(key, role, region_code=None, **extra):
+            return UserFactory(
+                email=f"{key}@uji.coklit.id",
+                role=role,
+                region=region.get(region_code) if region_code else None,
+                **extra,
+            )
+
+        self.kpu_provinsi = user("provinsi", Role.KPU_PROVINSI, is_staff=True)
+        self.kpu_kota_selatan = user("kota-selatan", Role.KPU_KOTA, "31.74", is_staff=True)
+        self.kpu_kota_utara = user("kota-utara", Role.KPU_KOTA, "31.72", is_staff=True)
+        self.ppk_pancoran = user("ppk-pancoran", Role.PPK, "31.74.08")
+        self.pps_marunda = user("pps-marunda", Role.PPS, "31.72.04.1003")
+        self.bawaslu_utara = user("bawaslu-utara", Role.BAWASLU, "31.72", is_staff=True)
+        self.dinas = user("dinas", Role.DINAS)
+        self.manager_a = BuildingManagerFactory(
+            building=self.building_a, user=user("pengelola-a", Role.PENGELOLA)
+        ).user
+        self.manager_b = BuildingManagerFactory(
+            building=self.building_b, user=user("pengelola-b", Role.PENGELOLA)
+        ).user
+        self.pantarlih_a = user("pantarlih-a", Role.PANTARLIH, "31.74.08.1003")
+        AssignmentFactory(pantarlih=self.pantarlih_a, building=self.building_a, tps="012")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        # Created once per module inside a transaction that is rolled back at the end.
+        with transaction.atomic():
+            yield World()
+            transaction.set_rollback(True)

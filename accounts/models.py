@@ -3,6 +3,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.phones import phone_field_clean
 from accounts.validators import validate_no_nik
 
 
@@ -100,8 +101,123 @@ class User(AbstractUser):
     def __str__(self):
         return f"{self.full_name} <{self.email}>" if self.full_name else self.email
 
+    def clean(self):
+        super().clean()
+        self.phone = phone_field_clean(self.phone, "phone")
+
     def get_full_name(self):
         return self.full_name
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class InvitationQuerySet(models.QuerySet):
+    def in_scope(self, user):
+        """Invitations for the inviter's region (by the invitee's region or building)."""
+        from accounts.scope import invitable_roles, region_prefix
+
+        if user.is_authenticated and user.is_active and user.is_superuser:
+            return self.all()
+        prefix = region_prefix(user)
+        if prefix is None:
+            return self.none()
+        return self.filter(
+            models.Q(region__code__startswith=prefix)
+            | models.Q(building__kelurahan__code__startswith=prefix),
+            role__in=invitable_roles(user),
+        )
+
+    def pending(self):
+        from django.utils import timezone
+
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """An emailed, single-use, expiring invitation to create an account with a role and scope.
+
+    The link carries a signed (invitation id, nonce) pair; resending or revoking changes the
+    nonce, so only the newest link works, and accepting stamps `accepted_at`, so it works once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        ACCEPTED = "accepted", _("Accepted")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
+    email = models.EmailField(_("email"))
+    full_name = models.CharField(_("full name"), max_length=150, validators=[validate_no_nik])
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        "buildings.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    building = models.ForeignKey(
+        "buildings.Building",
+        verbose_name=_("building"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    tps = models.CharField(_("TPS"), max_length=10, blank=True)
+    nonce = models.CharField(max_length=32, editable=False)
+    invited_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("invited by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="accounts_invitation_role_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["email"], name="accounts_invitation_email")]
+
+    def __str__(self):
+        return f"{self.email} ({self.get_role_display()})"
+
+    @property
+    def status(self) -> str:
+        from django.utils import timezone
+
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self):
+        return self.Status(self.status).label

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from accounts.phones import phone_field_clean
+from accounts.scope import building_q
 from accounts.validators import validate_no_nik
 
 
@@ -50,9 +52,32 @@ class Region(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class BuildingQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet):
+    """A queryset whose rows belong to a building, reached through `building_path`."""
+
+    building_path = "building__"
+
+    def in_scope(self, user):
+        return self.filter(building_q(user, self.building_path))
+
+
+class BuildingQuerySet(ScopedQuerySet):
+    building_path = ""
+
     def in_region(self, code_prefix: str):
         return self.filter(kelurahan__code__startswith=code_prefix)
+
+
+class TowerQuerySet(ScopedQuerySet):
+    building_path = "building__"
+
+
+class UnitQuerySet(ScopedQuerySet):
+    building_path = "tower__building__"
+
+
+class UnitOccupancyQuerySet(ScopedQuerySet):
+    building_path = "unit__tower__building__"
 
 
 class BuildingKind(models.TextChoices):
@@ -146,6 +171,10 @@ class Building(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        self.contact_phone = phone_field_clean(self.contact_phone, "contact_phone")
+
 
 class Tower(models.Model):
     building = models.ForeignKey(
@@ -161,6 +190,8 @@ class Tower(models.Model):
         blank=True,
         help_text=_("The DPS count KPU gives for this tower, if known."),
     )
+
+    objects = TowerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tower")
@@ -217,6 +248,8 @@ class Unit(models.Model):
         _("coverage status"), max_length=20, choices=Status.choices, default=Status.UNVISITED
     )
     status_at = models.DateTimeField(_("status recorded at"), null=True, blank=True)
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit")
@@ -277,6 +310,8 @@ class UnitOccupancy(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = UnitOccupancyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("unit occupancy")
         verbose_name_plural = _("unit occupancy")
@@ -311,6 +346,8 @@ class BuildingManager(models.Model):
         default=False,
         help_text=_("The one manager KPU contacts first for this building."),
     )
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("building manager")

@@ -41,6 +41,12 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+# Where links in emails point.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Redis: Celery broker and the shared cache. Empty on the embedded default.
+REDIS_URL = env.str("REDIS_URL", default="")
+
 # APPS
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -49,6 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "auditlog",
     "import_export",
     "accounts",
     "buildings",
@@ -64,6 +73,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    "accounts.middleware.RoleSessionMiddleware",
 ]
 
 ROOT_URLCONF = "coklit.urls"
@@ -91,8 +103,42 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# CACHES
+# Rate limits (failed logins, the public officer check) live in the cache, so production
+# shares one Redis cache across processes; the embedded default keeps it in memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # AUTHENTICATION
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Coklit] "
+# Failed logins: 5 per account per 5 minutes and 20 per IP per minute. Each limit lifts by itself
+# when its window passes, so nobody can keep an officer locked out by guessing.
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/5m/key"}
+# Staff sessions end after 30 minutes idle; a pantarlih's phone stays signed in for the day.
+STAFF_SESSION_IDLE_SECONDS = 30 * 60
+FIELD_SESSION_SECONDS = 14 * 60 * 60
+SESSION_COOKIE_AGE = FIELD_SESSION_SECONDS
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -101,6 +147,26 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# AUDIT
+# django-auditlog: one table of who/when/before/after for every change to domain data and every
+# role or scope change. Bulk imports (bulk_create) are not logged row by row.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "accounts.user", "exclude_fields": ["password", "last_login"]},
+    {"model": "accounts.invitation", "exclude_fields": ["nonce"]},
+    "buildings.building",
+    "buildings.tower",
+    "buildings.unit",
+    "buildings.unitoccupancy",
+    "buildings.buildingmanager",
+    "visits.coklitperiod",
+    "visits.assignment",
+    "visits.schedule",
+    "visits.visit",
+    "visits.unitoutcome",
+    "visits.accessissue",
+)
+AUDITLOG_STORE_JSON_CHANGES = True
 
 # INTERNATIONALISATION
 LANGUAGE_CODE = "id"
@@ -125,7 +191,6 @@ DEFAULT_FROM_EMAIL = env.str(
 
 # CELERY
 # Without REDIS_URL the embedded default runs tasks in-process, so a first run needs no broker.
-REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -7,10 +8,14 @@ from django.utils.translation import gettext_lazy as _
 admin.site.site_header = _("Coklit Hunian Vertikal")
 admin.site.site_title = _("Coklit Hunian Vertikal")
 admin.site.index_title = _("KPU administration")
+# The admin signs in through allauth, so its rate limits and login-by-code cover it too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("accounts.urls")),
 ]
 
 if settings.DEBUG:

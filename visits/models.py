@@ -5,10 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_no_nik
-from buildings.models import Building, Tower, Unit, UnitStatus
+from buildings.models import Building, ScopedQuerySet, Tower, Unit, UnitStatus
 
 # A unit outcome takes the unit status codes, less "not visited yet".
 OUTCOME_CHOICES = [c for c in UnitStatus.choices if c[0] != UnitStatus.UNVISITED]
+
+
+class UnitOutcomeQuerySet(ScopedQuerySet):
+    building_path = "visit__building__"
 
 
 class CoklitPeriodQuerySet(models.QuerySet):
@@ -74,6 +78,8 @@ class Assignment(models.Model):
     tps = models.CharField(_("TPS"), max_length=10, help_text=_("Polling station number, e.g. 012"))
     expected_voters = models.PositiveIntegerField(_("expected voters (DPS)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")
@@ -158,6 +164,8 @@ class Schedule(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("schedule")
         verbose_name_plural = _("schedules")
@@ -238,6 +246,8 @@ class Visit(models.Model):
     photo = models.FileField(_("photo"), upload_to="visits/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
@@ -291,6 +301,8 @@ class UnitOutcome(models.Model):
         _("recorded at"), help_text=_("When the pantarlih recorded it on the phone.")
     )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    objects = UnitOutcomeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit outcome")
@@ -387,6 +399,8 @@ class AccessIssue(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), blank=True, validators=[validate_no_nik])
     created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access issue")

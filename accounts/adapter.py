@@ -1,0 +1,36 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from accounts.invitations import invitation_accept
+
+SESSION_KEY = "invitation_id"
+
+
+def pending_invitation(request):
+    """The invitation this browser arrived with, if it can still be used."""
+    from accounts.models import Invitation
+
+    pk = request.session.get(SESSION_KEY)
+    if not pk:
+        return None
+    return Invitation.objects.pending().filter(pk=pk).first()
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Sign-up only from a valid invitation; the invitation decides role and scope."""
+
+    def is_open_for_signup(self, request):
+        return pending_invitation(request) is not None
+
+    def save_user(self, request, user, form, commit=True):
+        invitation = pending_invitation(request)
+        user.full_name = form.cleaned_data.get("full_name") or invitation.full_name
+        user.role, user.region, user.phone = invitation.role, invitation.region, invitation.phone
+        user = super().save_user(request, user, form, commit=commit)
+        if commit and invitation is not None:
+            invitation_accept(invitation=invitation, user=user)
+            request.session.pop(SESSION_KEY, None)
+        return user
+
+    def get_login_redirect_url(self, request):
+        return reverse("home")

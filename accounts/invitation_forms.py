@@ -1,0 +1,267 @@
+"""Inviting people: one at a time from a form, or many from a spreadsheet.
+
+Both paths go through `invitation_check`, so a row in a file is held to exactly the rules of
+the form: the inviter may invite that role, and the region or building lies in their scope.
+"""
+
+import io
+
+import tablib
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role, User
+from accounts.phones import normalize_phone
+from accounts.scope import building_q, invitable_roles, region_in_scope
+from accounts.validators import NIK_MESSAGE, contains_nik, validate_no_nik
+from buildings.models import Building, Region
+from buildings.regions import normalize_kota_name, normalize_region_name
+
+# The region level each role works at (None: the whole province).
+ROLE_LEVELS = {
+    Role.KPU_PROVINSI: {None},
+    Role.KPU_KOTA: {Region.Level.KOTA},
+    Role.PPK: {Region.Level.KECAMATAN},
+    Role.PPS: {Region.Level.KELURAHAN},
+    Role.DINAS: {None, Region.Level.KOTA},
+    Role.BAWASLU: {None, Region.Level.KOTA},
+    Role.PANTARLIH: {Region.Level.KELURAHAN},
+    Role.PENGELOLA: {None},
+}
+
+
+def invitation_check(*, inviter: User, role: str, region, building) -> dict[str, str]:
+    """Problems with inviting someone as `role` for `region`/`building`, by field name."""
+    problems = {}
+    if role not in invitable_roles(inviter):
+        problems["role"] = _("You cannot invite a %(role)s.") % {"role": Role(role).label}
+        return problems
+    levels = ROLE_LEVELS[role]
+    if role == Role.PENGELOLA:
+        if building is None:
+            problems["building"] = _("A building manager is invited for a building.")
+        region = None
+    elif region is None and None not in levels:
+        problems["region"] = _("Choose the %(level)s this person works in.") % {
+            "level": " / ".join(str(Region.Level(v).label) for v in levels)
+        }
+    elif region is not None and region.level not in levels:
+        problems["region"] = _("A %(role)s works in a %(level)s, not a %(given)s.") % {
+            "role": Role(role).label,
+            "level": " / ".join(str(Region.Level(v).label) for v in levels if v),
+            "given": region.get_level_display(),
+        }
+    if region is not None and not region_in_scope(inviter, region):
+        problems["region"] = _("%(region)s is outside your area.") % {"region": region.name}
+    if building is not None:
+        if not Building.objects.filter(building_q(inviter), pk=building.pk).exists():
+            problems["building"] = _("%(building)s is outside your area.") % {
+                "building": building.name
+            }
+        elif region is not None and building.kelurahan_id != region.pk and role != Role.PENGELOLA:
+            problems["building"] = _("%(building)s is not in %(region)s.") % {
+                "building": building.name,
+                "region": region.name,
+            }
+    return problems
+
+
+class InvitationForm(forms.Form):
+    full_name = forms.CharField(
+        label=gettext_lazy("Full name"), max_length=150, validators=[validate_no_nik]
+    )
+    email = forms.EmailField(label=gettext_lazy("Email"))
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=30, required=False)
+    role = forms.ChoiceField(label=gettext_lazy("Role"))
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("Region"), queryset=Region.objects.none(), required=False
+    )
+    building = forms.ModelChoiceField(
+        label=gettext_lazy("Building"), queryset=Building.objects.none(), required=False
+    )
+    tps = forms.CharField(label=gettext_lazy("TPS"), max_length=10, required=False)
+
+    def __init__(self, *args, inviter: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inviter = inviter
+        roles = invitable_roles(inviter)
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
+        prefix = "" if inviter.is_superuser else inviter.region.code if inviter.region else "31"
+        self.fields["region"].queryset = Region.objects.filter(code__startswith=prefix)
+        self.fields["building"].queryset = Building.objects.filter(
+            building_q(inviter)
+        ).select_related("kelurahan")
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        data = super().clean()
+        if "role" in data:
+            for field, message in invitation_check(
+                inviter=self.inviter,
+                role=data["role"],
+                region=data.get("region"),
+                building=data.get("building"),
+            ).items():
+                self.add_error(field, message)
+        return data
+
+
+class InvitationUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet (CSV or XLSX)"),
+        help_text=gettext_lazy("Columns: nama, email, telepon, peran, wilayah, gedung, tps"),
+    )
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 2 MB."))
+        return f
+
+
+COLUMNS = ["nama", "email", "telepon", "peran", "wilayah", "gedung", "tps"]
+# Headers that announce an ID number: the whole file is refused before any row is read.
+FORBIDDEN_HEADERS = {"nik", "nokk", "kk", "nomorkk", "nomorinduk", "nomorindukkependudukan", "ktp"}
+
+
+def table_read(upload) -> tablib.Dataset:
+    """A CSV (comma or semicolon; UTF-8 with or without BOM) or XLSX upload as a Dataset."""
+    raw = upload.read()
+    if raw[:2] == b"PK":
+        data = tablib.Dataset().load(io.BytesIO(raw), format="xlsx")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        data = tablib.Dataset().load(text, format="csv", delimiter=delimiter)
+    data.headers = [normalize_region_name(str(h or "")) for h in data.headers or []]
+    return data
+
+
+def _role_from(value: str) -> str | None:
+    key = normalize_region_name(value)
+    for role in Role:
+        if key in (normalize_region_name(role.value), normalize_region_name(str(role.label))):
+            return role
+    aliases = {"kpuprov": Role.KPU_PROVINSI, "kpuprovinsi": Role.KPU_PROVINSI,
+               "kpukota": Role.KPU_KOTA, "dinasperumahan": Role.DINAS, "dinas": Role.DINAS,
+               "pengelola": Role.PENGELOLA, "manager": Role.PENGELOLA}  # fmt: skip
+    return aliases.get(key)
+
+
+def _region_from(value: str, regions: list[Region]) -> tuple[Region | None, str | None]:
+    value = (value or "").strip()
+    if not value:
+        return None, None
+    key = normalize_region_name(value)
+    candidates = [
+        r
+        for r in regions
+        if r.code == value
+        or normalize_region_name(r.name) == key
+        or normalize_kota_name(r.name) == key
+    ]
+    if len(candidates) == 1:
+        return candidates[0], None
+    if not candidates:
+        return None, _("unknown region “%(value)s”") % {"value": value}
+    return None, _("“%(value)s” is ambiguous (%(codes)s): write its code") % {
+        "value": value,
+        "codes": ", ".join(r.code for r in candidates),
+    }
+
+
+def invitations_from_table(*, inviter: User, data: tablib.Dataset):
+    """Validate every row; returns (rows ready to invite, problems by spreadsheet line)."""
+    headers = set(data.headers)
+    forbidden = headers & FORBIDDEN_HEADERS
+    if forbidden:
+        return [], [
+            (1, _("Column “%(column)s” holds ID numbers, which are never stored: remove it.")
+             % {"column": sorted(forbidden)[0]})
+        ]  # fmt: skip
+    missing = [c for c in ("nama", "email", "peran") if c not in headers]
+    if missing:
+        return [], [(1, _("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})]
+    buildings = Building.objects.filter(building_q(inviter)).select_related("kelurahan")
+    regions = list(Region.objects.all())
+    rows, problems = [], []
+    seen = set()
+    for index, raw in enumerate(data.dict, start=2):
+        row = {k: str(v or "").strip() for k, v in raw.items()}
+        line_problems = []
+        for column, value in row.items():
+            if contains_nik(value):
+                line_problems.append(f"{column}: {NIK_MESSAGE}")
+        role = _role_from(row.get("peran", ""))
+        if role is None:
+            line_problems.append(
+                _("peran: unknown role “%(value)s” (use one of: %(roles)s)")
+                % {"value": row.get("peran", ""), "roles": ", ".join(Role.values)}
+            )
+        email = row.get("email", "").lower()
+        try:
+            forms.EmailField().clean(email)
+        except ValidationError:
+            line_problems.append(_("email: “%(value)s” is not an email address") % {"value": email})
+        if email in seen:
+            line_problems.append(_("email: %(value)s appears twice in the file") % {"value": email})
+        seen.add(email)
+        if not row.get("nama"):
+            line_problems.append(_("nama: a name is required"))
+        try:
+            phone = normalize_phone(row.get("telepon", ""))
+        except ValidationError as e:
+            line_problems.append(f"telepon: {e.messages[0]}")
+            phone = ""
+        region, problem = _region_from(row.get("wilayah", ""), regions)
+        if problem:
+            line_problems.append(f"wilayah: {problem}")
+        building = None
+        if row.get("gedung"):
+            matches = [
+                b
+                for b in buildings.filter(name__iexact=row["gedung"])
+                if region is None or b.kelurahan.code.startswith(region.code)
+            ]
+            if len(matches) == 1:
+                building = matches[0]
+            else:
+                line_problems.append(
+                    _("gedung: no building “%(value)s” in your area") % {"value": row["gedung"]}
+                    if not matches
+                    else _("gedung: “%(value)s” is ambiguous: add its kelurahan in wilayah")
+                    % {"value": row["gedung"]}
+                )
+        if role is not None and not line_problems:
+            if role == Role.PENGELOLA:
+                region = None
+            for field, message in invitation_check(
+                inviter=inviter, role=role, region=region, building=building
+            ).items():
+                column = {"role": "peran", "region": "wilayah", "building": "gedung"}[field]
+                line_problems.append(f"{column}: {message}")
+        if line_problems:
+            problems.extend((index, p) for p in line_problems)
+            continue
+        rows.append(
+            {
+                "email": email,
+                "full_name": row["nama"],
+                "phone": phone,
+                "role": role,
+                "region": region,
+                "building": building,
+                "tps": row.get("tps", ""),
+            }
+        )
+    return rows, problems

@@ -1,0 +1,25 @@
+from django.conf import settings
+
+from accounts.models import Role
+
+
+class RoleSessionMiddleware:
+    """Staff sessions end after 30 idle minutes; a pantarlih's phone stays signed in all day.
+
+    The staff expiry is renewed on every request (which saves the session), so it measures
+    idleness; the field session is fixed at sign-in and not extended.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if user.role == Role.PANTARLIH:
+                if "field_session" not in request.session:
+                    request.session["field_session"] = True
+                    request.session.set_expiry(settings.FIELD_SESSION_SECONDS)
+            else:
+                request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+        return self.get_response(request)

@@ -1,0 +1,22 @@
+from celery import shared_task
+
+from accounts.emails import email_send
+from accounts.invitations import invitation_url
+from accounts.models import Invitation
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
+def invitation_send_email(invitation_id: int) -> None:
+    invitation = (
+        Invitation.objects.pending()
+        .select_related("invited_by", "building", "region")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        return  # accepted, revoked or expired since it was queued
+    email_send(
+        template="invitation",
+        to=invitation.email,
+        context={"invitation": invitation, "url": invitation_url(invitation)},
+    )

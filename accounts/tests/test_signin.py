@@ -1,0 +1,137 @@
+import re
+import time
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/akun/login/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def officer():
+    user = UserFactory(email="petugas@uji.coklit.id", role="pantarlih")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def _login(client, email, password):
+    return client.post(LOGIN, {"login": email, "password": password})
+
+
+def test_sign_in_with_email_and_password_lands_home(client, officer):
+    response = _login(client, "Petugas@Uji.Coklit.id", PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_session_key_changes_at_sign_in(client, officer):
+    client.get(LOGIN)
+    before = client.session.session_key
+    _login(client, officer.email, PASSWORD)
+    assert client.session.session_key != before
+
+
+def test_failed_logins_are_limited_per_account_and_the_limit_lifts_by_itself(
+    client, officer, monkeypatch
+):
+    for _ in range(5):
+        assert _login(client, officer.email, "salah-sandi").status_code == 200
+    # The sixth attempt is refused even with the right password...
+    blocked = _login(client, officer.email, PASSWORD)
+    assert blocked.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+    # ...and six minutes later the account signs in again: no lasting lockout.
+    later = time.time() + 6 * 60
+    monkeypatch.setattr("allauth.core.internal.ratelimit.time.time", lambda: later)
+    assert _login(client, officer.email, PASSWORD).status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_failed_logins_are_limited_per_ip(client, officer):
+    for n in range(20):
+        _login(client, f"tidak-ada-{n}@uji.coklit.id", "salah-sandi")
+    blocked = _login(client, officer.email, PASSWORD)
+    assert "_auth_user_id" not in client.session
+    assert blocked.status_code in (200, 429)
+
+
+def test_password_reset_answers_the_same_for_known_and_unknown_emails(client, officer):
+    known = client.post("/akun/password/reset/", {"email": officer.email})
+    unknown = client.post("/akun/password/reset/", {"email": "siapa@uji.coklit.id"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+
+
+def test_login_page_answers_the_same_for_known_and_unknown_emails(client, officer):
+    known = _login(client, officer.email, "salah-sandi-1")
+    unknown = _login(client, "siapa@uji.coklit.id", "salah-sandi-1")
+    assert known.status_code == unknown.status_code == 200
+    assert known.context["form"].errors == unknown.context["form"].errors
+
+
+def test_sign_in_by_emailed_code(client, officer, mailoutbox):
+    response = client.post("/akun/login/code/", {"email": officer.email})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mailoutbox[0].body, re.M).group(1)
+    response = client.post("/akun/login/code/confirm/", {"code": code})
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_sign_up_is_closed_without_an_invitation(client):
+    response = client.get("/akun/signup/")
+    assert response.status_code == 200
+    assert "account/signup_closed.html" in [t.name for t in response.templates]
+
+
+def test_admin_login_goes_through_allauth(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+
+
+@pytest.mark.parametrize(
+    "password,ok",
+    [
+        ("pendek7", False),  # shorter than 8
+        ("password123", False),  # a common password
+        ("kalibatacity", True),  # no composition rules
+        ("pantarlih naik tangga darurat lantai dua puluh tiga di tower jasmine pagi", True),
+    ],
+)
+def test_password_rules_follow_nist(password, ok):
+    if ok:
+        validate_password(password)
+    else:
+        with pytest.raises(ValidationError):
+            validate_password(password)
+
+
+def test_staff_session_expires_after_30_idle_minutes(client):
+    staff = UserFactory(role="kpu_kota")
+    client.force_login(staff)
+    client.get(reverse("home"))
+    assert client.session.get_expiry_age() == 30 * 60
+
+
+def test_pantarlih_session_lasts_the_working_day(client, officer):
+    client.force_login(officer)
+    client.get(reverse("home"))
+    assert client.session.get_expiry_age() == 14 * 60 * 60

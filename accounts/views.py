@@ -1,0 +1,175 @@
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.adapter import SESSION_KEY
+from accounts.invitation_forms import (
+    InvitationForm,
+    InvitationUploadForm,
+    invitations_from_table,
+    table_read,
+)
+from accounts.invitations import (
+    invitation_accept,
+    invitation_create,
+    invitation_from_token,
+    invitation_problem,
+    invitation_resend,
+    invitation_revoke,
+)
+from accounts.models import Invitation, User
+from accounts.scope import invitable_roles, region_prefix
+from buildings.models import Building, Unit
+
+
+@login_required
+def home(request):
+    """Where everyone lands after signing in: their role, their area and its buildings."""
+    buildings = (
+        Building.objects.in_scope(request.user)
+        .select_related("kelurahan__parent__parent")
+        .order_by("name", "pk")
+    )
+    page = Paginator(buildings, 25).get_page(request.GET.get("page"))
+    # Counts for the page's buildings only, in one grouped query.
+    counts = {
+        row["tower__building"]: row
+        for row in Unit.objects.filter(tower__building__in=[b.pk for b in page], residential=True)
+        .values("tower__building")
+        .annotate(
+            residential=Count("pk"), closed=Count("pk", filter=Q(status__in=Unit.CLOSED_STATUSES))
+        )
+    }
+    for building in page:
+        row = counts.get(building.pk, {})
+        building.residential = row.get("residential", 0)
+        building.closed = row.get("closed", 0)
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "page": page,
+            "can_invite": bool(invitable_roles(request.user)),
+            "region_prefix": region_prefix(request.user),
+        },
+    )
+
+
+def invitation_accept_view(request, token):
+    """The link in the invitation email: sign up, or attach the invitation to one's account."""
+    invitation = invitation_from_token(token)
+    problem = invitation_problem(invitation)
+    if problem:
+        return render(request, "accounts/invitation_problem.html", {"problem": problem}, status=410)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if existing is not None:
+        if request.user.is_authenticated and request.user.pk == existing.pk:
+            invitation_accept(invitation=invitation, user=existing)
+            messages.success(request, _("Invitation accepted: %(what)s.") % {"what": invitation})
+            return redirect("home")
+        messages.info(
+            request,
+            _("You already have an account: sign in, then open the invitation link again."),
+        )
+        return redirect(f"{_login_url()}?next={request.path}")
+    request.session[SESSION_KEY] = invitation.pk
+    get_adapter(request).stash_verified_email(request, invitation.email)
+    return redirect("account_signup")
+
+
+def _login_url():
+    from django.urls import reverse
+
+    return reverse("account_login")
+
+
+def _inviter_required(request):
+    if not invitable_roles(request.user):
+        raise Http404
+
+
+@login_required
+def invitation_list(request):
+    _inviter_required(request)
+    form = InvitationForm(request.POST or None, inviter=request.user)
+    if request.method == "POST" and form.is_valid():
+        invitation = invitation_create(invited_by=request.user, **form.cleaned_data)
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+        return redirect("invitation_list")
+    invitations = (
+        Invitation.objects.in_scope(request.user)
+        .select_related("region", "building", "invited_by")
+        .order_by("-created_at")
+    )
+    status = request.GET.get("status", "")
+    if status == "pending":
+        invitations = invitations.pending()
+    elif status == "accepted":
+        invitations = invitations.filter(accepted_at__isnull=False)
+    page = Paginator(invitations, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/invitation_list.html",
+        {"form": form, "upload_form": InvitationUploadForm(), "page": page, "status": status},
+    )
+
+
+@login_required
+def invitation_upload(request):
+    _inviter_required(request)
+    form = InvitationUploadForm(request.POST or None, request.FILES or None)
+    problems, created = [], []
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = table_read(form.cleaned_data["file"])
+        except Exception:  # tablib raises many kinds on a broken file
+            form.add_error("file", _("The file could not be read as CSV or XLSX."))
+        else:
+            rows, problems = invitations_from_table(inviter=request.user, data=data)
+            if not problems:
+                with transaction.atomic():
+                    created = [invitation_create(invited_by=request.user, **row) for row in rows]
+                messages.success(
+                    request, _("%(count)d invitations sent.") % {"count": len(created)}
+                )
+                return redirect("invitation_list")
+    return render(request, "accounts/invitation_upload.html", {"form": form, "problems": problems})
+
+
+def _scoped_invitation(request, pk):
+    _inviter_required(request)
+    return get_object_or_404(Invitation.objects.in_scope(request.user), pk=pk)
+
+
+@login_required
+def invitation_resend_view(request, pk):
+    # Scope first, method second: outside the scope is a 404 for GET and POST alike.
+    invitation = _scoped_invitation(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if invitation.accepted_at:
+        messages.error(request, _("This invitation has already been accepted."))
+    else:
+        invitation_resend(invitation=invitation)
+        messages.success(request, _("A new link was sent to %(email)s.") % invitation.__dict__)
+    return redirect("invitation_list")
+
+
+@login_required
+def invitation_revoke_view(request, pk):
+    # Scope first, method second: outside the scope is a 404 for GET and POST alike.
+    invitation = _scoped_invitation(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if invitation.accepted_at:
+        messages.error(request, _("This invitation has already been accepted."))
+    else:
+        invitation_revoke(invitation=invitation)
+        messages.success(request, _("Invitation to %(email)s withdrawn.") % invitation.__dict__)
+    return redirect("invitation_list")
