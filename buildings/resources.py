@@ -83,7 +83,7 @@ class ScopedResource(resources.ModelResource):
     def check_once_in_file(self, key, row_number, field, message):
         first = self.seen_keys.setdefault(key, row_number)
         if first != row_number:
-            raise ValidationError({field: message % {"row": first}})
+            raise ValidationError({field: message % {"line": first + 1}})
 
 
 class BuildingResource(ScopedResource):
@@ -143,7 +143,9 @@ class BuildingResource(ScopedResource):
     def get_instance(self, instance_loader, row):
         name = tidy(row.get("name"))
         try:
-            kelurahan = self.kelurahan_resolver.resolve(row.get("kelurahan"))
+            kelurahan = self.kelurahan_resolver.resolve(
+                row.get("kelurahan"), row.get("kecamatan"), row.get("kota")
+            )
         except ValueError:
             kelurahan = None
         if not (name and kelurahan):
@@ -153,7 +155,7 @@ class BuildingResource(ScopedResource):
             key,
             self.row_number,
             "name",
-            _("This building already appears in row %(row)s of this file."),
+            _("This building already appears on line %(line)s of this file."),
         )
         return self.existing.get(key)
 
@@ -234,10 +236,16 @@ class UnitResource(ScopedResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
+        if "kelurahan" not in dataset.headers and dataset.height:
+            # Optional: needed only to tell apart two buildings of the same name.
+            dataset.append_col([""] * dataset.height, header="kelurahan")
         buildings = Building.objects.only("id", "name", "kelurahan_id")
         if self.region_code:
             buildings = buildings.in_region(self.region_code)
         self.buildings = {(b.kelurahan_id, b.name.lower()): b for b in buildings}
+        self.buildings_by_name = defaultdict(list)
+        for building in self.buildings.values():
+            self.buildings_by_name[building.name.lower()].append(building)
         self.building_errors = {}
         self.towers = {}
         self.tower_floors = {}
@@ -268,25 +276,45 @@ class UnitResource(ScopedResource):
             self.units[(unit.tower_id, unit.number)] = unit
 
     def find_building(self, row) -> Building:
-        """The row's building; a ValidationError says why there is none."""
+        """The row's building; a ValidationError says why there is none.
+
+        The kelurahan column is needed only when two buildings share the name.
+        """
         name = tidy(row.get("building"))
         raw_kelurahan = tidy(row.get("kelurahan"))
         cache_key = (name.lower(), raw_kelurahan)
         if cache_key in self.building_errors:
             raise ValidationError(self.building_errors[cache_key])
         try:
-            kelurahan = self.kelurahan_resolver.resolve(raw_kelurahan)
             if not name:
                 raise ValidationError({"building": _("A building name is required.")})
-            building = self.buildings.get((kelurahan.pk, name.lower()))
+            if raw_kelurahan:
+                kelurahan = self.kelurahan_resolver.resolve(
+                    raw_kelurahan, row.get("kecamatan"), row.get("kota")
+                )
+                building = self.buildings.get((kelurahan.pk, name.lower()))
+                where = _(" in kelurahan %(kelurahan)s") % {"kelurahan": kelurahan.name}
+            else:
+                same_name = self.buildings_by_name.get(name.lower(), [])
+                if len(same_name) > 1:
+                    raise ValidationError(
+                        {
+                            "building": _(
+                                "There are %(count)s buildings named “%(name)s”: add a "
+                                "kelurahan column to say which."
+                            )
+                            % {"count": len(same_name), "name": name}
+                        }
+                    )
+                building = same_name[0] if same_name else None
+                where = ""
             if building is None:
                 raise ValidationError(
                     {
                         "building": _(
-                            "No building “%(name)s” in kelurahan %(kelurahan)s; import the "
-                            "building list first."
+                            "No building “%(name)s”%(where)s; import the building list first."
                         )
-                        % {"name": name, "kelurahan": kelurahan.name}
+                        % {"name": name, "where": where}
                     }
                 )
         except ValueError as e:
@@ -327,7 +355,7 @@ class UnitResource(ScopedResource):
             (tower.pk, number),
             self.row_number,
             "number",
-            _("This unit already appears in row %(row)s of this file."),
+            _("This unit already appears on line %(line)s of this file."),
         )
         self.row_tower = tower
         unit = self.units.get((tower.pk, number))

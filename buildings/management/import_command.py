@@ -21,23 +21,35 @@ class ImportCommand(BaseCommand):
             metavar="CODE",
             help="accept only rows inside this Kemendagri region, e.g. 31.74",
         )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="write the valid rows and list the refused ones (default: all or nothing)",
+        )
 
-    def handle(self, *args, path, dry_run, region, **options):
+    def handle(self, *args, path, dry_run, region, skip_invalid, **options):
         try:
             dataset = dataset_load(path)
         except (OSError, ValueError) as e:
             raise CommandError(str(e)) from e
         started = time.perf_counter()
-        result = self.import_function(dataset=dataset, dry_run=dry_run, region_code=region)
+        result = self.import_function(
+            dataset=dataset, dry_run=dry_run, region_code=region, skip_invalid=skip_invalid
+        )
         seconds = time.perf_counter() - started
-        problems = import_problems(result)
-        if problems:
-            shown = "\n".join(problems)
+        problems = import_problems(result, limit=None)
+        totals = result.totals
+        refused = totals["invalid"] + totals["error"]
+        if problems and (not skip_invalid or totals["error"]):
             raise CommandError(
                 _("Nothing was imported: %(count)s row(s) refused.\n%(problems)s")
-                % {"count": result.totals["invalid"] + result.totals["error"], "problems": shown}
+                % {"count": refused, "problems": "\n".join(problems)}
             )
-        totals = result.totals
+        if problems:
+            self.stderr.write(
+                _("%(count)s row(s) refused and skipped:\n%(problems)s")
+                % {"count": refused, "problems": "\n".join(problems)}
+            )
         self.stdout.write(
             _("%(verb)s %(new)s new, %(update)s updated, %(skip)s unchanged in %(seconds).1f s.")
             % {

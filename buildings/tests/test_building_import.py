@@ -88,8 +88,8 @@ def test_one_refused_row_means_nothing_is_written():
     )
 
     assert problems(result) == [
-        "Row 2, kind: Unknown value “villa”; use one of: apartemen, rusunami, rusunawa, lainnya.",
-        "Row 2, kelurahan: Unknown kelurahan “Atlantis”: give its Kemendagri code or exact name.",
+        "Line 3, column jenis: Unknown value “villa”; use one of: apartemen, rusunami, rusunawa, lainnya.",
+        "Line 3, column kelurahan: Unknown kelurahan “Atlantis”: give its Kemendagri code or exact name.",
     ]
     assert not Building.objects.exists()
 
@@ -119,7 +119,7 @@ def test_a_nik_in_any_free_text_column_refuses_the_row_with_the_nik_message():
     )
 
     with translation.override("en"):
-        assert problems(result) == [f"Row 1, address: {NIK_MESSAGE}"]
+        assert problems(result) == [f"Line 2, column alamat: {NIK_MESSAGE}"]
     assert not Building.objects.exists()
 
 
@@ -131,7 +131,9 @@ def test_the_same_building_twice_in_one_file_is_refused():
         )
     )
 
-    assert problems(result) == ["Row 2, name: This building already appears in row 1 of this file."]
+    assert problems(result) == [
+        "Line 3, column nama: This building already appears on line 2 of this file."
+    ]
 
 
 def test_the_same_name_in_another_kelurahan_is_another_building():
@@ -154,7 +156,9 @@ def test_rows_outside_the_importers_region_are_refused():
         region_code="31.74",
     )
 
-    assert problems(result) == ["Row 2, kelurahan: Kelurahan Marunda is outside your region."]
+    assert problems(result) == [
+        "Line 3, column kelurahan: Kelurahan Marunda is outside your region."
+    ]
     assert not Building.objects.exists()
 
 
@@ -174,7 +178,7 @@ def test_a_latitude_outside_the_globe_is_refused():
         dataset=dataset(["Kalibata City", "apartemen", "", "Rawajati", "-96", "106.85", ""])
     )
 
-    assert [p.split(":")[0] for p in problems(result)] == ["Row 1, latitude"]
+    assert [p.split(":")[0] for p in problems(result)] == ["Line 2, column latitude"]
 
 
 def test_a_blank_yes_no_column_keeps_the_current_value():

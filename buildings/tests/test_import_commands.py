@@ -47,7 +47,7 @@ def test_a_command_limited_to_a_region_refuses_other_rows_and_writes_nothing(fil
     with translation.override("en"), pytest.raises(CommandError) as error:
         call_command("import_buildings", str(files[0]), "--region", "31.74")
 
-    assert "Row 2, kelurahan: Kelurahan Marunda is outside your region." in str(error.value)
+    assert "Line 3, column kelurahan: Kelurahan Marunda is outside your region." in str(error.value)
     assert not Building.objects.exists()
 
 

@@ -95,9 +95,9 @@ def test_a_unit_of_an_unknown_building_is_refused_with_the_reason(kalibata):
     )
 
     assert problems(result) == [
-        "Row 2, building: No building “Green Pramuka” in kelurahan Rawajati; import the "
+        "Line 3, column gedung: No building “Green Pramuka” in kelurahan Rawajati; import the "
         "building list first.",
-        "Row 3, kelurahan: Unknown kelurahan “Atlantis”: give its Kemendagri code or exact name.",
+        "Line 4, column kelurahan: Unknown kelurahan “Atlantis”: give its Kemendagri code or exact name.",
     ]
     assert not Unit.objects.exists()
     assert not Tower.objects.exists()
@@ -111,7 +111,9 @@ def test_the_same_unit_twice_in_one_file_is_refused(kalibata):
         )
     )
 
-    assert problems(result) == ["Row 2, number: This unit already appears in row 1 of this file."]
+    assert problems(result) == [
+        "Line 3, column nomor: This unit already appears on line 2 of this file."
+    ]
     assert not Unit.objects.exists()
 
 
@@ -126,10 +128,10 @@ def test_missing_tower_number_or_a_bad_floor_are_reported_per_column(kalibata):
     )
 
     assert [p.split(":")[0] for p in problems(result)] == [
-        "Row 1, tower",
-        "Row 2, number",
-        "Row 3, floor",
-        "Row 4, floor",
+        "Line 2, column tower",
+        "Line 3, column nomor",
+        "Line 4, column lantai",
+        "Line 5, column lantai",
     ]
 
 
@@ -139,7 +141,7 @@ def test_a_unit_number_that_looks_like_a_nik_is_refused(kalibata):
     )
 
     with translation.override("en"):
-        assert problems(result) == [f"Row 1, number: {NIK_MESSAGE}"]
+        assert problems(result) == [f"Line 2, column nomor: {NIK_MESSAGE}"]
 
 
 def test_a_new_tower_named_like_a_nik_is_refused(kalibata):
@@ -148,7 +150,7 @@ def test_a_new_tower_named_like_a_nik_is_refused(kalibata):
     )
 
     with translation.override("en"):
-        assert problems(result) == [f"Row 1, tower: {NIK_MESSAGE}"]
+        assert problems(result) == [f"Line 2, column tower: {NIK_MESSAGE}"]
     assert not Tower.objects.exists()
 
 
@@ -163,7 +165,9 @@ def test_units_only_find_buildings_inside_the_importers_region(kalibata):
         region_code="31.74",
     )
 
-    assert problems(result) == ["Row 2, kelurahan: Kelurahan Marunda is outside your region."]
+    assert problems(result) == [
+        "Line 3, column kelurahan: Kelurahan Marunda is outside your region."
+    ]
     assert not Unit.objects.exists()
 
 
