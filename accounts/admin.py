@@ -4,8 +4,11 @@ from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.admin_scope import ScopedAdminMixin
+from accounts.models import Invitation, User
+from accounts.scope import invitable_roles, region_prefix
 from buildings.admin import kota_filter
+from buildings.models import Region
 
 
 class EmailLowercaseMixin:
@@ -36,7 +39,7 @@ AUTOCOMPLETE_ROLES = {
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     """Django's user admin for a user who signs in by email and has no username."""
 
     form = UserChangeForm
@@ -75,6 +78,31 @@ class UserAdmin(DjangoUserAdmin):
     autocomplete_fields = ("region",)
     ordering = ("email",)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        # Only superusers hand out admin rights; others may (de)activate accounts.
+        return [
+            (name, {**opts, "fields": ("is_active",)}) if name == _("Permissions") else (name, opts)
+            for name, opts in fieldsets
+        ]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            # A KPU Kota operator can give the roles they could invite, no higher.
+            allowed = invitable_roles(request.user)
+            kwargs["choices"] = [("", "---------")] + [
+                (value, label) for value, label in db_field.choices if value in allowed
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region" and not request.user.is_superuser:
+            prefix = region_prefix(request.user) or "-"
+            kwargs["queryset"] = Region.objects.filter(code__startswith=prefix)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         source = (
@@ -87,3 +115,23 @@ class UserAdmin(DjangoUserAdmin):
             if role:
                 queryset = queryset.filter(role=role)
         return queryset, may_have_duplicates
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only here: invitations are sent, resent and withdrawn from the staff pages."""
+
+    list_display = ("email", "full_name", "role", "region", "building", "invited_by", "sent_at",
+                    "expires_at", "accepted_at", "revoked_at")  # fmt: skip
+    list_select_related = ("region", "building", "invited_by")
+    list_filter = ("role",)
+    search_fields = ("email", "full_name")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Invitation._meta.fields if f.name != "nonce"]
+    exclude = ("nonce",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -7,7 +7,28 @@ from accounts.phones import phone_field_clean
 from accounts.validators import validate_no_nik
 
 
-class UserManager(DjangoUserManager):
+class UserQuerySet(models.QuerySet):
+    def in_scope(self, user):
+        """People a staff user works with: staff of their region, and the managers and
+        pantarlih of the buildings in it."""
+        from accounts.scope import building_q, region_prefix
+        from buildings.models import Building, BuildingManager
+        from visits.models import Assignment
+
+        if user.is_authenticated and user.is_active and user.is_superuser:
+            return self.all()
+        prefix = region_prefix(user)
+        if prefix is None:
+            return self.filter(pk=user.pk) if user.is_authenticated else self.none()
+        buildings = Building.objects.filter(building_q(user)).values("pk")
+        return self.filter(
+            models.Q(region__code__startswith=prefix)
+            | models.Q(pk__in=BuildingManager.objects.filter(building__in=buildings).values("user"))
+            | models.Q(pk__in=Assignment.objects.filter(building__in=buildings).values("pantarlih"))
+        )
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     """Email is the login; there is no username."""
 
     use_in_migrations = True

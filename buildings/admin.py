@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
+from accounts.admin_scope import ScopedAdminMixin
 from buildings.admin_import import RegionScopedImportMixin
 from buildings.models import Building, BuildingManager, Region, Tower, Unit, UnitOccupancy
 from buildings.resources import BuildingResource, UnitResource
@@ -134,7 +135,7 @@ class PreloadedAutocompleteMixin:
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Read-only: the region tree comes from the Kemendagri package (`load_regions`)."""
 
     list_display = ("code", "name", "level", "parent")
@@ -157,7 +158,7 @@ class RegionAdmin(admin.ModelAdmin):
 # --- Buildings ---------------------------------------------------------------------------------
 
 
-class TowerInline(admin.TabularInline):
+class TowerInline(ScopedAdminMixin, admin.TabularInline):
     model = Tower
     fields = ("name", "floors", "expected_voters", "unit_count")
     readonly_fields = ("unit_count",)
@@ -180,7 +181,7 @@ class TowerInline(admin.TabularInline):
         return changelist_link(Unit, tower.unit_total, tower__id__exact=tower.pk)
 
 
-class BuildingManagerInline(PreloadedAutocompleteMixin, admin.TabularInline):
+class BuildingManagerInline(ScopedAdminMixin, PreloadedAutocompleteMixin, admin.TabularInline):
     model = BuildingManager
     fields = ("user", "position", "is_primary")
     autocomplete_fields = ("user",)
@@ -192,7 +193,7 @@ class BuildingManagerInline(PreloadedAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Building)
-class BuildingAdmin(RegionScopedImportMixin, ImportExportModelAdmin):
+class BuildingAdmin(ScopedAdminMixin, RegionScopedImportMixin, ImportExportModelAdmin):
     """Import (preview, then confirm) limited to the importer's region; export what is listed."""
 
     resource_classes = [BuildingResource]
@@ -252,7 +253,7 @@ class BuildingAdmin(RegionScopedImportMixin, ImportExportModelAdmin):
 
 
 @admin.register(Tower)
-class TowerAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class TowerAdmin(ScopedAdminMixin, SelectRelatedMixin, admin.ModelAdmin):
     list_display = ("name", "building", "floors", "unit_count", "expected_voters")
     list_select_related = ("building",)
     list_filter = (kota_filter("building__kelurahan"), "building__kind")
@@ -273,7 +274,9 @@ class TowerAdmin(SelectRelatedMixin, admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(SelectRelatedMixin, RegionScopedImportMixin, ImportExportModelAdmin):
+class UnitAdmin(
+    ScopedAdminMixin, SelectRelatedMixin, RegionScopedImportMixin, ImportExportModelAdmin
+):
     """Import (preview, then confirm) limited to the importer's region; export what is listed."""
 
     resource_classes = [UnitResource]
@@ -304,7 +307,7 @@ class UnitAdmin(SelectRelatedMixin, RegionScopedImportMixin, ImportExportModelAd
 
 
 @admin.register(UnitOccupancy)
-class UnitOccupancyAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class UnitOccupancyAdmin(ScopedAdminMixin, SelectRelatedMixin, admin.ModelAdmin):
     list_display = ("unit", "building_name", "status", "best_time", "reported_by", "updated_at")
     list_select_related = ("unit__tower__building", "reported_by")
     list_filter = ("status", kota_filter("unit__tower__building__kelurahan"))
@@ -319,7 +322,7 @@ class UnitOccupancyAdmin(SelectRelatedMixin, admin.ModelAdmin):
 
 
 @admin.register(BuildingManager)
-class BuildingManagerAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class BuildingManagerAdmin(ScopedAdminMixin, SelectRelatedMixin, admin.ModelAdmin):
     list_display = ("user", "building", "position", "is_primary")
     list_select_related = ("user", "building")
     list_filter = ("is_primary", kota_filter("building__kelurahan"))

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_scope import ScopedAdminMixin
 from buildings.admin import SelectRelatedMixin, changelist_link, count_of, kota_filter
 from visits.models import (
     AccessIssue,
@@ -33,7 +34,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(CoklitPeriod)
-class CoklitPeriodAdmin(admin.ModelAdmin):
+class CoklitPeriodAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "starts_on", "ends_on", "days_left")
     search_fields = ("name",)
 
@@ -43,7 +44,7 @@ class CoklitPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class AssignmentAdmin(ScopedAdminMixin, SelectRelatedMixin, admin.ModelAdmin):
     list_display = ("pantarlih", "building", "tower_name", "tps", "expected_voters", "period")
     list_select_related = ("pantarlih", "building", "tower", "period")
     list_filter = ("period", kota_filter("building__kelurahan"))
@@ -57,7 +58,7 @@ class AssignmentAdmin(SelectRelatedMixin, admin.ModelAdmin):
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class ScheduleAdmin(ScopedAdminMixin, SelectRelatedMixin, admin.ModelAdmin):
     list_display = (
         "date",
         "start",
@@ -92,7 +93,7 @@ class OutcomeFormSet(BaseInlineFormSet):
         return self._limited_queryset
 
 
-class UnitOutcomeInline(ReadOnlyAdminMixin, admin.TabularInline):
+class UnitOutcomeInline(ReadOnlyAdminMixin, ScopedAdminMixin, admin.TabularInline):
     model = UnitOutcome
     formset = OutcomeFormSet
     fields = (
@@ -113,7 +114,7 @@ class UnitOutcomeInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class VisitAdmin(ScopedAdminMixin, SelectRelatedMixin, admin.ModelAdmin):
     list_display = (
         "started_at",
         "building",
@@ -163,7 +164,7 @@ class VisitAdmin(SelectRelatedMixin, admin.ModelAdmin):
 
 
 @admin.register(UnitOutcome)
-class UnitOutcomeAdmin(SelectRelatedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class UnitOutcomeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, SelectRelatedMixin, admin.ModelAdmin):
     """Read-only. Outcomes are append-only and recorded only through
     `visits.services.outcome_record`, which keeps each unit's status in step with them."""
 
@@ -205,7 +206,7 @@ class UnitOutcomeAdmin(SelectRelatedMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
 
 
 @admin.register(AccessIssue)
-class AccessIssueAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class AccessIssueAdmin(ScopedAdminMixin, SelectRelatedMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "building",

@@ -1,0 +1,82 @@
+"""The admin, scoped: each staff role sees its region and may change only what its role allows.
+
+Every ModelAdmin of a domain model mixes in ScopedAdminMixin, so its changelist, change page,
+autocomplete and foreign-key choices all start from `Model.objects.in_scope(user)`, and an
+object outside the scope is a 404 rather than Django's "perhaps it was deleted" redirect.
+"""
+
+from django.http import Http404
+
+from accounts.models import Role
+
+# Who may open the admin at all (Django's is_staff must be set too).
+ADMIN_ROLES = frozenset({Role.KPU_PROVINSI, Role.KPU_KOTA, Role.DINAS, Role.BAWASLU})
+
+# Who may change (add, edit, delete) each model; everyone in ADMIN_ROLES may view.
+KPU = frozenset({Role.KPU_PROVINSI, Role.KPU_KOTA})
+EDITORS = {
+    "buildings.building": KPU | {Role.DINAS},
+    "buildings.tower": KPU | {Role.DINAS},
+    "buildings.unit": KPU | {Role.DINAS},
+    "buildings.unitoccupancy": KPU,
+    "buildings.buildingmanager": KPU | {Role.DINAS},
+    "visits.assignment": KPU,
+    "visits.schedule": KPU,
+    "visits.visit": frozenset(),
+    "visits.unitoutcome": frozenset(),
+    "visits.accessissue": KPU | {Role.DINAS},
+    "visits.coklitperiod": frozenset({Role.KPU_PROVINSI}),
+    "accounts.user": KPU,
+    "accounts.invitation": KPU,
+}
+
+
+def admin_role(user) -> str | None:
+    if not (user.is_active and user.is_staff):
+        return None
+    return user.role if user.role in ADMIN_ROLES else None
+
+
+class ScopedAdminMixin:
+    """For ModelAdmins of models whose manager has `in_scope(user)`."""
+
+    def _label(self):
+        return f"{self.opts.app_label}.{self.opts.model_name}"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser or not hasattr(queryset, "in_scope"):
+            return queryset  # periods and regions are the same for everyone
+        return queryset.in_scope(request.user)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or admin_role(request.user) is not None
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def _may_edit(self, request):
+        if request.user.is_superuser:
+            return True
+        return admin_role(request.user) in EDITORS.get(self._label(), frozenset())
+
+    # Permissions follow the role table above, not Django's per-model permission rows.
+    def has_add_permission(self, request, *args):
+        return self._may_edit(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Outside the scope looks exactly like never existing: a 404, not a redirect.
+        raise Http404
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        manager = related._default_manager
+        if not request.user.is_superuser and hasattr(manager, "in_scope"):
+            kwargs.setdefault("queryset", manager.in_scope(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
