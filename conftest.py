@@ -50,8 +50,15 @@ class World:
             BuildingManagerFactory,
             TowerFactory,
             UnitFactory,
+            UnitOccupancyFactory,
         )
-        from visits.tests.factories import AssignmentFactory
+        from visits.tests.factories import (
+            AccessIssueFactory,
+            AssignmentFactory,
+            ScheduleFactory,
+            UnitOutcomeFactory,
+            VisitFactory,
+        )
 
         region = {r.code: r for r in Region.objects.filter(code__in=[
             "31.74", "31.72", "31.74.08", "31.74.08.1003", "31.72.04.1003"])}  # fmt: skip
@@ -84,7 +91,27 @@ class World:
             building=self.building_b, user=user("pengelola-b", Role.PENGELOLA)
         ).user
         self.pantarlih_a = user("pantarlih-a", Role.PANTARLIH, "31.74.08.1003")
-        AssignmentFactory(pantarlih=self.pantarlih_a, building=self.building_a, tps="012")
+        self.pantarlih_b = user("pantarlih-b", Role.PANTARLIH, "31.72.04.1003")
+        # Everything that belongs to a building, once on each side: what the scope tests reach for.
+        self.side = {}
+        for key, building, tower, unit, pantarlih, manager in (
+            ("a", self.building_a, self.tower_a, self.unit_a, self.pantarlih_a, self.manager_a),
+            ("b", self.building_b, self.tower_b, self.unit_b, self.pantarlih_b, self.manager_b),
+        ):
+            visit = VisitFactory(pantarlih=pantarlih, building=building, tower=tower)
+            self.side[key] = {
+                "building": building,
+                "tower": tower,
+                "unit": unit,
+                "buildingmanager": manager.managed_buildings.get(),
+                "unitoccupancy": UnitOccupancyFactory(unit=unit),
+                "assignment": AssignmentFactory(pantarlih=pantarlih, building=building, tps="012"),
+                "schedule": ScheduleFactory(building=building, proposed_by=pantarlih),
+                "visit": visit,
+                "unitoutcome": UnitOutcomeFactory(visit=visit, unit=unit),
+                "accessissue": AccessIssueFactory(building=building, raised_by=pantarlih),
+                "user": manager,
+            }
 
 
 @pytest.fixture(scope="module")

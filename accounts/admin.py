@@ -1,11 +1,15 @@
+from allauth.account.models import EmailAddress
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scope import ScopedAdminMixin
-from accounts.models import Invitation, User
+from accounts.models import Invitation, Role, User
 from accounts.scope import invitable_roles, region_prefix
 from buildings.admin import kota_filter
 from buildings.models import Region
@@ -78,6 +82,10 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     autocomplete_fields = ("region",)
     ordering = ("email",)
 
+    def user_change_password(self, request, id, form_url=""):
+        self._require_in_scope(request, id)
+        return super().user_change_password(request, id, form_url)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser or obj is None:
@@ -135,3 +143,29 @@ class InvitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Groups are not used: what a role may do is decided in accounts/admin_scope.py. Email
+# addresses are allauth's bookkeeping of the one address each account signs in with.
+admin.site.unregister(Group)
+admin.site.unregister(EmailAddress)
+
+# The audit trail is read by KPU Provinsi only, and never edited.
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditLogAdmin(LogEntryAdmin):
+    def _is_auditor(self, request):
+        user = request.user
+        return user.is_active and (user.is_superuser or user.role == Role.KPU_PROVINSI)
+
+    def has_module_permission(self, request):
+        return self._is_auditor(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_auditor(request)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if self._is_auditor(request) else queryset.none()

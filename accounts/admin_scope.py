@@ -5,6 +5,7 @@ autocomplete and foreign-key choices all start from `Model.objects.in_scope(user
 object outside the scope is a 404 rather than Django's "perhaps it was deleted" redirect.
 """
 
+from django.contrib.admin.utils import unquote
 from django.http import Http404
 
 from accounts.models import Role
@@ -73,6 +74,23 @@ class ScopedAdminMixin:
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Outside the scope looks exactly like never existing: a 404, not a redirect.
         raise Http404
+
+    def _require_in_scope(self, request, object_id):
+        """404 before any permission check, so a 403 never confirms that an id exists."""
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model

@@ -1,23 +1,44 @@
 """Every URL that takes an object id, for every persona: outside the scope is a 404.
 
-The resolver is walked, so a new URL with an id that is not listed in OUTSIDE (or, for a
-public link such as the invitation token, in PUBLIC) makes this suite fail.
+The resolver is walked, so a new URL with an id that is not covered here (by an object in
+`_targets`, or by a line in PUBLIC or SAME_FOR_EVERYONE saying why not) fails the suite.
 """
 
 import re
 
 import pytest
+from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.admin_scope import ScopedAdminMixin
 from accounts.invitations import invitation_create
 
 pytestmark = pytest.mark.django_db
 
-# URL names whose argument is not an object id in anyone's scope: public, signed links.
+# Public, signed links: they carry a token, not an id anyone is scoped to.
 PUBLIC = {"invitation_accept"}
 
-# Namespaces whose id-taking URLs are covered by their own scope tests or take no object id.
-OTHER_NAMESPACES = {"admin"}
+# Admin pages for data that is the same for everyone (the region tree, the coklit periods),
+# admin's own plumbing, and the audit log, which only KPU Provinsi opens (403 for any id).
+SAME_FOR_EVERYONE = re.compile(
+    r"^admin:(buildings_region_|visits_coklitperiod_|auditlog_logentry_|view_on_site$"
+    r"|app_list$|accounts_user_password_change$)"
+)
+
+# Persona → the side of the world it must not reach ("a": Rawajati, Jakarta Selatan;
+# "b": Marunda, Jakarta Utara). Staff personas open the admin; the others are sent to sign in.
+PERSONAS = {
+    "kpu_kota_selatan": "b",
+    "kpu_kota_utara": "a",
+    "ppk_pancoran": "b",
+    "pps_marunda": "a",
+    "bawaslu_utara": "a",
+    "dinas": "a",
+    "manager_a": "b",
+    "manager_b": "a",
+    "pantarlih_a": "b",
+    "visitor": "a",
+}
 
 
 def _id_patterns(resolver=None, prefix="", namespace=None):
@@ -29,57 +50,53 @@ def _id_patterns(resolver=None, prefix="", namespace=None):
             yield from _id_patterns(entry, prefix + str(entry.pattern), ns)
         elif isinstance(entry, URLPattern):
             route = prefix + str(entry.pattern)
-            if re.search(r"<|\(\?P<", route) and entry.name:
+            if "<" in route and entry.name:
                 yield (f"{namespace}:{entry.name}" if namespace else entry.name), route
 
 
-def _objects_outside(world, persona_name):
-    """For each URL name: kwargs of an object the persona must not reach."""
-    # Personas whose world is building B reach into A; the others reach into B.
-    inside_b = persona_name in {"kpu_kota_utara", "pps_marunda", "bawaslu_utara", "manager_b"}
-    building = world.building_a if inside_b or persona_name == "visitor" else world.building_b
-    # The housing office may handle managers' invitations anywhere, but no one else's.
-    role = "pantarlih" if persona_name == "dinas" else "pengelola"
+def _targets(world, persona):
+    """URL name → kwargs of an object this persona must not reach."""
+    side = world.side[PERSONAS[persona]]
+    # The housing office handles managers' invitations anywhere, but no one else's.
+    role = "pantarlih" if persona == "dinas" else "pengelola"
     invitation = invitation_create(
         invited_by=world.kpu_provinsi,
-        email=f"calon-{persona_name}@uji.coklit.id",
+        email=f"calon-{persona}@uji.coklit.id",
         full_name="Calon Petugas",
         role=role,
-        region=building.kelurahan if role == "pantarlih" else None,
-        building=building,
+        region=side["building"].kelurahan if role == "pantarlih" else None,
+        building=side["building"],
     )
-    return {
+    targets = {
         "invitation_resend": {"pk": invitation.pk},
         "invitation_revoke": {"pk": invitation.pk},
     }
-
-
-# What each persona must not see, and the building it lies in.
-PERSONAS = [
-    "kpu_kota_utara",
-    "pps_marunda",
-    "bawaslu_utara",
-    "manager_a",
-    "manager_b",
-    "pantarlih_a",
-    "dinas",
-    "visitor",
-]
+    objects = {**side, "invitation": invitation}
+    for model, model_admin in admin.site._registry.items():
+        if not isinstance(model_admin, ScopedAdminMixin):
+            continue
+        name = model._meta.model_name
+        if name not in objects:
+            continue
+        for view in ("change", "delete", "history"):
+            url_name = f"admin:{model._meta.app_label}_{name}_{view}"
+            targets[url_name] = {"object_id": objects[name].pk}
+    targets["admin:auth_user_password_change"] = {"id": side["user"].pk}
+    return targets
 
 
 def test_every_url_with_an_id_is_in_the_matrix(world):
-    covered = set(_objects_outside(world, "visitor")) | PUBLIC
+    covered = set(_targets(world, "visitor")) | PUBLIC
     missing = [
         name
         for name, route in _id_patterns()
-        if name.split(":")[0] not in OTHER_NAMESPACES
-        and not route.startswith(("akun/", "i18n/", "media/"))
+        if not route.startswith(("akun/", "i18n/", "media/"))
+        and not SAME_FOR_EVERYONE.match(name)
         and name not in covered
     ]
     assert not missing, f"URLs with an id but no scope test: {missing}"
-    size = (len(covered) - len(PUBLIC)) * len(PERSONAS) * 2
-    print(f"scope matrix: {len(covered) - len(PUBLIC)} URLs × {len(PERSONAS)} personas × 2")
-    print(f"methods = {size} checks")
+    urls = len(covered) - len(PUBLIC)
+    print(f"scope matrix: {urls} URLs × {len(PERSONAS)} personas × GET/POST = {urls * 20} checks")
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -88,11 +105,34 @@ def test_object_outside_scope_is_not_found(world, client, persona, method):
     user = None if persona == "visitor" else getattr(world, persona)
     if user is not None:
         client.force_login(user)
-    for name, kwargs in _objects_outside(world, persona).items():
+    for name, kwargs in _targets(world, persona).items():
         url = reverse(name, kwargs=kwargs)
         response = getattr(client, method)(url)
         if user is None:
             assert response.status_code == 302, url
-            assert response["Location"].startswith(reverse("account_login")), url
+            assert response["Location"].startswith(("/akun/login/", "/admin/login/")), url
+        elif name.startswith("admin:") and not user.is_staff:
+            # The admin sends non-staff to its sign-in, the same for every id.
+            assert response.status_code == 302, (persona, method, url)
+            assert response["Location"].startswith("/admin/login/"), url
         else:
-            assert response.status_code == 404, (persona, method, url)
+            assert response.status_code == 404, (persona, method, url, response.status_code)
+
+
+def test_objects_inside_scope_do_open(world, client):
+    """The other half of the proof: the 404s above are about scope, not broken pages."""
+    client.force_login(world.kpu_kota_selatan)
+    for name, kwargs in _targets(world, "kpu_kota_utara").items():
+        if name.startswith("admin:") and name.endswith("_change"):
+            assert client.get(reverse(name, kwargs=kwargs)).status_code == 200, name
+
+
+def test_audit_log_opens_only_for_kpu_provinsi(world, client):
+    from auditlog.models import LogEntry
+
+    entry = LogEntry.objects.first() or pytest.fail("the world's changes should be audited")
+    url = reverse("admin:auditlog_logentry_change", args=[entry.pk])
+    client.force_login(world.kpu_kota_selatan)
+    assert client.get(url).status_code == 403
+    client.force_login(world.kpu_provinsi)
+    assert client.get(url).status_code == 200
