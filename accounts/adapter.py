@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
+from accounts.admin_scope import ADMIN_ROLES
 from accounts.invitations import invitation_accept
 
 SESSION_KEY = "invitation_id"
@@ -26,6 +27,8 @@ class AccountAdapter(DefaultAccountAdapter):
         invitation = pending_invitation(request)
         user.full_name = form.cleaned_data.get("full_name") or invitation.full_name
         user.role, user.region, user.phone = invitation.role, invitation.region, invitation.phone
+        # KPU, the housing office and Bawaslu work in the (scoped) admin as well.
+        user.is_staff = invitation.role in ADMIN_ROLES
         user = super().save_user(request, user, form, commit=commit)
         if commit and invitation is not None:
             invitation_accept(invitation=invitation, user=user)

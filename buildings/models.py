@@ -267,7 +267,7 @@ class Unit(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["tower", "floor"], name="buildings_unit_tower_floor"),
+            models.Index(fields=["tower", "floor", "number"], name="buildings_unit_position"),
             models.Index(fields=["tower", "status"], name="buildings_unit_tower_status"),
         ]
 

@@ -265,10 +265,11 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["building", "started_at"], name="visits_visit_building"),
             models.Index(fields=["pantarlih", "started_at"], name="visits_visit_pantarlih"),
+            models.Index(fields=["-started_at"], name="visits_visit_started"),
         ]
 
     def __str__(self):
-        return f"{self.building} – {self.pantarlih} {self.started_at:%d-%m-%Y %H:%M}"
+        return f"{self.building} – {self.pantarlih} {timezone.localtime(self.started_at):%d-%m-%Y %H:%M}"
 
 
 class Sticker(models.TextChoices):

@@ -88,6 +88,15 @@ def test_pantarlih_invitation_brings_an_assignment(client, world, invite):
     assert Assignment.objects.get(pantarlih=user).tps == "021"
 
 
+def test_a_kpu_kota_operator_invited_by_the_province_can_open_the_admin(client, world, invite):
+    _, link = invite(email="ops@uji.coklit.id", role="kpu_kota", building=None,
+                     region=world.building_a.kelurahan.parent.parent)  # fmt: skip
+    _sign_up(client, link, email="ops@uji.coklit.id")
+    user = User.objects.get(email="ops@uji.coklit.id")
+    assert user.is_staff and not user.is_superuser
+    assert client.get("/admin/buildings/building/").status_code == 200
+
+
 def test_sign_up_with_another_email_than_invited_is_refused(client, invite):
     _, link = invite()
     response = _sign_up(client, link, email="lain@uji.coklit.id")

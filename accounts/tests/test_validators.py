@@ -45,13 +45,30 @@ def test_phone_numbers_dates_postcodes_and_other_lengths_are_not_flagged(text):
     assert not contains_nik(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known limitation: two phone numbers written with single spaces between their groups "
-    "read as one grouped 16-digit run.",
-)
 def test_two_phone_numbers_separated_by_a_space_are_not_flagged():
     assert not contains_nik("021 7988 1001 0812 3456 7890")
+
+
+def test_a_nik_written_next_to_a_phone_number_is_still_flagged():
+    assert contains_nik("0812 3456 7890 3174051203900001")
+    assert contains_nik("3174 0512 0390 0001 0812 3456 7890")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3174054503900001",  # a woman's NIK: day + 40
+        "3174052406240001",  # a KK number: issued 24-06-2024
+    ],
+)
+def test_the_nik_and_kk_date_structures_are_both_recognised(text):
+    assert contains_nik(text)
+
+
+def test_sixteen_digits_without_the_structure_are_not_a_nik():
+    # No province 00 and no 13th month: an account or order number, not an ID.
+    assert not contains_nik("0000123456789012")
+    assert not contains_nik("3174051399000001")
 
 
 def test_validate_no_nik_raises_with_the_nik_code():

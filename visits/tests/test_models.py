@@ -238,10 +238,6 @@ def test_str_of_every_visits_model_is_readable():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Visit.__str__ formats started_at as stored (UTC) instead of timezone.localtime().",
-)
 def test_visit_str_shows_jakarta_time_after_loading_from_the_database():
     visit = VisitFactory(started_at=wib(26, 9, 5))
     assert str(Visit.objects.get(pk=visit.pk)).endswith("26-06-2024 09:05")
