@@ -6,15 +6,19 @@ the people, phone numbers, unit numbers and counts are made up.
 """
 
 import datetime
+import secrets
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.invitations import INVITATION_DAYS
+from accounts.models import Invitation, User
 from buildings.models import Building, BuildingManager, Region, Tower, Unit, UnitOccupancy
 from buildings.unit_generator import units_generate
 from visits.models import AccessIssue, Assignment, CoklitPeriod, Schedule, UnitOutcome, Visit
@@ -276,7 +280,7 @@ ACCOUNTS = (
         "kpu.provinsi",
         "Rina Maharani",
         R.KPU_PROVINSI,
-        "Admin (/admin/): every building, visit and the open access issue; all of DKI.",
+        "Admin (/admin/): all of DKI, imports, the audit log; invitations (/undangan/).",
         unit_name="KPU Provinsi DKI Jakarta",
         phone="+6281210450011",
         is_staff=True,
@@ -286,7 +290,7 @@ ACCOUNTS = (
         "kpu.jaksel",
         "Agus Setiawan",
         R.KPU_KOTA,
-        "Jakarta Selatan only: Kalibata City and the access issue at Tower Flamboyan.",
+        "Admin scoped to Jakarta Selatan (Kalibata City); invitations, one waiting, one expired.",
         region="31.74",
         unit_name="KPU Kota Jakarta Selatan",
         phone="+6281380221934",
@@ -296,7 +300,7 @@ ACCOUNTS = (
         "ppk.pancoran",
         "Dewi Lestari",
         R.PPK,
-        "Kecamatan Pancoran: coverage of Kalibata City tower by tower.",
+        "Home: Kecamatan Pancoran's buildings with units closed; may invite PPS and managers.",
         region="31.74.08",
         unit_name="PPK Kecamatan Pancoran",
         phone="+6285710337812",
@@ -305,7 +309,7 @@ ACCOUNTS = (
         "pps.rawajati",
         "Hendra Gunawan",
         R.PPS,
-        "Kelurahan Rawajati: Kalibata City schedules (one posko day still proposed).",
+        "Home: Kelurahan Rawajati's buildings; may invite managers and pantarlih.",
         region="31.74.08.1003",
         unit_name="PPS Kelurahan Rawajati",
         phone="+6281298664120",
@@ -314,30 +318,32 @@ ACCOUNTS = (
         "dinas.perumahan",
         "Sri Wahyuni",
         R.DINAS,
-        "Rusunawa Marunda and Pulo Gebang; the access issue waiting on the housing office.",
+        "Admin: every building in DKI (edits buildings, managers, access issues).",
         unit_name="Dinas Perumahan Rakyat dan Kawasan Permukiman DKI Jakarta",
         phone="+6281511873305",
+        is_staff=True,
     ),
     AccountSpec(
         "bawaslu",
         "Bambang Suryanto",
         R.BAWASLU,
-        "Read-only: coverage and sticker counts across DKI.",
+        "Admin, read-only: every building, visit and outcome in DKI.",
         unit_name="Bawaslu Provinsi DKI Jakarta",
         phone="+6281177402256",
+        is_staff=True,
     ),
     AccountSpec(
         "pengelola.kalibata",
         "Yohanes Pratama",
         R.PENGELOLA,
-        "Manager portal of Kalibata City: a proposed posko day to confirm, occupancy hints.",
+        "Home: Kalibata City only, the building this account manages.",
         phone="+6281288130457",
     ),
     AccountSpec(
         "pengelola.marunda",
         "Nur Aini",
         R.PENGELOLA,
-        "Manager portal of Rusunawa Marunda (UPRS): confirmed visit and posko days.",
+        "Home: Rusunawa Marunda only (UPRS).",
         unit_name="UPRS Marunda",
         phone="+6281319004512",
     ),
@@ -345,7 +351,7 @@ ACCOUNTS = (
         "pantarlih.rizky",
         "Rizky Ramadhan",
         R.PANTARLIH,
-        "Field pages: Kalibata City Tower Jasmine, TPS 021; not-home units to revisit.",
+        "Home: Kalibata City, assigned for TPS 021 (Tower Jasmine).",
         unit_name="Pantarlih TPS 021 Kelurahan Rawajati",
         phone="+6281287654321",
     ),
@@ -353,7 +359,7 @@ ACCOUNTS = (
         "pantarlih.fitri",
         "Fitri Handayani",
         R.PANTARLIH,
-        "Field pages: Kalibata City Tower Herbras and Tower Flamboyan (turned away there).",
+        "Home: Kalibata City, TPS 022/023 (turned away at Tower Flamboyan).",
         unit_name="Pantarlih TPS 022 Kelurahan Rawajati",
         phone="+6285776543210",
     ),
@@ -361,7 +367,7 @@ ACCOUNTS = (
         "pantarlih.joko",
         "Joko Susilo",
         R.PANTARLIH,
-        "Field pages: Rusunawa Marunda, TPS 045.",
+        "Home: Rusunawa Marunda, TPS 045.",
         unit_name="Pantarlih TPS 045 Kelurahan Marunda",
         phone="+6281908112233",
     ),
@@ -671,6 +677,39 @@ class _Builder:
         for spec in VISITS:
             self.visit(spec)
         self.access_issue()
+        self.invitations()
+
+    def invitations(self):
+        """Invitations KPU Jakarta Selatan sent: one waiting, one expired, one accepted."""
+        now = timezone.now()
+        inviter = self.users["kpu.jaksel"]
+        for email, full_name, role, building_key, tower_tps, age_days, accepted_key in (
+            ("manajer.kalibata2@demo.coklit.id", "Lukas Wibowo", R.PENGELOLA, "kalibata", "", 1,
+             None),
+            ("pantarlih.sinta@demo.coklit.id", "Sinta Marlina", R.PANTARLIH, "kalibata", "024", 9,
+             None),
+            ("pantarlih.rizky@demo.coklit.id", "Rizky Ramadhan", R.PANTARLIH, "kalibata", "021",
+             20, "pantarlih.rizky"),
+        ):  # fmt: skip
+            building = self.buildings[building_key]
+            sent = now - datetime.timedelta(days=age_days)
+            self.get_or_create(
+                Invitation,
+                email=email,
+                role=role,
+                defaults={
+                    "full_name": full_name,
+                    "region": building.kelurahan if role == R.PANTARLIH else None,
+                    "building": building,
+                    "tps": tower_tps,
+                    "nonce": secrets.token_hex(16),
+                    "invited_by": inviter,
+                    "sent_at": sent,
+                    "expires_at": sent + datetime.timedelta(days=INVITATION_DAYS),
+                    "accepted_at": sent + datetime.timedelta(days=1) if accepted_key else None,
+                    "accepted_user": self.users[accepted_key] if accepted_key else None,
+                },
+            )
 
     def account(self, spec: AccountSpec):
         user, created = self.get_or_create(
@@ -690,6 +729,10 @@ class _Builder:
             # Hashed once for all accounts: hashing is deliberately slow.
             user.password = self.password_hash
             user.save(update_fields=["password"])
+        # Sign-in requires a verified address; an invitation link would have verified it.
+        self.get_or_create(
+            EmailAddress, user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
         self.users[spec.key] = user
 
     def building(self, spec: BuildingSpec):

@@ -2,6 +2,7 @@ import datetime
 from io import StringIO
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
@@ -9,7 +10,8 @@ from django.db import models, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.admin_scope import ADMIN_ROLES
+from accounts.models import Invitation, User
 from accounts.validators import contains_nik
 from buildings.models import Building, BuildingManager, Tower, Unit, UnitOccupancy
 from visits.demo import DEMO_DOMAIN, DEMO_PASSWORD
@@ -30,6 +32,8 @@ DEMO_MODELS = [
     Visit,
     UnitOutcome,
     AccessIssue,
+    Invitation,
+    EmailAddress,
 ]
 
 
@@ -99,14 +103,20 @@ def test_every_role_has_a_demo_account_that_signs_in_with_the_demo_password(firs
         assert authenticate(email=user.email, password=DEMO_PASSWORD) == user
 
 
-def test_only_kpu_provinsi_is_superuser_and_kpu_staff_reach_the_admin(first_run):
+def test_only_kpu_provinsi_is_superuser_and_the_admin_roles_reach_the_admin(first_run):
     assert list(demo_users().filter(is_superuser=True).values_list("role", flat=True)) == [
         User.Role.KPU_PROVINSI
     ]
-    assert set(demo_users().filter(is_staff=True).values_list("role", flat=True)) == {
-        User.Role.KPU_PROVINSI,
-        User.Role.KPU_KOTA,
-    }
+    assert set(demo_users().filter(is_staff=True).values_list("role", flat=True)) == set(
+        ADMIN_ROLES
+    )
+
+
+def test_every_demo_account_can_sign_in_with_the_printed_password(first_run, client):
+    for user in demo_users():
+        client.logout()
+        response = client.post("/akun/login/", {"login": user.email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302 and response["Location"] == "/", user.email
 
 
 @pytest.mark.parametrize(
