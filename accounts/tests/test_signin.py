@@ -135,3 +135,20 @@ def test_pantarlih_session_lasts_the_working_day(client, officer):
     client.force_login(officer)
     client.get(reverse("home"))
     assert client.session.get_expiry_age() == 14 * 60 * 60
+
+
+def test_changing_a_password_ends_the_other_sessions(client, officer):
+    other = type(client)()
+    other.force_login(officer)
+    assert other.get(reverse("home")).status_code == 200
+    officer.set_password("kata sandi baru yang panjang")
+    officer.save()
+    assert other.get(reverse("home")).status_code == 302
+
+
+def test_deactivating_an_account_ends_its_sessions(client, officer):
+    client.force_login(officer)
+    officer.is_active = False
+    officer.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
