@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from accounts.models import Role
 
@@ -23,3 +25,17 @@ class RoleSessionMiddleware:
             else:
                 request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
         return self.get_response(request)
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Indonesian unless the user chose English with the switcher.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, and many phones in
+    Jakarta are set to English; the interface should still open in Indonesian.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        codes = {code for code, _name in settings.LANGUAGES}
+        translation.activate(chosen if chosen in codes else settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()

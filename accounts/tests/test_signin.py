@@ -152,3 +152,10 @@ def test_deactivating_an_account_ends_its_sessions(client, officer):
     officer.save()
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_pages_open_in_indonesian_even_for_an_english_browser(client):
+    response = client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.context["LANGUAGE_CODE"] == "id"
+    client.post("/i18n/setlang/", {"language": "en", "next": LOGIN})
+    assert client.get(LOGIN).context["LANGUAGE_CODE"] == "en"
