@@ -118,7 +118,8 @@ def test_an_expired_link_says_so(client, invite):
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
-    response = client.get(link.split("8000", 1)[-1], HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.get(link.split("8000", 1)[-1])
     assert response.status_code == 410
     assert "expired" in response.content.decode()
     assert client.get(reverse("account_signup")).templates[0].name == "account/signup_closed.html"
@@ -252,3 +253,19 @@ def test_bulk_rows_outside_scope_or_with_unknown_values_are_listed(client, world
         by_line.setdefault(line, message.split(":")[0])
     assert by_line == {2: "wilayah", 3: "peran", 4: "email", 5: "telepon", 6: "gedung"}
     assert not Invitation.objects.exists()
+
+
+def test_the_list_shows_every_kind_of_invitation_with_a_fixed_number_of_queries(
+    client, world, invite, django_assert_max_num_queries
+):
+    invite()  # a manager, for a building
+    invite(email="pps@uji.coklit.id", role="pps", building=None, region=world.building_a.kelurahan)
+    invite(email="pantarlih@uji.coklit.id", role="pantarlih", region=world.building_a.kelurahan)
+    client.force_login(world.kpu_kota_selatan)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("invitation_list"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "budi.pengelola@uji.coklit.id" in page and "pps@uji.coklit.id" in page
+    for status in ("pending", "accepted"):
+        assert client.get(reverse("invitation_list"), {"status": status}).status_code == 200
