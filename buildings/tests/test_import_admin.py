@@ -1,7 +1,7 @@
 import pytest
 import tablib
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from accounts.tests.factories import UserFactory
 from buildings.models import Building, Region, Unit
@@ -27,15 +27,17 @@ def staff(role, region_code=None):
 
 
 def upload(client, url, content, name="gedung.csv", file_format=0):
-    with translation.override("en"):
-        return client.post(
-            url,
-            {
-                "resource": 0,
-                "format": file_format,
-                "import_file": SimpleUploadedFile(name, content, content_type="text/csv"),
-            },
-        )
+    # The English wording is asserted: choose it as the language switcher does (a request
+    # activates its own language, so an override around it would not reach the view).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client.post(
+        url,
+        {
+            "resource": 0,
+            "format": file_format,
+            "import_file": SimpleUploadedFile(name, content, content_type="text/csv"),
+        },
+    )
 
 
 def test_provincial_staff_preview_then_confirm_a_building_import(client):

@@ -7,6 +7,17 @@ from buildings.models import Building, Unit
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English wording (the Indonesian is checked in test_translations).
+
+    Messages are worded while the import runs, in the active language (Indonesian by
+    default), so English is chosen for the whole test, not just where messages are read.
+    """
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def files(tmp_path):
     buildings = tmp_path / "gedung.csv"

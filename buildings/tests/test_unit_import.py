@@ -12,6 +12,18 @@ from buildings.tests.factories import BuildingFactory, TowerFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English wording (the Indonesian is checked in test_translations).
+
+    Messages are worded while the import runs, in the active language (Indonesian by
+    default), so English is chosen for the whole test, not just where messages are read.
+    """
+    with translation.override("en"):
+        yield
+
+
 HEADERS = ["building", "kelurahan", "tower", "floor", "number", "residential"]
 
 
