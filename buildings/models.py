@@ -129,7 +129,28 @@ class Building(models.Model):
         _("access rules"),
         blank=True,
         validators=[validate_no_nik],
-        help_text=_("Hours, what an officer must show, where to report on arrival."),
+        help_text=_("Anything else an officer should know before coming."),
+    )
+    access_hours = models.CharField(
+        _("visiting hours"),
+        max_length=200,
+        blank=True,
+        validators=[validate_no_nik],
+        help_text=_("When officers may come, e.g. Mon–Sat 09.00–20.00."),
+    )
+    access_requirements = models.CharField(
+        _("what an officer must show"),
+        max_length=300,
+        blank=True,
+        validators=[validate_no_nik],
+        help_text=_("e.g. KPU officer card and assignment letter."),
+    )
+    access_report_point = models.CharField(
+        _("where to report on arrival"),
+        max_length=200,
+        blank=True,
+        validators=[validate_no_nik],
+        help_text=_("e.g. security post at the Tower A lobby."),
     )
     contact_name = models.CharField(
         _("contact person on duty"), max_length=150, blank=True, validators=[validate_no_nik]

@@ -74,6 +74,7 @@ class ScheduleAdmin(ScopedAdminMixin, SelectRelatedMixin, admin.ModelAdmin):
     list_filter = ("status", "kind", "period", kota_filter("building__kelurahan"))
     search_fields = ("building__name", "note")
     autocomplete_fields = ("building", "tower", "proposed_by", "decided_by")
+    raw_id_fields = ("counter_of",)
     date_hierarchy = "date"
     readonly_fields = ("created_at",)
 

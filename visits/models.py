@@ -15,6 +15,10 @@ class UnitOutcomeQuerySet(ScopedQuerySet):
     building_path = "visit__building__"
 
 
+class AccessIssueEventQuerySet(ScopedQuerySet):
+    building_path = "issue__building__"
+
+
 class CoklitPeriodQuerySet(models.QuerySet):
     def open_on(self, day):
         return self.filter(starts_on__lte=day, ends_on__gte=day)
@@ -162,6 +166,20 @@ class Schedule(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reply = models.TextField(
+        _("reply"),
+        blank=True,
+        validators=[validate_no_nik],
+        help_text=_("The other side's answer: a reason to decline, or a note on confirming."),
+    )
+    counter_of = models.ForeignKey(
+        "self",
+        verbose_name=_("proposed instead of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="counters",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -285,6 +303,13 @@ class UnitOutcome(models.Model):
 
     Sticker = Sticker
 
+    client_uuid = models.UUIDField(
+        _("submission id"),
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Made on the phone, so a submission sent twice is stored once."),
+    )
     visit = models.ForeignKey(
         Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="outcomes"
     )
@@ -432,3 +457,54 @@ class AccessIssue(models.Model):
 
     def __str__(self):
         return f"{self.building} – {self.get_kind_display()} ({self.get_status_display()})"
+
+
+class AccessIssueEventAction(models.TextChoices):
+    RAISED = "raised", _("Raised")
+    COMMENT = "comment", _("Comment")
+    MANAGER_REPLY = "manager_reply", _("Manager's answer")
+    ESCALATED = "escalated", _("Moved up the ladder")
+    LETTER_SENT = "letter_sent", _("Letter sent to the manager")
+    RESOLVED = "resolved", _("Resolved")
+    REOPENED = "reopened", _("Reopened")
+
+
+class AccessIssueEvent(models.Model):
+    """One step in an access issue's history: who acted, when, at which level, with what."""
+
+    Action = AccessIssueEventAction
+
+    issue = models.ForeignKey(
+        AccessIssue, verbose_name=_("access issue"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=15, choices=AccessIssueEventAction.choices)
+    level = models.CharField(_("escalation level"), max_length=10, choices=AccessIssueLevel.choices)
+    note = models.TextField(_("note"), blank=True, validators=[validate_no_nik])
+    evidence = models.FileField(_("evidence"), upload_to="access-issues/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    objects = AccessIssueEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access issue step")
+        verbose_name_plural = _("access issue steps")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=AccessIssueEventAction.values),
+                name="visits_accessissueevent_action_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=AccessIssueLevel.values),
+                name="visits_accessissueevent_level_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.issue_id}: {self.get_action_display()}"
