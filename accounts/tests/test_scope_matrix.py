@@ -4,6 +4,7 @@ The resolver is walked, so a new URL with an id that is not covered here (by an 
 `_targets`, or by a line in PUBLIC or SAME_FOR_EVERYONE saying why not) fails the suite.
 """
 
+import importlib
 import re
 
 import pytest
@@ -82,6 +83,14 @@ def _targets(world, persona):
             url_name = f"admin:{model._meta.app_label}_{name}_{view}"
             targets[url_name] = {"object_id": objects[name].pk}
     targets["admin:auth_user_password_change"] = {"id": side["user"].pk}
+    # Each app adds the URLs of its own pages in <app>/tests/scope_targets.py:
+    # targets(world, persona, side) -> {url name: kwargs of an object the persona must not reach}.
+    for app in ("buildings", "visits"):
+        try:
+            module = importlib.import_module(f"{app}.tests.scope_targets")
+        except ModuleNotFoundError:
+            continue
+        targets.update(module.targets(world, persona, side))
     return targets
 
 

@@ -1,0 +1,3 @@
+"""The manager portal (pengelola): their buildings, towers, occupancy, schedules."""
+
+urlpatterns = []

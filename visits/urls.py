@@ -1,0 +1,3 @@
+"""The pantarlih's field pages, the officer card and its public check."""
+
+urlpatterns = []
