@@ -147,8 +147,7 @@ def _scoped_invitation(request, pk):
     return get_object_or_404(Invitation.objects.in_scope(request.user), pk=pk)
 
 
-@login_required
-def invitation_resend_view(request, pk):
+def _invitation_action(request, pk, action, done_message):
     # Scope first, method second: outside the scope is a 404 for GET and POST alike.
     invitation = _scoped_invitation(request, pk)
     if request.method != "POST":
@@ -156,20 +155,20 @@ def invitation_resend_view(request, pk):
     if invitation.accepted_at:
         messages.error(request, _("This invitation has already been accepted."))
     else:
-        invitation_resend(invitation=invitation)
-        messages.success(request, _("A new link was sent to %(email)s.") % invitation.__dict__)
+        action(invitation=invitation)
+        messages.success(request, done_message % {"email": invitation.email})
     return redirect("invitation_list")
+
+
+@login_required
+def invitation_resend_view(request, pk):
+    return _invitation_action(
+        request, pk, invitation_resend, _("A new link was sent to %(email)s.")
+    )
 
 
 @login_required
 def invitation_revoke_view(request, pk):
-    # Scope first, method second: outside the scope is a 404 for GET and POST alike.
-    invitation = _scoped_invitation(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if invitation.accepted_at:
-        messages.error(request, _("This invitation has already been accepted."))
-    else:
-        invitation_revoke(invitation=invitation)
-        messages.success(request, _("Invitation to %(email)s withdrawn.") % invitation.__dict__)
-    return redirect("invitation_list")
+    return _invitation_action(
+        request, pk, invitation_revoke, _("Invitation to %(email)s withdrawn.")
+    )
