@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "accounts",
     "buildings",
     "visits",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("dasbor/", include("dashboard.urls")),
     path("portal/", include("buildings.urls")),
     path("", include("visits.urls")),
     path("", include("accounts.urls")),

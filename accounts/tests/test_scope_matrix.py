@@ -85,7 +85,7 @@ def _targets(world, persona):
     targets["admin:auth_user_password_change"] = {"id": side["user"].pk}
     # Each app adds the URLs of its own pages in <app>/tests/scope_targets.py:
     # targets(world, persona, side) -> {url name: kwargs of an object the persona must not reach}.
-    for app in ("buildings", "visits"):
+    for app in ("buildings", "visits", "dashboard"):
         try:
             module = importlib.import_module(f"{app}.tests.scope_targets")
         except ModuleNotFoundError:

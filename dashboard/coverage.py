@@ -1,0 +1,299 @@
+"""Coverage figures: how much of a region, building or tower coklit has closed, and what lags.
+
+Every figure is computed per building in a handful of grouped queries (a fixed number,
+whatever the number of units or outcomes) and then rolled up in Python: buildings into
+kelurahan, kecamatan and kota by their Kemendagri codes, or units into towers.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from buildings.models import Building, Region, Tower, Unit
+from visits.models import AccessIssue, CoklitPeriod, Schedule, UnitOutcome
+
+REFUSALS = (Unit.Status.REFUSED, Unit.Status.SECURITY_REFUSED)
+# A building with no newly closed unit for this many days is "stalled".
+STALLED_AFTER_DAYS = 3
+
+
+@dataclass
+class Figures:
+    """Coverage of one row: a region, a building or a tower."""
+
+    residential: int = 0
+    closed: int = 0
+    outcomes: int = 0
+    units_visited: int = 0
+    voters_verified: int = 0
+    expected_voters: int = 0
+    refused_twice: int = 0
+    open_issues: int = 0
+    last_closed_at: datetime.datetime | None = None
+
+    def add(self, other: "Figures") -> None:
+        for name in ("residential", "closed", "outcomes", "units_visited", "voters_verified",
+                     "expected_voters", "refused_twice", "open_issues"):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        if other.last_closed_at and (
+            self.last_closed_at is None or other.last_closed_at > self.last_closed_at
+        ):
+            self.last_closed_at = other.last_closed_at
+
+    @property
+    def open_units(self) -> int:
+        return self.residential - self.closed
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.closed / self.residential if self.residential else 0.0
+
+    @property
+    def revisits(self) -> int:
+        return self.outcomes - self.units_visited
+
+    @property
+    def voters_percent(self) -> float | None:
+        if not self.expected_voters:
+            return None
+        return 100.0 * self.voters_verified / self.expected_voters
+
+
+@dataclass
+class Clock:
+    """Where the coklit window stands on a given day."""
+
+    period: CoklitPeriod | None
+    today: datetime.date
+
+    @property
+    def total_days(self) -> int:
+        if not self.period:
+            return 0
+        return (self.period.ends_on - self.period.starts_on).days + 1
+
+    @property
+    def days_left(self) -> int:
+        return self.period.days_left(self.today) if self.period else 0
+
+    @property
+    def elapsed_fraction(self) -> float:
+        """Share of the window gone by the end of today (0 before it opens, 1 after it)."""
+        if not self.period:
+            return 0.0
+        elapsed = (min(self.today, self.period.ends_on) - self.period.starts_on).days + 1
+        return max(0.0, min(1.0, elapsed / self.total_days))
+
+    def pace_needed(self, figures: Figures) -> float | None:
+        """Units a day still to close to finish on the last day."""
+        if not self.days_left:
+            return None
+        return figures.open_units / self.days_left
+
+
+def clock_for(today: datetime.date | None = None) -> Clock:
+    today = today or timezone.localdate()
+    period = (
+        CoklitPeriod.objects.filter(starts_on__lte=today).order_by("-starts_on").first()
+        or CoklitPeriod.objects.order_by("starts_on").first()
+    )
+    return Clock(period=period, today=today)
+
+
+def building_figures(buildings, period: CoklitPeriod | None) -> dict[int, Figures]:
+    """Figures for each building of the queryset, in five grouped queries."""
+    ids = buildings.values("pk")
+    figures: dict[int, Figures] = {}
+
+    def row(building_id):
+        return figures.setdefault(building_id, Figures())
+
+    units = (
+        Unit.objects.filter(tower__building__in=ids, residential=True)
+        .values("tower__building_id")
+        .annotate(
+            residential=Count("pk"),
+            closed=Count("pk", filter=Q(status__in=Unit.CLOSED_STATUSES)),
+            last_closed_at=Max("status_at", filter=Q(status__in=Unit.CLOSED_STATUSES)),
+        )
+    )
+    for r in units:
+        f = row(r["tower__building_id"])
+        f.residential, f.closed, f.last_closed_at = (
+            r["residential"],
+            r["closed"],
+            r["last_closed_at"],
+        )
+
+    outcomes = UnitOutcome.objects.filter(visit__building__in=ids)
+    if period:
+        outcomes = outcomes.filter(visit__period=period)
+    for r in outcomes.values("visit__building_id").annotate(
+        outcomes=Count("pk"),
+        units_visited=Count("unit", distinct=True),
+        voters=Sum("voters_verified"),
+    ):
+        f = row(r["visit__building_id"])
+        f.outcomes, f.units_visited = r["outcomes"], r["units_visited"]
+        f.voters_verified = r["voters"] or 0
+
+    for r in (
+        outcomes.filter(outcome__in=REFUSALS)
+        .values("unit_id", "visit__building_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+    ):
+        row(r["visit__building_id"]).refused_twice += 1
+
+    for r in (
+        Tower.objects.filter(building__in=ids, expected_voters__isnull=False)
+        .values("building_id")
+        .annotate(expected=Sum("expected_voters"))
+    ):
+        row(r["building_id"]).expected_voters = r["expected"] or 0
+
+    for r in (
+        AccessIssue.objects.filter(building__in=ids)
+        .exclude(status=AccessIssue.Status.RESOLVED)
+        .values("building_id")
+        .annotate(n=Count("pk"))
+    ):
+        row(r["building_id"]).open_issues = r["n"]
+    return figures
+
+
+def tower_figures(building: Building, period: CoklitPeriod | None) -> dict[int, Figures]:
+    """The same figures per tower of one building."""
+    figures: dict[int, Figures] = {}
+
+    def row(tower_id):
+        return figures.setdefault(tower_id, Figures())
+
+    for r in (
+        Unit.objects.filter(tower__building=building, residential=True)
+        .values("tower_id")
+        .annotate(
+            residential=Count("pk"),
+            closed=Count("pk", filter=Q(status__in=Unit.CLOSED_STATUSES)),
+            last_closed_at=Max("status_at", filter=Q(status__in=Unit.CLOSED_STATUSES)),
+        )
+    ):
+        f = row(r["tower_id"])
+        f.residential, f.closed, f.last_closed_at = (
+            r["residential"],
+            r["closed"],
+            r["last_closed_at"],
+        )
+    outcomes = UnitOutcome.objects.filter(unit__tower__building=building)
+    if period:
+        outcomes = outcomes.filter(visit__period=period)
+    for r in outcomes.values("unit__tower_id").annotate(
+        outcomes=Count("pk"),
+        units_visited=Count("unit", distinct=True),
+        voters=Sum("voters_verified"),
+    ):
+        f = row(r["unit__tower_id"])
+        f.outcomes, f.units_visited = r["outcomes"], r["units_visited"]
+        f.voters_verified = r["voters"] or 0
+    for r in (
+        outcomes.filter(outcome__in=REFUSALS)
+        .values("unit_id", "unit__tower_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+    ):
+        row(r["unit__tower_id"]).refused_twice += 1
+    for tower in building.towers.all():
+        row(tower.pk).expected_voters = tower.expected_voters or 0
+    return figures
+
+
+def roll_up(regions: list[Region], buildings: list[Building], figures: dict[int, Figures]):
+    """Figures per region code, summing each building into its kelurahan and their parents."""
+    by_code = {r.code: Figures() for r in regions}
+    for building in buildings:
+        f = figures.get(building.pk)
+        if f is None:
+            continue
+        code = building.kelurahan.code
+        for prefix in (code[:5], code[:8], code):
+            if prefix in by_code:
+                by_code[prefix].add(f)
+    return by_code
+
+
+def daily_closed(units, period: CoklitPeriod | None) -> list[tuple[datetime.date, int]]:
+    """Units closed on each day of the period (by the time their closing outcome was recorded)."""
+    if not period:
+        return []
+    rows = (
+        units.filter(
+            residential=True,
+            status__in=Unit.CLOSED_STATUSES,
+            status_at__date__gte=period.starts_on,
+            status_at__date__lte=period.ends_on,
+        )
+        .annotate(day=TruncDate("status_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+    return [(r["day"], r["n"]) for r in rows]
+
+
+@dataclass
+class AtRisk:
+    building: Building
+    figures: Figures
+    behind: float  # percentage points behind the straight line to 100 % on the last day
+    reasons: list[str] = field(default_factory=list)
+
+
+def buildings_at_risk(
+    buildings: list[Building], figures: dict[int, Figures], clock: Clock, limit: int = 20
+) -> list[AtRisk]:
+    """Buildings furthest behind the straight line for the days gone, with the reasons why."""
+    from django.utils.translation import gettext as _
+
+    ids = [b.pk for b in buildings]
+    managed = set(
+        Building.objects.filter(pk__in=ids, managers__isnull=False).values_list("pk", flat=True)
+    )
+    scheduled = set()
+    if clock.period:
+        scheduled = set(
+            Schedule.objects.filter(building_id__in=ids, period=clock.period)
+            .exclude(status__in=[Schedule.Status.DECLINED, Schedule.Status.CANCELLED])
+            .values_list("building_id", flat=True)
+        )
+    denied = set(
+        AccessIssue.objects.filter(building_id__in=ids)
+        .exclude(status=AccessIssue.Status.RESOLVED)
+        .values_list("building_id", flat=True)
+    )
+    expected = 100.0 * clock.elapsed_fraction
+    rows = []
+    for building in buildings:
+        f = figures.get(building.pk) or Figures()
+        if not f.residential or f.open_units == 0:
+            continue
+        behind = expected - f.percent
+        reasons = []
+        if building.pk not in managed:
+            reasons.append(_("no manager"))
+        if building.pk not in scheduled:
+            reasons.append(_("no schedule"))
+        if building.pk in denied:
+            reasons.append(_("access denied"))
+        if f.last_closed_at is None:
+            if clock.elapsed_fraction > 0:
+                reasons.append(_("not started"))
+        elif clock.days_left:
+            idle = (clock.today - timezone.localdate(f.last_closed_at)).days
+            if idle >= STALLED_AFTER_DAYS:
+                reasons.append(_("stalled for %(days)d days") % {"days": idle})
+        rows.append(AtRisk(building=building, figures=f, behind=behind, reasons=reasons))
+    rows.sort(key=lambda r: (-r.behind, -r.figures.open_units))
+    return rows[:limit]

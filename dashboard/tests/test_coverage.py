@@ -1,0 +1,130 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from buildings.models import Unit
+from buildings.tests.factories import BuildingFactory, TowerFactory, UnitFactory, kelurahan
+from visits.services import outcome_record
+from visits.tests.factories import VisitFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = "2024-07-09"  # day 16 of the 31-day Pilkada 2024 window
+
+
+def _at(day, hour=10):
+    return timezone.make_aware(datetime.datetime(2024, 6, day, hour))
+
+
+def _tower(building, name, floors, per_floor):
+    tower = TowerFactory(building=building, name=name, floors=floors)
+    Unit.objects.bulk_create(
+        Unit(tower=tower, floor=f, number=f"{name}-{f:02d}{u:02d}")
+        for f in range(1, floors + 1)
+        for u in range(1, per_floor + 1)
+    )
+    return tower
+
+
+def _record(building, units, outcome, day=25, voters=0):
+    visit = VisitFactory(building=building, started_at=_at(day))
+    for unit in units:
+        outcome_record(visit=visit, unit=unit, outcome=outcome, recorded_at=_at(day, 11),
+                       voters_verified=voters)  # fmt: skip
+
+
+@pytest.fixture
+def kalibata():
+    building = BuildingFactory(name="Kalibata City", kelurahan=kelurahan("31.74.08.1003"))
+    tower = _tower(building, "Jasmine", floors=2, per_floor=5)
+    shop = UnitFactory(tower=tower, floor=1, number="TOKO-1", residential=False)
+    units = list(tower.units.filter(residential=True).order_by("number"))
+    _record(building, units[:4], Unit.Status.DONE, voters=2)
+    _record(building, units[4:5], Unit.Status.VACANT)
+    _record(building, units[5:6], Unit.Status.REFUSED, day=25)
+    _record(building, units[5:6], Unit.Status.SECURITY_REFUSED, day=26)
+    _record(building, units[6:7], Unit.Status.NOT_HOME)
+    tower.expected_voters = 20
+    tower.save()
+    return building, tower, shop
+
+
+def test_coverage_counts_closed_units_against_residential_ones(client, world, kalibata):
+    client.force_login(world.kpu_kota_selatan)
+    page = client.get(reverse("dashboard_region", args=["31.74.08.1003"]), {"tanggal": DAY})
+    total = page.context["total"]
+    # 10 residential units in Jasmine (the shop does not count) and the world's unit A;
+    # done ×4 and vacant ×1 close a unit, refused and not-home leave it open.
+    assert total.residential == 11
+    assert total.closed == 5
+    assert total.voters_verified == 8 + 2  # world's side-a outcome verified 2
+    assert total.refused_twice == 1
+    assert total.revisits == 1  # the unit refused on two visits
+    assert total.open_issues == 1
+
+
+def test_building_page_breaks_coverage_down_by_tower(client, world, kalibata):
+    building, tower, _shop = kalibata
+    client.force_login(world.pps_marunda)
+    assert client.get(reverse("dashboard_building", args=[building.pk])).status_code == 404
+    client.force_login(world.kpu_kota_selatan)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("dashboard_building", args=[building.pk]), {"tanggal": DAY})
+    ((row_tower, figures),) = page.context["towers"]
+    assert row_tower == tower
+    assert (figures.closed, figures.residential, figures.expected_voters) == (5, 10, 20)
+    assert page.context["reasons"][:2] == ["no manager", "no schedule"]
+
+
+def test_region_pages_roll_kelurahan_up_to_kota_and_province(client, world, kalibata):
+    client.force_login(world.kpu_provinsi)
+    page = client.get(reverse("dashboard_region", args=["31"]), {"tanggal": DAY})
+    names = {region.code: figures for region, figures in page.context["children"]}
+    assert set(names) == {"31.72", "31.74"}
+    assert names["31.74"].closed == 5
+    assert page.context["chart"].startswith("<svg")
+
+
+def test_at_risk_lists_the_buildings_furthest_behind_with_reasons(client, world, kalibata):
+    client.force_login(world.kpu_provinsi)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("dashboard_region", args=["31"]), {"tanggal": DAY})
+    rows = page.context["at_risk"]
+    assert rows[0].figures.percent <= rows[-1].figures.percent
+    kalibata_row = next(r for r in rows if r.building == kalibata[0])
+    assert "no manager" in kalibata_row.reasons and "no schedule" in kalibata_row.reasons
+    assert any(reason.startswith("stalled for") for reason in kalibata_row.reasons)
+
+
+def test_a_bad_date_is_named_and_today_is_shown(client, world):
+    client.force_login(world.kpu_kota_selatan)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("dashboard_region", args=["31.74"]), {"tanggal": "kemarin"})
+    assert page.status_code == 200
+    assert "is not a date" in page.content.decode()
+
+
+def test_managers_and_pantarlih_have_no_dashboard(client, world):
+    for persona in (world.manager_a, world.pantarlih_a):
+        client.force_login(persona)
+        assert client.get(reverse("dashboard")).status_code == 404
+
+
+def test_region_page_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    client.force_login(world.kpu_provinsi)
+    url = reverse("dashboard_region", args=["31"])
+    building = BuildingFactory(kelurahan=kelurahan("31.74.08.1003"))
+    _tower(building, "T1", 2, 2)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(url, {"tanggal": DAY})
+    for n in range(5):
+        more = BuildingFactory(kelurahan=kelurahan("31.72.04.1003"))
+        tower = _tower(more, f"M{n}", 5, 6)
+        _record(more, list(tower.units.all()[:7]), Unit.Status.DONE)
+    with django_assert_num_queries(len(small)):
+        client.get(url, {"tanggal": DAY})

@@ -1,0 +1,168 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.scope import DKI_JAKARTA, region_prefix
+from buildings.models import Building, Region, Unit
+from dashboard.charts import coverage_chart
+from dashboard.coverage import (
+    Figures,
+    building_figures,
+    buildings_at_risk,
+    clock_for,
+    daily_closed,
+    roll_up,
+    tower_figures,
+)
+from visits.models import AccessIssue, Schedule
+
+# Staff who read the dashboard: everyone whose scope is a region.
+DASHBOARD_ROLES = {Role.KPU_PROVINSI, Role.KPU_KOTA, Role.PPK, Role.PPS, Role.DINAS, Role.BAWASLU}
+
+
+def _prefix(request) -> str:
+    """The region code prefix the user may read, or 404 for people without a region scope."""
+    user = request.user
+    if user.is_superuser:
+        return DKI_JAKARTA
+    prefix = region_prefix(user)
+    if prefix is None or user.role not in DASHBOARD_ROLES:
+        raise Http404
+    return prefix
+
+
+def _clock(request):
+    """Today, or the day given as ?tanggal=YYYY-MM-DD (to replay a past window)."""
+    value = request.GET.get("tanggal", "")
+    if value:
+        try:
+            return clock_for(datetime.date.fromisoformat(value)), value
+        except ValueError:
+            messages.error(
+                request,
+                _("“%(value)s” is not a date (YYYY-MM-DD); showing today.") % {"value": value},
+            )
+    return clock_for(), ""
+
+
+@login_required
+def overview(request):
+    url = reverse("dashboard_region", args=[_prefix(request)])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+def _breadcrumbs(code: str, regions: dict[str, Region]):
+    crumbs = [(DKI_JAKARTA, "DKI Jakarta")]
+    for length in (5, 8, 13):
+        if len(code) >= length and code[:length] in regions:
+            crumbs.append((code[:length], regions[code[:length]].name))
+    return crumbs
+
+
+@login_required
+def region_detail(request, code):
+    prefix = _prefix(request)
+    if not code.startswith(prefix):
+        raise Http404
+    regions = {r.code: r for r in Region.objects.filter(code__startswith=code[:5])}
+    region = regions.get(code)
+    if region is None and code != DKI_JAKARTA:
+        raise Http404
+    clock, day = _clock(request)
+    scoped = Building.objects.in_scope(request.user).filter(
+        active=True, kelurahan__code__startswith=code
+    )
+    buildings = list(scoped.select_related("kelurahan").order_by("name"))
+    figures = building_figures(scoped, clock.period)
+    total = Figures()
+    for f in figures.values():
+        total.add(f)
+    if region is not None and region.level == Region.Level.KELURAHAN:
+        children = [(b, figures.get(b.pk) or Figures()) for b in buildings]
+        child_kind = "building"
+    else:
+        by_code = roll_up(list(regions.values()), buildings, figures)
+        level = {None: "kota", "kota": "kecamatan", "kecamatan": "kelurahan"}[
+            region.level if region else None
+        ]
+        children = [
+            (r, by_code[r.code])
+            for r in sorted(regions.values(), key=lambda r: r.code)
+            if r.level == level and r.code.startswith(code) and by_code[r.code].residential
+        ]
+        child_kind = "region"
+    units = Unit.objects.in_scope(request.user).filter(tower__building__in=scoped)
+    series = daily_closed(units, clock.period)
+    period = clock.period
+    return render(
+        request,
+        "dashboard/region.html",
+        {
+            "code": code,
+            "region_name": region.name if region else "DKI Jakarta",
+            "crumbs": _breadcrumbs(code, regions),
+            "clock": clock,
+            "day": day,
+            "total": total,
+            "pace": clock.pace_needed(total),
+            "children": children,
+            "child_kind": child_kind,
+            "at_risk": buildings_at_risk(buildings, figures, clock),
+            "chart": coverage_chart(
+                series,
+                total.residential,
+                period and period.starts_on,
+                period and period.ends_on,
+                clock.today,
+            ),
+        },
+    )
+
+
+@login_required
+def building_detail(request, pk):
+    prefix = _prefix(request)
+    building = get_object_or_404(
+        Building.objects.in_scope(request.user).select_related("kelurahan__parent__parent"),
+        pk=pk,
+        kelurahan__code__startswith=prefix,
+    )
+    clock, day = _clock(request)
+    towers = list(building.towers.order_by("name"))
+    figures = tower_figures(building, clock.period)
+    total = Figures()
+    for f in figures.values():
+        total.add(f)
+    at_risk = buildings_at_risk(
+        [building], building_figures(Building.objects.filter(pk=building.pk), clock.period), clock
+    )
+    code = building.kelurahan.code
+    regions = {r.code: r for r in Region.objects.filter(code__in=[code[:5], code[:8], code])}
+    return render(
+        request,
+        "dashboard/building.html",
+        {
+            "building": building,
+            "crumbs": _breadcrumbs(code, regions),
+            "clock": clock,
+            "day": day,
+            "total": total,
+            "pace": clock.pace_needed(total),
+            "towers": [(t, figures.get(t.pk) or Figures()) for t in towers],
+            "reasons": at_risk[0].reasons if at_risk else [],
+            "issues": AccessIssue.objects.filter(building=building)
+            .exclude(status=AccessIssue.Status.RESOLVED)
+            .select_related("raised_by")
+            .order_by("-created_at")[:20],
+            "schedules": Schedule.objects.filter(building=building, period=clock.period)
+            .select_related("tower")
+            .order_by("date", "start")[:30],
+        },
+    )
