@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.context_processors import DASHBOARD_ROLES
 from accounts.scope import DKI_JAKARTA, region_prefix
 from buildings.models import Building, Region, Unit
 from dashboard.charts import coverage_chart
@@ -21,9 +21,6 @@ from dashboard.coverage import (
     tower_figures,
 )
 from visits.models import AccessIssue, Schedule
-
-# Staff who read the dashboard: everyone whose scope is a region.
-DASHBOARD_ROLES = {Role.KPU_PROVINSI, Role.KPU_KOTA, Role.PPK, Role.PPS, Role.DINAS, Role.BAWASLU}
 
 
 def _prefix(request) -> str:
