@@ -18,6 +18,12 @@ def pytest_configure(config):
 
     # Hashing passwords properly is slow on purpose; tests need speed, not strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client speaks plain HTTP and nobody ran collectstatic; production keeps both.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(scope="session", autouse=True)

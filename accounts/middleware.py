@@ -39,3 +39,17 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         codes = {code for code, _name in settings.LANGUAGES}
         translation.activate(chosen if chosen in codes else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreForSignedInMiddleware:
+    """Signed-in pages carry personal data: no browser or proxy may keep a copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+        return response

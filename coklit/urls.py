@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from coklit.health import healthz
+
 admin.site.site_header = _("Coklit Hunian Vertikal")
 admin.site.site_title = _("Coklit Hunian Vertikal")
 admin.site.index_title = _("KPU administration")
@@ -12,6 +14,7 @@ admin.site.index_title = _("KPU administration")
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
