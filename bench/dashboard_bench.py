@@ -1,0 +1,115 @@
+"""Dashboard benchmark at Jakarta scale: server time of the coverage pages.
+
+Builds a throw-away PostgreSQL database, fills it with `seed_scale` (2,000 buildings, 6,000
+towers, 400,000 units, 30,000 pantarlih, 1,000,000 outcomes by default), then requests the
+province overview, a kota, a kelurahan and a building page through Django's test client as
+KPU Provinsi, and prints median and p95 server time and the queries each page ran.
+
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/coklit \\
+        .venv/bin/python bench/dashboard_bench.py [--outcomes 1000000] [--runs 20]
+
+Budget (DESIGN.md): province overview under 300 ms. Figures also go to bench/out/.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--buildings", type=int, default=2_000)
+    parser.add_argument("--towers", type=int, default=6_000)
+    parser.add_argument("--units", type=int, default=400_000)
+    parser.add_argument("--pantarlih", type=int, default=30_000)
+    parser.add_argument("--outcomes", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coklit.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("Run it on PostgreSQL (DATABASE_URL=postgres://…): the budget is for production.")
+    OUT.mkdir(parents=True, exist_ok=True)
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_dashboard_{os.getpid()}"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        figures = run(args)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    path = OUT / "dashboard_bench.json"
+    path.write_text(json.dumps(figures, indent=2))
+    print(f"\nwritten to {path.relative_to(ROOT)}")
+
+
+def run(args) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from buildings.models import Building
+
+    started = time.perf_counter()
+    call_command(
+        "seed_scale",
+        buildings=args.buildings,
+        towers=args.towers,
+        units=args.units,
+        pantarlih=args.pantarlih,
+        outcomes=args.outcomes,
+    )
+    seed_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"seed_scale: {seed_seconds:.0f} s\n")
+
+    admin = User.objects.create_superuser("bench@skala.coklit.id", "bench", role="kpu_provinsi")
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(admin)
+    building = Building.objects.filter(name__startswith="Skala ").order_by("pk").first()
+    kelurahan = building.kelurahan.code
+    pages = {
+        "province overview": "/dasbor/wilayah/31/",
+        "kota": f"/dasbor/wilayah/{kelurahan[:5]}/",
+        "kelurahan": f"/dasbor/wilayah/{kelurahan}/",
+        "building": f"/dasbor/gedung/{building.pk}/",
+    }
+    figures = {"seed_seconds": round(seed_seconds, 1), **vars(args), "pages": {}}
+    for label, url in pages.items():
+        url += "?tanggal=2024-07-10"
+        client.get(url)  # warm caches
+        times = []
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        times.sort()
+        p95 = times[max(0, int(len(times) * 0.95) - 1)]
+        row = {"median_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1),
+               "queries": len(queries)}  # fmt: skip
+        figures["pages"][label] = row
+        print(f"{label:<18} median {row['median_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+              f"{row['queries']} queries")  # fmt: skip
+    return figures
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""Jakarta-scale synthetic data for the benchmarks: never for a database anyone uses.
+
+Defaults: 2,000 buildings, 6,000 towers, 400,000 units, 30,000 pantarlih, 2,000 managers,
+1,000,000 unit outcomes over the Pilkada 2024 window, written with bulk inserts. Every unit's
+status is its newest outcome, as outcome_record would have left it.
+"""
+
+import datetime
+import random
+import time
+import uuid
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Role, User
+from buildings.models import Building, BuildingManager, Region, Tower, Unit
+from visits.models import AccessIssue, Assignment, CoklitPeriod, UnitOutcome, Visit
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+BATCH = 10_000
+OUTCOME_WEIGHTS = {  # roughly what pantarlih find in high-rises
+    Unit.Status.DONE: 55,
+    Unit.Status.NOT_HOME: 20,
+    Unit.Status.VACANT: 8,
+    Unit.Status.REFUSED: 4,
+    Unit.Status.SECURITY_REFUSED: 3,
+    Unit.Status.NO_LOCAL_VOTERS: 5,
+    Unit.Status.NON_RESIDENTIAL: 2,
+    Unit.Status.SENT_TO_POSKO: 3,
+}
+
+
+class Command(BaseCommand):
+    help = "Fill the database with Jakarta-scale synthetic data for benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--buildings", type=int, default=2_000)
+        parser.add_argument("--towers", type=int, default=6_000)
+        parser.add_argument("--units", type=int, default=400_000)
+        parser.add_argument("--pantarlih", type=int, default=30_000)
+        parser.add_argument("--outcomes", type=int, default=1_000_000)
+        parser.add_argument("--seed", type=int, default=2024)
+        parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
+
+    def handle(self, *args, **o):
+        if not settings.DEBUG and not o["force"]:
+            raise CommandError("seed_scale fills a database with synthetic data; use DEBUG=1.")
+        if Building.objects.filter(name__startswith="Skala ").exists():
+            raise CommandError("This database already holds seed_scale data.")
+        started = time.perf_counter()
+        rng = random.Random(o["seed"])
+        with transaction.atomic():
+            counts = scale_seed(rng=rng, **{k: o[k] for k in (
+                "buildings", "towers", "units", "pantarlih", "outcomes")})  # fmt: skip
+        counts["seconds"] = round(time.perf_counter() - started, 1)
+        self.stdout.write(", ".join(f"{k}: {v:,}" for k, v in counts.items()))
+
+
+def _bulk(model, rows):
+    for start in range(0, len(rows), BATCH):
+        model.objects.bulk_create(rows[start : start + BATCH], batch_size=BATCH)
+
+
+def scale_seed(*, rng, buildings, towers, units, pantarlih, outcomes) -> dict:
+    period = CoklitPeriod.objects.get(name="Pilkada DKI Jakarta 2024")
+    kelurahan = list(Region.objects.filter(level=Region.Level.KELURAHAN))
+    password = make_password(None)  # unusable: these accounts never sign in
+
+    kinds = [Building.Kind.APARTEMEN] * 6 + [Building.Kind.RUSUNAWA] * 3 + [Building.Kind.RUSUNAMI]
+    _bulk(Building, [
+        Building(name=f"Skala {i:04d}", kind=rng.choice(kinds), kelurahan=rng.choice(kelurahan),
+                 address=f"Jl. Skala No. {i}")
+        for i in range(buildings)
+    ])  # fmt: skip
+    building_rows = list(Building.objects.filter(name__startswith="Skala ").order_by("pk"))
+
+    per_tower = max(1, units // towers)
+    tower_rows = []
+    for i in range(towers):
+        floors = rng.randint(10, 40)
+        tower_rows.append(Tower(building=building_rows[i % buildings], name=f"T{i // buildings + 1}",
+                                floors=floors, expected_voters=per_tower * 2))  # fmt: skip
+    _bulk(Tower, tower_rows)
+    tower_rows = list(Tower.objects.filter(building__in=building_rows).order_by("pk"))
+
+    unit_rows = []
+    for i, tower in enumerate(tower_rows):
+        count = per_tower if i < towers - 1 else units - per_tower * (towers - 1)
+        floors = tower.floors
+        per_floor = max(1, -(-count // floors))
+        for n in range(count):
+            floor, slot = n // per_floor + 1, n % per_floor + 1
+            unit_rows.append(Unit(tower=tower, floor=min(floor, 150), number=f"{floor:02d}{slot:02d}",
+                                  residential=not (floor == 1 and slot <= 2)))  # fmt: skip
+
+    # Outcomes: visits of up to 20 neighbouring units, spread over the window's first 25 days.
+    # Each unit's status is set to its newest outcome before the units are written, as
+    # outcome_record would have left it.
+    codes, weights = zip(*OUTCOME_WEIGHTS.items(), strict=True)
+    start = datetime.datetime.combine(period.starts_on, datetime.time(8), tzinfo=JAKARTA)
+    visit_specs, outcome_specs = [], []
+    made = 0
+    while made < outcomes:
+        first = rng.randrange(len(unit_rows))
+        tower = unit_rows[first].tower
+        started = start + datetime.timedelta(days=rng.randrange(25), minutes=rng.randrange(600))
+        visit_specs.append((tower, started))
+        for k in range(min(20, outcomes - made)):
+            index = (first + k) % len(unit_rows)
+            unit = unit_rows[index]
+            if unit.tower is not tower:
+                break
+            code = rng.choices(codes, weights)[0]
+            at = started + datetime.timedelta(minutes=3 * k)
+            outcome_specs.append((len(visit_specs) - 1, index, code, at))
+            if unit.status_at is None or unit.status_at <= at:
+                unit.status, unit.status_at = code, at
+            made += 1
+    _bulk(Unit, unit_rows)
+
+    officers = [
+        User(email=f"pantarlih{i:05d}@skala.coklit.id", full_name=f"Pantarlih Skala {i}",
+             role=Role.PANTARLIH, password=password)
+        for i in range(pantarlih)
+    ] + [
+        User(email=f"pengelola{i:04d}@skala.coklit.id", full_name=f"Pengelola Skala {i}",
+             role=Role.PENGELOLA, password=password)
+        for i in range(buildings)
+    ]  # fmt: skip
+    _bulk(User, officers)
+    scale_users = User.objects.filter(email__endswith="@skala.coklit.id").order_by("pk")
+    officer_rows = list(scale_users.filter(role=Role.PANTARLIH))
+    manager_rows = list(scale_users.filter(role=Role.PENGELOLA))
+    _bulk(BuildingManager, [
+        BuildingManager(user=manager_rows[i], building=b, is_primary=True)
+        for i, b in enumerate(building_rows) if i % 10  # one building in ten has no manager
+    ])  # fmt: skip
+    _bulk(Assignment, [
+        Assignment(period=period, pantarlih=officer, building=tower_rows[i % towers].building,
+                   tower=tower_rows[i % towers], tps=f"{i % 999 + 1:03d}")
+        for i, officer in enumerate(officer_rows)
+    ])  # fmt: skip
+    visits = [
+        Visit(client_uuid=uuid.UUID(int=rng.getrandbits(128)), period=period,
+              pantarlih=officer_rows[rng.randrange(len(officer_rows))],
+              building_id=tower.building_id, tower=tower, started_at=started)
+        for tower, started in visit_specs
+    ]  # fmt: skip
+    _bulk(Visit, visits)
+    _bulk(UnitOutcome, [
+        UnitOutcome(visit=visits[v], unit=unit_rows[u], outcome=code, recorded_at=at,
+                    voters_verified=rng.randint(1, 4) if code == Unit.Status.DONE else 0,
+                    sticker=UnitOutcome.Sticker.PLACED if code == Unit.Status.DONE
+                    else UnitOutcome.Sticker.NONE)
+        for v, u, code, at in outcome_specs
+    ])  # fmt: skip
+
+    issues = [
+        AccessIssue(building=b, kind=AccessIssue.Kind.SECURITY_REFUSED,
+                    description="Ditolak petugas keamanan di lobi.", raised_by=officer_rows[0])
+        for b in rng.sample(building_rows, max(1, buildings // 20))
+    ]  # fmt: skip
+    _bulk(AccessIssue, issues)
+    return {
+        "buildings": len(building_rows),
+        "towers": len(tower_rows),
+        "units": len(unit_rows),
+        "pantarlih": len(officer_rows),
+        "visits": len(visits),
+        "outcomes": len(outcome_specs),
+    }

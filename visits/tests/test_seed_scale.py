@@ -1,0 +1,35 @@
+import pytest
+from django.core.management import call_command
+from django.db.models import F, OuterRef, Subquery
+
+from buildings.models import Building, Tower, Unit
+from visits.models import UnitOutcome
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_scale_writes_the_asked_numbers_and_keeps_unit_status_in_step(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_scale", "--buildings=12", "--towers=30", "--units=3000",
+                 "--pantarlih=40", "--outcomes=5000")  # fmt: skip
+    assert Building.objects.filter(name__startswith="Skala ").count() == 12
+    assert Tower.objects.filter(building__name__startswith="Skala ").count() == 30
+    assert Unit.objects.filter(tower__building__name__startswith="Skala ").count() == 3000
+    assert UnitOutcome.objects.count() == 5000
+    newest = UnitOutcome.objects.filter(unit=OuterRef("pk")).order_by("-recorded_at", "-pk")
+    mismatched = (
+        Unit.objects.filter(outcomes__isnull=False)
+        .distinct()
+        .annotate(newest=Subquery(newest.values("outcome")[:1]))
+        .exclude(status=F("newest"))
+    )
+    assert not mismatched.exists()
+    assert "outcomes: 5,000" in capsys.readouterr().out
+
+
+def test_seed_scale_refuses_without_debug(settings):
+    from django.core.management import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_scale", "--buildings=1")
