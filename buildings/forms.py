@@ -1,0 +1,267 @@
+"""The manager portal's forms. Each lists its fields explicitly: a manager posting extra fields
+(building, status, kelurahan, …) changes nothing they were not offered."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.validators import validate_no_nik
+from buildings.models import Building, Tower, Unit, UnitOccupancy
+from buildings.unit_generator import (
+    DEFAULT_NUMBER_FORMAT,
+    FLOOR_MAX,
+    FLOOR_MIN,
+    MAX_UNITS_PER_FLOOR,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class BuildingProfileForm(forms.ModelForm):
+    class Meta:
+        model = Building
+        fields = [
+            "address",
+            "access_hours",
+            "access_requirements",
+            "access_report_point",
+            "access_notes",
+            "contact_name",
+            "contact_phone",
+            "posko_available",
+        ]
+        widgets = {
+            "access_notes": forms.Textarea(attrs={"rows": 3}),
+            "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        }
+        help_texts = {"contact_phone": gettext_lazy("e.g. 0812 3456 7890; saved as +62…")}
+
+
+class TowerForm(forms.ModelForm):
+    class Meta:
+        model = Tower
+        fields = ["name", "floors"]
+        help_texts = {"floors": gettext_lazy("The top floor's number.")}
+
+    def __init__(self, *args, building: Building, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.building = building
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = Tower.objects.filter(building=self.building, name__iexact=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("This building already has a tower named “%(name)s”.") % {"name": name}
+            )
+        return name
+
+    def save(self, commit=True):
+        self.instance.building = self.building
+        return super().save(commit)
+
+
+def _floor_list(value: str) -> list[int]:
+    parts = [p for p in re.split(r"[\s,;]+", value or "") if p]
+    try:
+        return [int(p) for p in parts]
+    except ValueError:
+        raise forms.ValidationError(
+            _("Write floor numbers separated by commas, e.g. 4, 13, 14.")
+        ) from None
+
+
+class UnitGenerateForm(forms.Form):
+    first_floor = forms.IntegerField(
+        label=gettext_lazy("First floor"), initial=1, min_value=FLOOR_MIN, max_value=FLOOR_MAX
+    )
+    last_floor = forms.IntegerField(
+        label=gettext_lazy("Last floor"),
+        min_value=FLOOR_MIN,
+        max_value=FLOOR_MAX,
+        required=False,
+        help_text=gettext_lazy("Empty: the tower's top floor."),
+    )
+    units_per_floor = forms.IntegerField(
+        label=gettext_lazy("Units per floor"), min_value=1, max_value=MAX_UNITS_PER_FLOOR
+    )
+    skip_floors = forms.CharField(
+        label=gettext_lazy("Floors that do not exist"),
+        required=False,
+        help_text=gettext_lazy("e.g. 4, 13, 14"),
+    )
+    number_format = forms.CharField(
+        label=gettext_lazy("Numbering pattern"),
+        initial=DEFAULT_NUMBER_FORMAT,
+        max_length=60,
+        help_text=gettext_lazy(
+            "{tower}, {floor} and {unit}; {floor:02d} writes floor 5 as 05. "
+            "“{tower}-{floor:02d}{unit:02d}” gives A-0512."
+        ),
+    )
+    non_residential = forms.BooleanField(
+        label=gettext_lazy("These units are not dwellings (shops, offices)"), required=False
+    )
+
+    def clean_skip_floors(self):
+        return _floor_list(self.cleaned_data["skip_floors"])
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["floor", "number", "residential"]
+
+    def __init__(self, *args, tower: Tower, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tower = tower
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip()
+        if Unit.objects.filter(tower=self.tower, number__iexact=number).exists():
+            raise forms.ValidationError(
+                _("Unit number %(number)s already exists in tower %(tower)s.")
+                % {"number": number, "tower": self.tower.name}
+            )
+        return number
+
+    def save(self, commit=True):
+        self.instance.tower = self.tower
+        return super().save(commit)
+
+
+class FloorForm(forms.Form):
+    """Every unit of one floor: its occupancy, the best time to visit, and whether it is a
+    dwelling. Fields are named by the unit's id, so a unit of another floor cannot be sent."""
+
+    STATUS_CHOICES = [("", gettext_lazy("Not reported"))] + list(UnitOccupancy.Status.choices)
+
+    def __init__(self, *args, units: list[Unit], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = units
+        for unit in units:
+            occupancy = getattr(unit, "occupancy_or_none", None)
+            self.fields[f"status_{unit.pk}"] = forms.ChoiceField(
+                label=unit.number,
+                choices=self.STATUS_CHOICES,
+                required=False,
+                initial=occupancy.status if occupancy else "",
+            )
+            self.fields[f"best_{unit.pk}"] = forms.CharField(
+                label=_("Best time to find residents (%(number)s)") % {"number": unit.number},
+                max_length=UnitOccupancy._meta.get_field("best_time").max_length,
+                required=False,
+                validators=[validate_no_nik],
+                initial=occupancy.best_time if occupancy else "",
+            )
+            self.fields[f"residential_{unit.pk}"] = forms.BooleanField(
+                label=_("%(number)s is a dwelling") % {"number": unit.number},
+                required=False,
+                initial=unit.residential,
+            )
+
+    def rows(self):
+        for unit in self.units:
+            yield (
+                unit,
+                self[f"status_{unit.pk}"],
+                self[f"best_{unit.pk}"],
+                self[f"residential_{unit.pk}"],
+            )
+
+    def values(self) -> dict[int, dict]:
+        data = self.cleaned_data
+        return {
+            unit.pk: {
+                "status": data[f"status_{unit.pk}"],
+                "best_time": data[f"best_{unit.pk}"].strip(),
+                "residential": data[f"residential_{unit.pk}"],
+            }
+            for unit in self.units
+        }
+
+
+class FloorAllForm(forms.Form):
+    """One answer for every unit of a floor (e.g. a floor of offices)."""
+
+    status = forms.ChoiceField(
+        label=gettext_lazy("Set every unit on this floor to"), choices=UnitOccupancy.Status.choices
+    )
+    best_time = forms.CharField(
+        label=gettext_lazy("Best time to find residents"),
+        max_length=UnitOccupancy._meta.get_field("best_time").max_length,
+        required=False,
+        validators=[validate_no_nik],
+    )
+
+
+class OccupancyUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet (CSV or XLSX)"),
+        help_text=gettext_lazy(
+            "Columns: tower, lantai, nomor, status, waktu_terbaik. Status: dihuni (occupied), "
+            "kosong (vacant) or usaha (business use). No names or ID numbers."
+        ),
+    )
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload
+
+
+class ScheduleAnswerForm(forms.Form):
+    """Confirm (with an optional note) or decline (with a reason) a proposal."""
+
+    reply = forms.CharField(
+        label=gettext_lazy("Note or reason"),
+        required=False,
+        max_length=1000,
+        validators=[validate_no_nik],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ScheduleSlotForm(forms.Form):
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
+    start = forms.TimeField(label=gettext_lazy("Start"), widget=TIME)
+    end = forms.TimeField(label=gettext_lazy("End"), widget=TIME)
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=1000,
+        validators=[validate_no_nik],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PoskoProposeForm(ScheduleSlotForm):
+    tower = forms.ModelChoiceField(
+        label=gettext_lazy("Tower"),
+        queryset=Tower.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Whole building (lobby)"),
+    )
+    field_order = ["date", "start", "end", "tower", "note"]
+
+    def __init__(self, *args, building: Building, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tower"].queryset = Tower.objects.filter(building=building).order_by("name")
+        self.fields["tower"].label_from_instance = lambda tower: tower.name
+
+
+class IssueReplyForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Your answer"),
+        max_length=2000,
+        validators=[validate_no_nik],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,202 @@
+"""The manager portal's schedules and access issues: answer proposals, propose posko days,
+answer access issues. Rules and notifications live in visits.schedules and visits.access."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from buildings.forms import IssueReplyForm, PoskoProposeForm, ScheduleAnswerForm, ScheduleSlotForm
+from buildings.views.portal import _building, manager_required
+from visits.access import access_issue_reply
+from visits.models import AccessIssue, AccessIssueEvent, CoklitPeriod, Schedule
+from visits.schedules import (
+    schedule_confirm,
+    schedule_counter,
+    schedule_decline,
+    schedule_period_for,
+    schedule_propose,
+)
+from visits.tasks import access_issue_reply_notify
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for message in ValidationError(errors).messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@manager_required
+def portal_schedules(request, pk):
+    building = _building(request, pk)
+    form = PoskoProposeForm(request.POST or None, building=building)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            schedule_propose(
+                building=building,
+                proposed_by=request.user,
+                kind=Schedule.Kind.POSKO,
+                date=values["date"],
+                start=values["start"],
+                end=values["end"],
+                tower=values["tower"],
+                note=values["note"],
+                period=schedule_period_for(values["date"]),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Posko day proposed; KPU's PPS and pantarlih have been told.")
+            )
+            return redirect("portal_schedules", pk=building.pk)
+    schedules = list(
+        Schedule.objects.filter(building=building)
+        .select_related("tower", "proposed_by", "decided_by", "counter_of")
+        .order_by("-date", "-start")
+    )
+    waiting = [s for s in schedules if _waits_for(s, request.user)]
+    period = CoklitPeriod.objects.order_by("-starts_on").first()
+    return render(
+        request,
+        "buildings/portal_schedules.html",
+        {
+            "building": building,
+            "schedules": schedules,
+            "waiting": waiting,
+            "form": form,
+            "period": period,
+        },
+    )
+
+
+def _waits_for(schedule: Schedule, user) -> bool:
+    return (
+        schedule.status == Schedule.Status.PROPOSED
+        and schedule.proposed_by_id != user.pk
+        and schedule.proposed_by.role != user.Role.PENGELOLA
+    )
+
+
+@manager_required
+def portal_schedule(request, pk):
+    """One schedule: confirm it, decline it with a reason, or propose another time."""
+    schedule = get_object_or_404(
+        Schedule.objects.in_scope(request.user).select_related(
+            "building", "tower", "proposed_by", "decided_by", "counter_of", "period"
+        ),
+        pk=pk,
+    )
+    action = request.POST.get("action") if request.method == "POST" else None
+    answer_form = ScheduleAnswerForm(
+        request.POST if action in ("confirm", "decline") else None, prefix="answer"
+    )
+    counter_form = ScheduleSlotForm(
+        request.POST if action == "counter" else None,
+        prefix="counter",
+        initial={"date": schedule.date, "start": schedule.start, "end": schedule.end},
+    )
+    done = None
+    try:
+        if action in ("confirm", "decline") and answer_form.is_valid():
+            reply = answer_form.cleaned_data["reply"]
+            if action == "confirm":
+                schedule_confirm(schedule=schedule, by=request.user, reply=reply)
+                done = _("Schedule confirmed; the proposer has been told.")
+            else:
+                schedule_decline(schedule=schedule, by=request.user, reason=reply)
+                done = _("Schedule declined; the proposer has been told.")
+        elif action == "counter" and counter_form.is_valid():
+            values = counter_form.cleaned_data
+            schedule = schedule_counter(
+                schedule=schedule,
+                by=request.user,
+                date=values["date"],
+                start=values["start"],
+                end=values["end"],
+                note=values["note"],
+            )
+            done = _("Another time proposed; the proposer has been told.")
+    except ValidationError as error:
+        _form_errors(counter_form if action == "counter" else answer_form, error)
+    if done:
+        messages.success(request, done)
+        return redirect("portal_schedule", pk=schedule.pk)
+    history = list(Schedule.objects.filter(counter_of=schedule).select_related("proposed_by"))
+    return render(
+        request,
+        "buildings/portal_schedule.html",
+        {
+            "schedule": schedule,
+            "building": schedule.building,
+            "can_answer": _waits_for(schedule, request.user),
+            "answer_form": answer_form,
+            "counter_form": counter_form,
+            "counters": history,
+        },
+    )
+
+
+@manager_required
+def portal_issues(request, pk):
+    building = _building(request, pk)
+    return _issues_page(request, building)
+
+
+def _issues_page(request, building, form=None, form_issue_pk=None):
+    issues = list(
+        AccessIssue.objects.filter(building=building)
+        .select_related("raised_by", "handled_by")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=AccessIssueEvent.objects.select_related("actor").order_by(
+                    "created_at", "pk"
+                ),
+            )
+        )
+        .order_by("status", "-created_at")
+    )
+    return render(
+        request,
+        "buildings/portal_issues.html",
+        {
+            "building": building,
+            "issues": issues,
+            "form": IssueReplyForm(),
+            "bound_form": form,
+            "form_issue_pk": form_issue_pk,
+        },
+    )
+
+
+@manager_required
+def portal_issue_reply(request, pk):
+    # Scope first, method second: outside the scope is a 404 for GET and POST alike.
+    issue = get_object_or_404(
+        AccessIssue.objects.in_scope(request.user).select_related("building"), pk=pk
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = IssueReplyForm(request.POST)
+    if not form.is_valid():
+        return _issues_page(request, issue.building, form=form, form_issue_pk=issue.pk)
+    with transaction.atomic():
+        event = access_issue_reply(
+            issue=issue, manager=request.user, note=form.cleaned_data["note"]
+        )
+        transaction.on_commit(lambda: access_issue_reply_notify.delay(event.pk))
+    messages.success(request, _("Your answer was added to the issue's history."))
+    url = reverse("portal_issues", kwargs={"pk": issue.building_id})
+    return redirect(f"{url}#issue-{issue.pk}")

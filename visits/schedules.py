@@ -1,0 +1,267 @@
+"""Schedules: door-to-door visits and posko days, proposed by one side and answered by the other.
+
+The rules live here, not in a view, so the manager portal and the staff pages hold every
+schedule to the same ones: the date lies inside the schedule's coklit period, the end comes
+after the start, no two active (proposed or confirmed) schedules of the same building and
+tower overlap on a day, and only a proposal can be confirmed or declined. Every change
+notifies the other side by email once the transaction commits.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from buildings.models import Building, Tower
+from visits.models import CoklitPeriod, Schedule
+
+ACTIVE_STATUSES = (Schedule.Status.PROPOSED, Schedule.Status.CONFIRMED)
+
+
+class ScheduleEvent:
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    COUNTERED = "countered"
+
+
+def schedule_period_for(day: datetime.date | None) -> CoklitPeriod | None:
+    """The period a new schedule on `day` belongs to: the one containing it, else the newest."""
+    if day is not None:
+        period = CoklitPeriod.objects.open_on(day).first()
+        if period is not None:
+            return period
+    return CoklitPeriod.objects.order_by("-starts_on").first()
+
+
+def schedule_check(
+    *,
+    period: CoklitPeriod | None,
+    building: Building,
+    tower: Tower | None,
+    date: datetime.date,
+    start: datetime.time,
+    end: datetime.time,
+    exclude: tuple[int, ...] = (),
+) -> None:
+    """Raise a ValidationError keyed by field (date, end) when the slot breaks a rule."""
+    errors = {}
+    if period is None or not period.contains(date):
+        if period is None:
+            errors["date"] = _("There is no coklit period to schedule in.")
+        else:
+            errors["date"] = _(
+                "The date must lie inside the coklit period %(period)s (%(start)s – %(end)s)."
+            ) % {
+                "period": period.name,
+                "start": period.starts_on.strftime("%d-%m-%Y"),
+                "end": period.ends_on.strftime("%d-%m-%Y"),
+            }
+    if end <= start:
+        errors["end"] = _("The end time must be after the start time.")
+    if tower is not None and tower.building_id != building.pk:
+        errors["tower"] = _("That tower is not in this building.")
+    if not errors:
+        clash = (
+            Schedule.objects.filter(
+                building=building,
+                tower=tower,
+                date=date,
+                status__in=ACTIVE_STATUSES,
+                start__lt=end,
+                end__gt=start,
+            )
+            .exclude(pk__in=exclude)
+            .order_by("start")
+            .first()
+        )
+        if clash is not None:
+            errors["start"] = _(
+                "This overlaps another schedule on %(date)s, %(start)s–%(end)s (%(kind)s, "
+                "%(status)s)."
+            ) % {
+                "date": clash.date.strftime("%d-%m-%Y"),
+                "start": clash.start.strftime("%H.%M"),
+                "end": clash.end.strftime("%H.%M"),
+                "kind": clash.get_kind_display(),
+                "status": clash.get_status_display(),
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _lock(schedule: Schedule) -> Schedule:
+    """The schedule re-read under a row lock, so two answers at once cannot both win."""
+    return Schedule.objects.select_for_update().get(pk=schedule.pk)
+
+
+def _answerable(schedule: Schedule, by: User) -> None:
+    if schedule.status != Schedule.Status.PROPOSED:
+        raise ValidationError(
+            _("Only a proposal can be answered; this schedule is already %(status)s.")
+            % {"status": schedule.get_status_display().lower()}
+        )
+    if schedule.proposed_by_id == by.pk:
+        raise ValidationError(_("Your own proposal is answered by the other side."))
+
+
+def _notify(schedule: Schedule, event: str, actor: User) -> None:
+    from visits.tasks import schedule_notify
+
+    transaction.on_commit(lambda: schedule_notify.delay(schedule.pk, event, actor.pk))
+
+
+@transaction.atomic
+def schedule_propose(
+    *,
+    building: Building,
+    proposed_by: User,
+    kind: str,
+    date: datetime.date,
+    start: datetime.time,
+    end: datetime.time,
+    tower: Tower | None = None,
+    note: str = "",
+    period: CoklitPeriod | None = None,
+) -> Schedule:
+    period = period or schedule_period_for(date)
+    # Lock the building so two overlapping proposals sent at once cannot both pass the check.
+    Building.objects.select_for_update().filter(pk=building.pk).first()
+    schedule_check(period=period, building=building, tower=tower, date=date, start=start, end=end)
+    schedule = Schedule(
+        period=period,
+        building=building,
+        tower=tower,
+        kind=kind,
+        date=date,
+        start=start,
+        end=end,
+        note=note,
+        proposed_by=proposed_by,
+    )
+    schedule.full_clean()
+    schedule.save()
+    _notify(schedule, ScheduleEvent.PROPOSED, proposed_by)
+    return schedule
+
+
+@transaction.atomic
+def schedule_confirm(*, schedule: Schedule, by: User, reply: str = "") -> Schedule:
+    schedule = _lock(schedule)
+    _answerable(schedule, by)
+    schedule_check(
+        period=schedule.period,
+        building=schedule.building,
+        tower=schedule.tower,
+        date=schedule.date,
+        start=schedule.start,
+        end=schedule.end,
+        exclude=(schedule.pk,),
+    )
+    schedule.status = Schedule.Status.CONFIRMED
+    schedule.decided_by = by
+    schedule.decided_at = timezone.now()
+    schedule.reply = reply
+    schedule.full_clean()
+    schedule.save(update_fields=["status", "decided_by", "decided_at", "reply"])
+    _notify(schedule, ScheduleEvent.CONFIRMED, by)
+    return schedule
+
+
+def _decline(schedule: Schedule, by: User, reason: str) -> Schedule:
+    schedule.status = Schedule.Status.DECLINED
+    schedule.decided_by = by
+    schedule.decided_at = timezone.now()
+    schedule.reply = reason
+    schedule.full_clean()
+    schedule.save(update_fields=["status", "decided_by", "decided_at", "reply"])
+    return schedule
+
+
+@transaction.atomic
+def schedule_decline(*, schedule: Schedule, by: User, reason: str) -> Schedule:
+    schedule = _lock(schedule)
+    _answerable(schedule, by)
+    if not reason.strip():
+        raise ValidationError({"reply": _("Give a reason, so the other side can plan again.")})
+    _decline(schedule, by, reason.strip())
+    _notify(schedule, ScheduleEvent.DECLINED, by)
+    return schedule
+
+
+@transaction.atomic
+def schedule_counter(
+    *,
+    schedule: Schedule,
+    by: User,
+    date: datetime.date,
+    start: datetime.time,
+    end: datetime.time,
+    note: str = "",
+) -> Schedule:
+    """Propose another time instead: the original is declined, a new proposal points to it."""
+    original = _lock(schedule)
+    _answerable(original, by)
+    schedule_check(
+        period=original.period,
+        building=original.building,
+        tower=original.tower,
+        date=date,
+        start=start,
+        end=end,
+        exclude=(original.pk,),
+    )
+    _decline(original, by, note or _("Another time proposed."))
+    counter = Schedule(
+        period=original.period,
+        building=original.building,
+        tower=original.tower,
+        kind=original.kind,
+        date=date,
+        start=start,
+        end=end,
+        note=note,
+        proposed_by=by,
+        counter_of=original,
+    )
+    counter.full_clean()
+    counter.save()
+    _notify(counter, ScheduleEvent.COUNTERED, by)
+    return counter
+
+
+def schedule_recipients(schedule: Schedule, event: str, actor: User) -> list[User]:
+    """Who hears about a change: the other side of the conversation, never the actor.
+
+    A manager's answer goes to whoever proposed (for a counter: the original proposer); a
+    manager's own posko proposal goes to the kelurahan's PPS and the building's pantarlih; a
+    proposal from the KPU side goes to the building's managers.
+    """
+    if actor.role == Role.PENGELOLA:
+        if event == ScheduleEvent.COUNTERED and schedule.counter_of_id:
+            people = [schedule.counter_of.proposed_by]
+        elif event == ScheduleEvent.PROPOSED:
+            people = list(
+                User.objects.filter(
+                    Q(role=Role.PPS, region_id=schedule.building.kelurahan_id)
+                    | Q(
+                        role=Role.PANTARLIH,
+                        assignments__building_id=schedule.building_id,
+                        assignments__period_id=schedule.period_id,
+                    ),
+                    is_active=True,
+                ).distinct()
+            )
+        else:
+            people = [schedule.proposed_by]
+    else:
+        people = list(
+            User.objects.filter(managed_buildings__building_id=schedule.building_id, is_active=True)
+        )
+        if event != ScheduleEvent.PROPOSED and schedule.proposed_by.role == Role.PENGELOLA:
+            people = [schedule.proposed_by]
+    return [p for p in people if p.pk != actor.pk and p.is_active]
