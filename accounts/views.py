@@ -31,6 +31,8 @@ from buildings.models import Building, Unit
 @login_required
 def home(request):
     """Where everyone lands after signing in: their role, their area and its buildings."""
+    if request.user.role == User.Role.PANTARLIH and request.user.assignments.exists():
+        return redirect("field_today")
     buildings = (
         Building.objects.in_scope(request.user)
         .select_related("kelurahan__parent__parent")

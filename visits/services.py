@@ -1,6 +1,7 @@
 """Writes that touch several models: recording what a pantarlih found at a unit."""
 
 import datetime
+import uuid
 
 from django.db import transaction
 from django.db.models import Q
@@ -20,13 +21,17 @@ def outcome_record(
     voters_removed: int = 0,
     voters_new: int = 0,
     sticker: str = UnitOutcome.Sticker.NONE,
+    client_uuid: uuid.UUID | None = None,
 ) -> UnitOutcome:
     """Append an outcome and move the unit's status to it, unless a newer one is already there.
 
     The status follows the newest outcome by the time it was recorded on the phone, so an
     upload that arrives late (a phone that was offline) cannot undo a more recent visit.
+    `client_uuid` (made on the phone) is unique: a second insert of it raises IntegrityError,
+    which visits.field turns into "duplicate" or "conflict".
     """
     result = UnitOutcome.objects.create(
+        client_uuid=client_uuid,
         visit=visit,
         unit=unit,
         outcome=outcome,

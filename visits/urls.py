@@ -1,3 +1,18 @@
 """The pantarlih's field pages, the officer card and its public check."""
 
-urlpatterns = []
+from django.urls import path
+
+from visits.views import field, officer
+
+urlpatterns = [
+    path("lapangan/", field.today, name="field_today"),
+    path("lapangan/kirim/", field.sync, name="field_sync"),
+    path("lapangan/tower/<int:pk>/", field.grid, name="field_grid"),
+    path("lapangan/tower/<int:pk>/lantai/", field.floor_record, name="field_floor"),
+    path("lapangan/tower/<int:pk>/mulai/", field.visit_start, name="field_visit_start"),
+    path("lapangan/unit/<int:pk>/", field.unit_record, name="field_unit"),
+    path("lapangan/kunjungan/<int:pk>/selesai/", field.visit_end, name="field_visit_end"),
+    path("lapangan/kartu/", officer.card, name="officer_card"),
+    path("cek/", officer.check_form, name="officer_check_form"),
+    path("cek/<str:code>/", officer.check, name="officer_check"),
+]

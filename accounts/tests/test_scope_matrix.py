@@ -17,7 +17,7 @@ from accounts.invitations import invitation_create
 pytestmark = pytest.mark.django_db
 
 # Public, signed links: they carry a token, not an id anyone is scoped to.
-PUBLIC = {"invitation_accept"}
+PUBLIC = {"invitation_accept", "officer_check"}
 
 # Admin pages for data that is the same for everyone (the region tree, the coklit periods),
 # admin's own plumbing, and the audit log, which only KPU Provinsi opens (403 for any id).

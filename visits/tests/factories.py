@@ -73,3 +73,51 @@ class AccessIssueFactory(factory.django.DjangoModelFactory):
     kind = AccessIssue.Kind.SECURITY_REFUSED
     description = "Petugas keamanan menolak pantarlih masuk tower."
     raised_by = factory.SubFactory(UserFactory)
+
+
+class CoklitPeriodFactory(factory.django.DjangoModelFactory):
+    """A period open today (from ten days ago to twenty days ahead), for the field pages."""
+
+    class Meta:
+        model = CoklitPeriod
+
+    name = factory.Sequence(lambda n: f"Periode uji {n}")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=20))
+
+
+def field_day(*, floors=2, units_per_floor=5, pantarlih=None, period=None):
+    """A pantarlih assigned today to a tower of `floors` × `units_per_floor` units, visiting it.
+
+    Returns a namespace with period, building, tower, units, pantarlih, assignment and visit.
+    """
+    import types
+
+    from buildings.models import Unit
+    from buildings.tests.factories import TowerFactory
+
+    period = period or CoklitPeriodFactory()
+    tower = TowerFactory(floors=floors)
+    Unit.objects.bulk_create(
+        Unit(tower=tower, floor=f, number=f"{tower.name}-{f:02d}{u:02d}")
+        for f in range(1, floors + 1)
+        for u in range(1, units_per_floor + 1)
+    )
+    pantarlih = pantarlih or UserFactory(role="pantarlih")
+    assignment = AssignmentFactory(period=period, pantarlih=pantarlih, building=tower.building)
+    visit = VisitFactory(
+        period=period,
+        pantarlih=pantarlih,
+        building=tower.building,
+        tower=tower,
+        started_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    return types.SimpleNamespace(
+        period=period,
+        building=tower.building,
+        tower=tower,
+        units=list(Unit.objects.filter(tower=tower).order_by("floor", "number")),
+        pantarlih=pantarlih,
+        assignment=assignment,
+        visit=visit,
+    )

@@ -1,0 +1,409 @@
+"""The pantarlih's phone pages: today, the unit grid, a unit, a floor, a visit, and the
+JSON endpoint the offline queue (static/js/field.js) sends its batches to.
+
+Every page reads fine without JavaScript and its forms post normally; the script only
+turns a tap on a unit into a queued submission that survives a dead connection.
+"""
+
+import itertools
+import json
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from accounts.models import Role
+from buildings.models import BuildingManager, Tower, Unit
+from visits import field
+from visits.forms import FloorForm, OutcomeForm, OutcomeItemForm, VisitEndForm, VisitStartForm
+from visits.models import Assignment, Schedule, Visit
+
+# How many outcomes one batch may carry; the phone sends at most this many at once.
+BATCH_MAX = 100
+
+
+def _short_labels():
+    """The few letters a unit tile shows for its status (the legend spells them out)."""
+    return {
+        Unit.Status.UNVISITED: "",
+        Unit.Status.DONE: _("Done"),
+        Unit.Status.NOT_HOME: _("Away"),
+        Unit.Status.REFUSED: _("Refused"),
+        Unit.Status.SECURITY_REFUSED: _("Security"),
+        Unit.Status.VACANT: _("Vacant"),
+        Unit.Status.NON_RESIDENTIAL: _("Non-res."),
+        Unit.Status.NO_LOCAL_VOTERS: _("No DKI"),
+        Unit.Status.SENT_TO_POSKO: _("Posko"),
+    }
+
+
+def _field_scope(request, queryset):
+    """The field pages are the pantarlih's own: any other role finds nothing here (404)."""
+    if request.user.role != Role.PANTARLIH:
+        return queryset.none()
+    return queryset.in_scope(request.user)
+
+
+def _scoped_tower(request, pk):
+    towers = _field_scope(request, Tower.objects.select_related("building"))
+    return get_object_or_404(towers, pk=pk)
+
+
+@never_cache
+@login_required
+def today(request):
+    """The pantarlih's day: assignments, today's schedules, access rules, contacts, progress."""
+    user = request.user
+    if user.role != Role.PANTARLIH:
+        return redirect("home")
+    assignments = list(
+        Assignment.objects.in_scope(user)
+        .filter(pantarlih=user)
+        .select_related("period", "building__kelurahan", "tower")
+        .order_by("building__name", "tower__name", "pk")
+    )
+    period = field.current_period(assignments)
+    assignments = [a for a in assignments if period and a.period_id == period.pk]
+    building_ids = {a.building_id for a in assignments}
+    day = timezone.localdate()
+    closed = Q(units__residential=True, units__status__in=Unit.CLOSED_STATUSES)
+    towers = (
+        Tower.objects.in_scope(user)
+        .filter(building__in=building_ids)
+        .annotate(
+            residential=Count("units", filter=Q(units__residential=True)),
+            closed=Count("units", filter=closed),
+        )
+        .order_by("name")
+    )
+    schedules = (
+        Schedule.objects.in_scope(user)
+        .filter(building__in=building_ids, date__gte=day)
+        .filter(Q(date=day) | Q(kind=Schedule.Kind.POSKO))
+        .exclude(status__in=[Schedule.Status.DECLINED, Schedule.Status.CANCELLED])
+        .select_related("tower")
+        .order_by("date", "start")[:60]
+    )
+    primaries = {
+        m.building_id: m
+        for m in BuildingManager.objects.in_scope(user)
+        .filter(building__in=building_ids, is_primary=True)
+        .select_related("user")
+    }
+    open_visits = {
+        v.tower_id: v
+        for v in Visit.objects.in_scope(user).filter(pantarlih=user, ended_at__isnull=True)
+    }
+    cards = {}
+    for a in assignments:
+        card = cards.setdefault(
+            a.building_id,
+            {
+                "building": a.building,
+                "tps": [],
+                "tower_ids": set(),
+                "whole": False,
+                "towers": [],
+                "today": [],
+                "posko": [],
+                "contact": field.building_contact(a.building, primaries.get(a.building_id)),
+            },
+        )
+        card["tps"].append(a.tps)
+        if a.tower_id:
+            card["tower_ids"].add(a.tower_id)
+        else:
+            card["whole"] = True
+    for tower in towers:
+        card = cards[tower.building_id]
+        if card["whole"] or tower.pk in card["tower_ids"]:
+            tower.visit = open_visits.get(tower.pk)
+            card["towers"].append(tower)
+    for schedule in schedules:
+        card = cards[schedule.building_id]
+        if schedule.date == day:
+            card["today"].append(schedule)
+        if schedule.kind == Schedule.Kind.POSKO:
+            card["posko"].append(schedule)
+    return render(
+        request,
+        "visits/today.html",
+        {
+            "cards": cards.values(),
+            "period": period,
+            "day": day,
+            "period_open": period and period.contains(day),
+        },
+    )
+
+
+@never_cache
+@login_required
+def grid(request, pk):
+    """A tower's floors and units, each with its status and the manager's occupancy hint."""
+    tower = _scoped_tower(request, pk)
+    show = request.GET.get("show", "")
+    flagged = field.refused_twice(tower)
+    units = Unit.objects.in_scope(request.user).filter(tower=tower).select_related("occupancy")
+    if show == "revisit":
+        units = units.filter(Q(status__in=field.REVISIT_STATUSES) | Q(pk__in=flagged))
+    elif show == "todo":
+        units = units.filter(status=Unit.Status.UNVISITED)
+    else:
+        show = ""
+    units = units.order_by("floor", "number").only(
+        "pk", "floor", "number", "status", "residential", "occupancy__status"
+    )
+    labels = _short_labels()
+    hints = {"vacant": _("vacant?"), "business": _("business?")}
+    floors = []
+    for floor, group in itertools.groupby(units, key=lambda u: u.floor):
+        group = list(group)
+        for unit in group:
+            unit.label = labels[unit.status]
+            unit.flagged = unit.pk in flagged
+            occupancy = getattr(unit, "occupancy", None)
+            unit.hint = hints.get(occupancy.status, "") if occupancy else ""
+        floors.append((floor, group))
+    progress = field.tower_progress([tower.pk]).get(tower.pk, {"closed": 0, "residential": 0})
+    visit = field.open_visit(request.user, tower)
+    return render(
+        request,
+        "visits/grid.html",
+        {
+            "tower": tower,
+            "floors": floors,
+            # One reverse() for the page, not one per unit: "/lapangan/unit/" + pk + "/".
+            "unit_url": reverse("field_unit", args=[0]).removesuffix("0/"),
+            "show": show,
+            "progress": progress,
+            "visit": visit,
+            "outcome_form": OutcomeForm(initial={"client_uuid": uuid.uuid4()}),
+            "floor_form": FloorForm(initial={"client_uuid": uuid.uuid4()}),
+            "end_form": VisitEndForm(),
+            "legend": [(code, labels[code], label) for code, label in Unit.Status.choices],
+        },
+    )
+
+
+def _answer_errors_to_form(form, answer):
+    for name, message in answer.errors.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+@never_cache
+@login_required
+def unit_record(request, pk):
+    """One unit: its history and the outcome form (the no-JavaScript way to record)."""
+    units = _field_scope(request, Unit.objects.select_related("tower__building", "occupancy"))
+    unit = get_object_or_404(units, pk=pk)
+    visit = field.open_visit(request.user, unit.tower)
+    form = OutcomeForm(
+        request.POST or None, initial={"client_uuid": uuid.uuid4(), "recorded_at": timezone.now()}
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if visit is None:
+            messages.error(request, _("Start a visit at this tower first."))
+            return redirect("field_visit_start", pk=unit.tower_id)
+        data = form.cleaned_data
+        answer = field.outcome_submit(
+            pantarlih=request.user,
+            client_uuid=data["client_uuid"],
+            visit_uuid=visit.client_uuid,
+            unit_id=unit.pk,
+            outcome=data["outcome"],
+            recorded_at=data["recorded_at"] or timezone.now(),
+            voters_verified=data["voters_verified"],
+            voters_removed=data["voters_removed"],
+            voters_new=data["voters_new"],
+            sticker=data["sticker"],
+        )
+        if answer.status == field.CONFLICT:
+            form.add_error(None, _("This form was already sent with other content."))
+            status = 409
+        elif answer.status == field.INVALID:
+            _answer_errors_to_form(form, answer)
+            status = 400
+        else:
+            messages.success(request, _("Saved: %(unit)s.") % {"unit": unit.number})
+            return redirect(f"{reverse('field_grid', args=[unit.tower_id])}#f{unit.floor}")
+    elif request.method == "POST":
+        status = 400
+    history = unit.outcomes.select_related("visit__pantarlih").order_by("-recorded_at")[:10]
+    return render(
+        request,
+        "visits/unit.html",
+        {"unit": unit, "form": form, "visit": visit, "history": history},
+        status=status,
+    )
+
+
+@login_required
+def floor_record(request, pk):
+    """Give every unit of a floor not visited yet the same outcome (form post)."""
+    tower = _scoped_tower(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = FloorForm(request.POST)
+    visit = field.open_visit(request.user, tower)
+    if visit is None:
+        messages.error(request, _("Start a visit at this tower first."))
+        return redirect("field_visit_start", pk=tower.pk)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            messages.error(
+                request,
+                f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errors)}",
+            )
+        return redirect("field_grid", pk=tower.pk)
+    data = form.cleaned_data
+    answers = field.floor_mark(
+        pantarlih=request.user,
+        visit=visit,
+        tower=tower,
+        floor=data["floor"],
+        outcome=data["outcome"],
+        client_uuid=data["client_uuid"],
+        recorded_at=timezone.now(),
+    )
+    stored = sum(a.status == field.STORED for a in answers)
+    problems = {m for a in answers for m in a.errors.values()}
+    for problem in problems:
+        messages.error(request, problem)
+    messages.success(
+        request,
+        _("Floor %(floor)s: %(count)d units recorded.") % {"floor": data["floor"], "count": stored},
+    )
+    return redirect(f"{reverse('field_grid', args=[tower.pk])}#f{data['floor']}")
+
+
+@never_cache
+@login_required
+def visit_start(request, pk):
+    """Start a visit at a tower (with an optional location and photo), or report being turned
+    away, which ends the visit and raises an access issue in the same step."""
+    tower = _scoped_tower(request, pk)
+    form = VisitStartForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"client_uuid": uuid.uuid4(), "started_at": timezone.now()},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            answer = field.visit_start(
+                pantarlih=request.user,
+                client_uuid=data["client_uuid"],
+                tower=tower,
+                started_at=data["started_at"],
+                access=data["access"],
+                note=data["note"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                photo=data["photo"],
+                issue_kind=data["issue_kind"],
+                issue_description=data["issue_description"],
+            )
+            if answer.status == field.CONFLICT:
+                form.add_error(None, _("This visit was already sent with other content."))
+                status = 409
+            elif answer.status == field.INVALID:
+                _answer_errors_to_form(form, answer)
+            elif answer.obj.access == Visit.Access.DENIED:
+                messages.warning(
+                    request,
+                    _("Visit recorded as turned away; the access issue was raised with PPS."),
+                )
+                return redirect("field_today")
+            else:
+                messages.success(request, _("Visit started. Tap a unit to record it."))
+                return redirect("field_grid", pk=tower.pk)
+    return render(
+        request,
+        "visits/visit_start.html",
+        {"tower": tower, "form": form, "visit": field.open_visit(request.user, tower)},
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+def visit_end(request, pk):
+    """End one's own visit (and raise an access issue if the rest of the tower was refused)."""
+    visits = _field_scope(request, Visit.objects.select_related("building", "tower"))
+    visit = get_object_or_404(visits.filter(pantarlih=request.user), pk=pk)
+    form = VisitEndForm(request.POST or None, initial={"access": visit.access})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        field.visit_end(
+            visit=visit,
+            ended_at=timezone.now(),
+            access=data["access"],
+            note=data["note"],
+            issue_kind=data["issue_kind"],
+            issue_description=data["issue_description"],
+        )
+        messages.success(request, _("Visit ended."))
+        return redirect("field_today")
+    return render(
+        request,
+        "visits/visit_end.html",
+        {"visit": visit, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def sync(request):
+    """The offline queue's endpoint: a JSON batch of outcomes, answered item by item.
+
+    Body: {"outcomes": [{"client_uuid", "visit", "unit", "outcome", "voters_verified",
+    "voters_removed", "voters_new", "sticker", "recorded_at"}, …]}. Answer: {"results":
+    [{"client_uuid", "status": stored|duplicate|conflict|invalid, "errors"?}]}, HTTP 409 when
+    any item is a conflict, so the queue can drop what is done and show what is not.
+    """
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        items = json.loads(request.body)["outcomes"]
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": _('Expected JSON: {"outcomes": [...]}.')}, status=400)
+    if len(items) > BATCH_MAX:
+        return JsonResponse(
+            {"error": _("At most %(max)d outcomes per batch.") % {"max": BATCH_MAX}}, status=400
+        )
+    results = []
+    for item in items:
+        form = OutcomeItemForm(item)
+        if not form.is_valid():
+            errors = {name: " ".join(msgs) for name, msgs in form.errors.items()}
+            answer = field.Answer(field.INVALID, errors=errors)
+        else:
+            data = form.cleaned_data
+            answer = field.outcome_submit(
+                pantarlih=request.user,
+                client_uuid=data["client_uuid"],
+                visit_uuid=data["visit"],
+                unit_id=data["unit"],
+                outcome=data["outcome"],
+                recorded_at=data["recorded_at"],
+                voters_verified=data["voters_verified"],
+                voters_removed=data["voters_removed"],
+                voters_new=data["voters_new"],
+                sticker=data["sticker"],
+            )
+        results.append({"client_uuid": str(item.get("client_uuid", "")), **answer.as_json()})
+    conflict = any(r["status"] == field.CONFLICT for r in results)
+    return JsonResponse({"results": results}, status=409 if conflict else 200)
