@@ -31,6 +31,8 @@ def main():
     parser.add_argument("--pantarlih", type=int, default=30_000)
     parser.add_argument("--outcomes", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--keep", metavar="DB", help="seed into DB and keep it (or reuse it)")
+    parser.add_argument("--slowest", action="store_true", help="print each page's slowest queries")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -44,15 +46,45 @@ def main():
     if connection.vendor != "postgresql":
         sys.exit("Run it on PostgreSQL (DATABASE_URL=postgres://…): the budget is for production.")
     OUT.mkdir(parents=True, exist_ok=True)
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_dashboard_{os.getpid()}"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    if args.keep:
+        _use_kept_database(connection, args)
         figures = run(args)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    else:
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_dashboard_{os.getpid()}"
+        old = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            figures = run(args)
+        finally:
+            connection.creation.destroy_test_db(old, verbosity=0)
     path = OUT / "dashboard_bench.json"
     path.write_text(json.dumps(figures, indent=2))
     print(f"\nwritten to {path.relative_to(ROOT)}")
+
+
+def _use_kept_database(connection, args):
+    """Point at DB, creating and migrating it when it does not exist yet."""
+    import psycopg2
+    from django.core.management import call_command
+
+    admin = psycopg2.connect(dbname="postgres", **_server(connection))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [args.keep])
+        exists = cursor.fetchone()
+        if not exists:
+            cursor.execute(f'CREATE DATABASE "{args.keep}"')
+    admin.close()
+    connection.close()
+    connection.settings_dict["NAME"] = args.keep
+    args.reuse = bool(exists)
+    if not exists:
+        call_command("migrate", verbosity=0)
+
+
+def _server(connection):
+    s = connection.settings_dict
+    return {k: v for k, v in {"host": s["HOST"], "port": s["PORT"], "user": s["USER"],
+                              "password": s["PASSWORD"]}.items() if v}  # fmt: skip
 
 
 def run(args) -> dict:
@@ -65,20 +97,23 @@ def run(args) -> dict:
     from buildings.models import Building
 
     started = time.perf_counter()
-    call_command(
-        "seed_scale",
-        buildings=args.buildings,
-        towers=args.towers,
-        units=args.units,
-        pantarlih=args.pantarlih,
-        outcomes=args.outcomes,
-    )
+    if not getattr(args, "reuse", False):
+        call_command(
+            "seed_scale",
+            buildings=args.buildings,
+            towers=args.towers,
+            units=args.units,
+            pantarlih=args.pantarlih,
+            outcomes=args.outcomes,
+        )
     seed_seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"seed_scale: {seed_seconds:.0f} s\n")
 
-    admin = User.objects.create_superuser("bench@skala.coklit.id", "bench", role="kpu_provinsi")
+    admin = User.objects.filter(email="bench@skala.coklit.id").first() or (
+        User.objects.create_superuser("bench@skala.coklit.id", "bench", role="kpu_provinsi")
+    )
     client = Client(SERVER_NAME="localhost")
     client.force_login(admin)
     building = Building.objects.filter(name__startswith="Skala ").order_by("pk").first()
@@ -108,6 +143,9 @@ def run(args) -> dict:
         figures["pages"][label] = row
         print(f"{label:<18} median {row['median_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
               f"{row['queries']} queries")  # fmt: skip
+        if args.slowest:
+            for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]:
+                print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:220]}")
     return figures
 
 
