@@ -36,6 +36,35 @@ def _ci_uses_real_services(django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _migration_data(request):
+    """Put back the rows the migrations load, for tests on a flushed (transactional) database.
+
+    pytest-django runs transactional tests last and flushes the tables after each; the
+    serialized copy meant to restore them is not seen from the connection Playwright's
+    event loop uses, so the region tree and the coklit period are reloaded here when missing.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    import datetime
+
+    from buildings.models import Region
+    from buildings.regions import regions_load
+    from visits.models import CoklitPeriod
+
+    if not Region.objects.exists():
+        regions_load(Region)
+    CoklitPeriod.objects.get_or_create(
+        name="Pilkada DKI Jakarta 2024",
+        defaults={"starts_on": datetime.date(2024, 6, 24), "ends_on": datetime.date(2024, 7, 24)},
+    )
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_in_process():
     """Tasks run inside the test; the worker tests of the reminders issue start a real one."""
     eager = celery_app.conf.task_always_eager
