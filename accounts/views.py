@@ -33,6 +33,8 @@ def home(request):
     """Where everyone lands after signing in: their role, their area and its buildings."""
     if request.user.role == User.Role.PANTARLIH and request.user.assignments.exists():
         return redirect("field_today")
+    if request.user.role == User.Role.PENGELOLA and request.user.managed_buildings.exists():
+        return redirect("portal_home")
     buildings = (
         Building.objects.in_scope(request.user)
         .select_related("kelurahan__parent__parent")

@@ -159,3 +159,12 @@ def test_pages_open_in_indonesian_even_for_an_english_browser(client):
     assert response.context["LANGUAGE_CODE"] == "id"
     client.post("/i18n/setlang/", {"language": "en", "next": LOGIN})
     assert client.get(LOGIN).context["LANGUAGE_CODE"] == "en"
+
+
+def test_a_manager_lands_in_the_portal(client):
+    from buildings.tests.factories import BuildingManagerFactory
+
+    manager = BuildingManagerFactory().user
+    client.force_login(manager)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == reverse("portal_home")
