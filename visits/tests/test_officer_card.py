@@ -1,0 +1,154 @@
+"""The officer card and its public check: signed, expiring, rate-limited, telling little."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from visits.officer_card import card_code, card_read
+from visits.tests.factories import field_day
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def day():
+    day = field_day()
+    day.pantarlih.full_name = "Rizky Ramadhan"
+    day.pantarlih.unit_name = "Pantarlih TPS 021 Kelurahan Rawajati"
+    day.pantarlih.phone = "+6281287654321"
+    day.pantarlih.save()
+    return day
+
+
+def english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_the_card_shows_name_unit_buildings_validity_qr_and_code(client, day):
+    english(client).force_login(day.pantarlih)
+
+    page = client.get(reverse("officer_card")).content.decode()
+
+    code = card_code(day.pantarlih.pk, day.period.ends_on)
+    for text in ("Rizky Ramadhan", "Pantarlih TPS 021", day.building.name, code, "<svg"):
+        assert text in page, text
+    assert day.period.ends_on.strftime("%-d %b %Y") in page
+
+
+def test_the_code_is_signed_and_carries_the_period_end(day):
+    code = card_code(day.pantarlih.pk, day.period.ends_on)
+
+    assert len(code) == 20  # 18 characters in three groups
+    assert card_read(code) == (day.pantarlih.pk, day.period.ends_on)
+    assert card_read(code.lower().replace("-", " ")) == (day.pantarlih.pk, day.period.ends_on)
+
+
+def test_the_check_shows_a_valid_officer_and_nothing_private(client, day):
+    code = card_code(day.pantarlih.pk, day.period.ends_on)
+
+    response = english(client).get(reverse("officer_check", args=[code]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for text in ("Valid today", "Rizky Ramadhan", "Field officer (pantarlih)", "Pantarlih TPS 021"):
+        assert text in page, text
+    assert day.building.name in page and day.building.kelurahan.name in page
+    assert day.pantarlih.email not in page
+    assert "6281287654321" not in page
+
+
+def test_the_qr_holds_the_check_url(client, day):
+    client.force_login(day.pantarlih)
+    code = card_code(day.pantarlih.pk, day.period.ends_on)
+    response = client.get(reverse("officer_card"))
+    # segno draws the modules, not the text; check the URL the view encoded instead.
+    assert code in response.content.decode()
+    assert client.get(reverse("officer_check", args=[code])).status_code == 200
+
+
+def test_a_tampered_code_says_so(client, day):
+    code = card_code(day.pantarlih.pk, day.period.ends_on)
+    # Change the encoded user id: the signature no longer matches.
+    tampered = ("B" if code[0] == "A" else "A") + code[1:]
+
+    response = english(client).get(reverse("officer_check", args=[tampered]))
+
+    assert response.status_code == 404
+    assert "This code is not valid" in response.content.decode()
+    assert "Rizky" not in response.content.decode()
+
+
+def test_a_code_extended_by_hand_fails_the_signature(client, day):
+    real = card_code(day.pantarlih.pk, day.period.ends_on)
+    longer = card_code(day.pantarlih.pk, day.period.ends_on + datetime.timedelta(days=365))
+    forged = longer[:13] + real[13:]
+
+    assert (
+        "This code is not valid"
+        in english(client).get(reverse("officer_check", args=[forged])).content.decode()
+    )
+
+
+def test_an_expired_card_says_so(client, day):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    code = card_code(day.pantarlih.pk, yesterday)
+
+    page = english(client).get(reverse("officer_check", args=[code])).content.decode()
+
+    assert "This card has expired" in page
+    assert "Valid today" not in page
+
+
+def test_an_officer_without_an_assignment_today_is_not_valid(client, day):
+    day.period.starts_on = timezone.localdate() + datetime.timedelta(days=2)
+    day.period.save()
+    code = card_code(day.pantarlih.pk, day.period.ends_on)
+
+    page = english(client).get(reverse("officer_check", args=[code])).content.decode()
+
+    assert "Not valid today" in page
+
+
+def test_an_unknown_or_deactivated_officer_is_not_found(client, day):
+    code = card_code(day.pantarlih.pk, day.period.ends_on)
+    day.pantarlih.is_active = False
+    day.pantarlih.save()
+
+    response = english(client).get(reverse("officer_check", args=[code]))
+
+    assert response.status_code == 404
+    assert "No officer has this code" in response.content.decode()
+
+
+def test_the_form_takes_a_typed_code_with_spaces_and_lookalike_digits(client, day):
+    code = card_code(day.pantarlih.pk, day.period.ends_on)
+    typed = code.replace("-", " ").replace("O", "0").replace("I", "1").lower()
+
+    response = client.get(reverse("officer_check_form"), {"kode": typed})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("officer_check", args=[code])
+
+
+def test_the_check_is_rate_limited_per_address_with_a_clear_429(client, day):
+    code = card_code(day.pantarlih.pk, day.period.ends_on)
+    url = reverse("officer_check", args=[code])
+    english(client)
+    for _ in range(30):
+        assert client.get(url).status_code == 200
+
+    response = client.get(url)
+    assert response.status_code == 429
+    assert "Wait one minute" in response.content.decode()
+    assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 200
