@@ -269,6 +269,11 @@ class Unit(models.Model):
         _("coverage status"), max_length=20, choices=Status.choices, default=Status.UNVISITED
     )
     status_at = models.DateTimeField(_("status recorded at"), null=True, blank=True)
+    # Running totals of the unit's outcomes, kept by outcome_record in the same UPDATE as the
+    # status, so coverage pages count units instead of scanning every outcome ever recorded.
+    outcome_count = models.PositiveIntegerField(_("outcomes recorded"), default=0)
+    refusal_count = models.PositiveSmallIntegerField(_("refusals"), default=0)
+    voters_verified = models.PositiveIntegerField(_("voters verified"), default=0)
 
     objects = UnitQuerySet.as_manager()
 

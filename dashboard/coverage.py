@@ -2,7 +2,11 @@
 
 Every figure is computed per building in a handful of grouped queries (a fixed number,
 whatever the number of units or outcomes) and then rolled up in Python: buildings into
-kelurahan, kecamatan and kota by their Kemendagri codes, or units into towers.
+kelurahan, kecamatan and kota by their Kemendagri codes, or units into towers. Outcome
+figures come from each unit's running totals, never from a scan of the outcomes.
+
+The figures are those of the units' current state: when a new coklit period starts, the
+units' statuses and totals belong to the old one until they are reset for the new window.
 """
 
 import datetime
@@ -13,9 +17,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from buildings.models import Building, Region, Tower, Unit
-from visits.models import AccessIssue, CoklitPeriod, Schedule, UnitOutcome
+from visits.models import AccessIssue, CoklitPeriod, Schedule
 
-REFUSALS = (Unit.Status.REFUSED, Unit.Status.SECURITY_REFUSED)
 # A building with no newly closed unit for this many days is "stalled".
 STALLED_AFTER_DAYS = 3
 
@@ -103,110 +106,57 @@ def clock_for(today: datetime.date | None = None) -> Clock:
     return Clock(period=period, today=today)
 
 
-def building_figures(buildings, period: CoklitPeriod | None) -> dict[int, Figures]:
-    """Figures for each building of the queryset, in five grouped queries."""
-    ids = buildings.values("pk")
-    figures: dict[int, Figures] = {}
+UNIT_TOTALS = {
+    "residential": Count("pk"),
+    "closed": Count("pk", filter=Q(status__in=Unit.CLOSED_STATUSES)),
+    "last_closed_at": Max("status_at", filter=Q(status__in=Unit.CLOSED_STATUSES)),
+    "outcomes": Sum("outcome_count"),
+    "units_visited": Count("pk", filter=Q(outcome_count__gt=0)),
+    "voters_verified": Sum("voters_verified"),
+    "refused_twice": Count("pk", filter=Q(refusal_count__gte=2)),
+}
 
-    def row(building_id):
-        return figures.setdefault(building_id, Figures())
 
-    units = (
-        Unit.objects.filter(tower__building__in=ids, residential=True)
-        .values("tower__building_id")
-        .annotate(
-            residential=Count("pk"),
-            closed=Count("pk", filter=Q(status__in=Unit.CLOSED_STATUSES)),
-            last_closed_at=Max("status_at", filter=Q(status__in=Unit.CLOSED_STATUSES)),
-        )
-    )
-    for r in units:
-        f = row(r["tower__building_id"])
+def _unit_totals(units, group_by: str, figures: dict[int, Figures]) -> None:
+    """One grouped query over units (their status and running totals, see Unit)."""
+    for r in units.filter(residential=True).values(group_by).annotate(**UNIT_TOTALS):
+        f = figures.setdefault(r[group_by], Figures())
         f.residential, f.closed, f.last_closed_at = (
             r["residential"],
             r["closed"],
             r["last_closed_at"],
         )
+        f.outcomes, f.units_visited = r["outcomes"] or 0, r["units_visited"]
+        f.voters_verified, f.refused_twice = r["voters_verified"] or 0, r["refused_twice"]
 
-    outcomes = UnitOutcome.objects.filter(visit__building__in=ids)
-    if period:
-        outcomes = outcomes.filter(visit__period=period)
-    for r in outcomes.values("visit__building_id").annotate(
-        outcomes=Count("pk"),
-        units_visited=Count("unit", distinct=True),
-        voters=Sum("voters_verified"),
-    ):
-        f = row(r["visit__building_id"])
-        f.outcomes, f.units_visited = r["outcomes"], r["units_visited"]
-        f.voters_verified = r["voters"] or 0
 
-    for r in (
-        outcomes.filter(outcome__in=REFUSALS)
-        .values("unit_id", "visit__building_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=2)
-    ):
-        row(r["visit__building_id"]).refused_twice += 1
-
+def building_figures(buildings) -> dict[int, Figures]:
+    """Figures for each building of the queryset, in three grouped queries."""
+    ids = buildings.values("pk")
+    figures: dict[int, Figures] = {}
+    _unit_totals(Unit.objects.filter(tower__building__in=ids), "tower__building_id", figures)
     for r in (
         Tower.objects.filter(building__in=ids, expected_voters__isnull=False)
         .values("building_id")
         .annotate(expected=Sum("expected_voters"))
     ):
-        row(r["building_id"]).expected_voters = r["expected"] or 0
-
+        figures.setdefault(r["building_id"], Figures()).expected_voters = r["expected"] or 0
     for r in (
         AccessIssue.objects.filter(building__in=ids)
         .exclude(status=AccessIssue.Status.RESOLVED)
         .values("building_id")
         .annotate(n=Count("pk"))
     ):
-        row(r["building_id"]).open_issues = r["n"]
+        figures.setdefault(r["building_id"], Figures()).open_issues = r["n"]
     return figures
 
 
-def tower_figures(building: Building, period: CoklitPeriod | None) -> dict[int, Figures]:
+def tower_figures(building: Building) -> dict[int, Figures]:
     """The same figures per tower of one building."""
     figures: dict[int, Figures] = {}
-
-    def row(tower_id):
-        return figures.setdefault(tower_id, Figures())
-
-    for r in (
-        Unit.objects.filter(tower__building=building, residential=True)
-        .values("tower_id")
-        .annotate(
-            residential=Count("pk"),
-            closed=Count("pk", filter=Q(status__in=Unit.CLOSED_STATUSES)),
-            last_closed_at=Max("status_at", filter=Q(status__in=Unit.CLOSED_STATUSES)),
-        )
-    ):
-        f = row(r["tower_id"])
-        f.residential, f.closed, f.last_closed_at = (
-            r["residential"],
-            r["closed"],
-            r["last_closed_at"],
-        )
-    outcomes = UnitOutcome.objects.filter(unit__tower__building=building)
-    if period:
-        outcomes = outcomes.filter(visit__period=period)
-    for r in outcomes.values("unit__tower_id").annotate(
-        outcomes=Count("pk"),
-        units_visited=Count("unit", distinct=True),
-        voters=Sum("voters_verified"),
-    ):
-        f = row(r["unit__tower_id"])
-        f.outcomes, f.units_visited = r["outcomes"], r["units_visited"]
-        f.voters_verified = r["voters"] or 0
-    for r in (
-        outcomes.filter(outcome__in=REFUSALS)
-        .values("unit_id", "unit__tower_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=2)
-    ):
-        row(r["unit__tower_id"]).refused_twice += 1
+    _unit_totals(Unit.objects.filter(tower__building=building), "tower_id", figures)
     for tower in building.towers.all():
-        row(tower.pk).expected_voters = tower.expected_voters or 0
+        figures.setdefault(tower.pk, Figures()).expected_voters = tower.expected_voters or 0
     return figures
 
 

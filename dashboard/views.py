@@ -77,7 +77,7 @@ def region_detail(request, code):
         active=True, kelurahan__code__startswith=code
     )
     buildings = list(scoped.select_related("kelurahan").order_by("name"))
-    figures = building_figures(scoped, clock.period)
+    figures = building_figures(scoped)
     total = Figures()
     for f in figures.values():
         total.add(f)
@@ -133,12 +133,12 @@ def building_detail(request, pk):
     )
     clock, day = _clock(request)
     towers = list(building.towers.order_by("name"))
-    figures = tower_figures(building, clock.period)
+    figures = tower_figures(building)
     total = Figures()
     for f in figures.values():
         total.add(f)
     at_risk = buildings_at_risk(
-        [building], building_figures(Building.objects.filter(pk=building.pk), clock.period), clock
+        [building], building_figures(Building.objects.filter(pk=building.pk)), clock
     )
     code = building.kelurahan.code
     regions = {r.code: r for r in Region.objects.filter(code__in=[code[:5], code[:8], code])}

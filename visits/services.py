@@ -4,10 +4,13 @@ import datetime
 import uuid
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 
 from buildings.models import Unit
 from visits.models import UnitOutcome, Visit
+
+# Outcomes that count towards "refused twice" (flagged for escalation).
+REFUSALS = frozenset({Unit.Status.REFUSED, Unit.Status.SECURITY_REFUSED})
 
 
 @transaction.atomic
@@ -41,7 +44,12 @@ def outcome_record(
         sticker=sticker,
         recorded_at=recorded_at,
     )
-    Unit.objects.filter(pk=unit.pk).filter(
-        Q(status_at__isnull=True) | Q(status_at__lte=recorded_at)
-    ).update(status=outcome, status_at=recorded_at)
+    newer = Q(status_at__isnull=True) | Q(status_at__lte=recorded_at)
+    Unit.objects.filter(pk=unit.pk).update(
+        status=Case(When(newer, then=Value(outcome)), default=F("status")),
+        status_at=Case(When(newer, then=Value(recorded_at)), default=F("status_at")),
+        outcome_count=F("outcome_count") + 1,
+        refusal_count=F("refusal_count") + (1 if outcome in REFUSALS else 0),
+        voters_verified=F("voters_verified") + voters_verified,
+    )
     return result

@@ -1,6 +1,6 @@
 import pytest
 from django.core.management import call_command
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery, Sum
 
 from buildings.models import Building, Tower, Unit
 from visits.models import UnitOutcome
@@ -24,6 +24,9 @@ def test_seed_scale_writes_the_asked_numbers_and_keeps_unit_status_in_step(setti
         .exclude(status=F("newest"))
     )
     assert not mismatched.exists()
+    totals = Unit.objects.aggregate(n=Sum("outcome_count"), voters=Sum("voters_verified"))
+    assert totals["n"] == 5000
+    assert totals["voters"] == UnitOutcome.objects.aggregate(v=Sum("voters_verified"))["v"]
     assert "outcomes: 5,000" in capsys.readouterr().out
 
 

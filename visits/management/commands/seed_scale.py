@@ -19,6 +19,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from buildings.models import Building, BuildingManager, Region, Tower, Unit
 from visits.models import AccessIssue, Assignment, CoklitPeriod, UnitOutcome, Visit
+from visits.services import REFUSALS
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 BATCH = 10_000
@@ -99,7 +100,7 @@ def scale_seed(*, rng, buildings, towers, units, pantarlih, outcomes) -> dict:
 
     # Outcomes: visits of up to 20 neighbouring units, spread over the window's first 25 days.
     # Each unit's status is set to its newest outcome before the units are written, as
-    # outcome_record would have left it.
+    # outcome_record would have left it, and so are its running totals.
     codes, weights = zip(*OUTCOME_WEIGHTS.items(), strict=True)
     start = datetime.datetime.combine(period.starts_on, datetime.time(8), tzinfo=JAKARTA)
     visit_specs, outcome_specs = [], []
@@ -116,9 +117,13 @@ def scale_seed(*, rng, buildings, towers, units, pantarlih, outcomes) -> dict:
                 break
             code = rng.choices(codes, weights)[0]
             at = started + datetime.timedelta(minutes=3 * k)
-            outcome_specs.append((len(visit_specs) - 1, index, code, at))
+            voters = rng.randint(1, 4) if code == Unit.Status.DONE else 0
+            outcome_specs.append((len(visit_specs) - 1, index, code, at, voters))
             if unit.status_at is None or unit.status_at <= at:
                 unit.status, unit.status_at = code, at
+            unit.outcome_count += 1
+            unit.refusal_count += code in REFUSALS
+            unit.voters_verified += voters
             made += 1
     _bulk(Unit, unit_rows)
 
@@ -153,10 +158,10 @@ def scale_seed(*, rng, buildings, towers, units, pantarlih, outcomes) -> dict:
     _bulk(Visit, visits)
     _bulk(UnitOutcome, [
         UnitOutcome(visit=visits[v], unit=unit_rows[u], outcome=code, recorded_at=at,
-                    voters_verified=rng.randint(1, 4) if code == Unit.Status.DONE else 0,
+                    voters_verified=voters,
                     sticker=UnitOutcome.Sticker.PLACED if code == Unit.Status.DONE
                     else UnitOutcome.Sticker.NONE)
-        for v, u, code, at in outcome_specs
+        for v, u, code, at, voters in outcome_specs
     ])  # fmt: skip
 
     issues = [
