@@ -15,6 +15,7 @@ QUEUE_EMPTY = "() => JSON.parse(localStorage.getItem('coklit.queue') || '[]').le
 
 def record(page, unit, outcome="done"):
     page.click(f'a.u[data-u="{unit.pk}"]')
+    page.wait_for_selector("#rec", state="visible")
     page.click(f"#rec-form label.o-{outcome}")
     page.click("#rec-form button[type=submit]")
     page.wait_for_selector("#rec", state="hidden")
