@@ -27,6 +27,7 @@ from visits.services import outcome_record
 DEMO_PASSWORD = "demo-coklit-2024"
 DEMO_DOMAIN = "demo.coklit.id"
 PERIOD_NAME = "Pilkada DKI Jakarta 2024"
+PRACTICE_PERIOD_NAME = "Simulasi coklit (demo)"
 JAKARTA = ZoneInfo("Asia/Jakarta")
 # Visit ids are derived from a name, so the same demo visit gets the same id on every run.
 _VISIT_NAMESPACE = uuid.UUID("6f1c2a4e-5b7d-4c1e-9a3f-2d8e0b6c7a51")
@@ -300,7 +301,7 @@ ACCOUNTS = (
         "ppk.pancoran",
         "Dewi Lestari",
         R.PPK,
-        "Home: Kecamatan Pancoran's buildings with units closed; may invite PPS and managers.",
+        "Dashboard (/dasbor/): Kecamatan Pancoran; invitations for PPS, managers, pantarlih.",
         region="31.74.08",
         unit_name="PPK Kecamatan Pancoran",
         phone="+6285710337812",
@@ -309,7 +310,7 @@ ACCOUNTS = (
         "pps.rawajati",
         "Hendra Gunawan",
         R.PPS,
-        "Home: Kelurahan Rawajati's buildings; may invite managers and pantarlih.",
+        "Dashboard: Kelurahan Rawajati; may invite managers and pantarlih.",
         region="31.74.08.1003",
         unit_name="PPS Kelurahan Rawajati",
         phone="+6281298664120",
@@ -336,14 +337,14 @@ ACCOUNTS = (
         "pengelola.kalibata",
         "Yohanes Pratama",
         R.PENGELOLA,
-        "Home: Kalibata City only, the building this account manages.",
+        "Portal (/portal/): Kalibata City; a posko day proposed for tomorrow to answer.",
         phone="+6281288130457",
     ),
     AccountSpec(
         "pengelola.marunda",
         "Nur Aini",
         R.PENGELOLA,
-        "Home: Rusunawa Marunda only (UPRS).",
+        "Portal (/portal/): Rusunawa Marunda (UPRS): profile, towers, schedules.",
         unit_name="UPRS Marunda",
         phone="+6281319004512",
     ),
@@ -351,7 +352,7 @@ ACCOUNTS = (
         "pantarlih.rizky",
         "Rizky Ramadhan",
         R.PANTARLIH,
-        "Home: Kalibata City, assigned for TPS 021 (Tower Jasmine).",
+        "Field pages (/lapangan/): Kalibata City Tower Jasmine, TPS 021; units to revisit.",
         unit_name="Pantarlih TPS 021 Kelurahan Rawajati",
         phone="+6281287654321",
     ),
@@ -359,7 +360,7 @@ ACCOUNTS = (
         "pantarlih.fitri",
         "Fitri Handayani",
         R.PANTARLIH,
-        "Home: Kalibata City, TPS 022/023 (turned away at Tower Flamboyan).",
+        "Field pages: Tower Herbras and Flamboyan (turned away there); officer card.",
         unit_name="Pantarlih TPS 022 Kelurahan Rawajati",
         phone="+6285776543210",
     ),
@@ -367,7 +368,7 @@ ACCOUNTS = (
         "pantarlih.joko",
         "Joko Susilo",
         R.PANTARLIH,
-        "Home: Rusunawa Marunda, TPS 045.",
+        "Field pages: Rusunawa Marunda, TPS 045.",
         unit_name="Pantarlih TPS 045 Kelurahan Marunda",
         phone="+6281908112233",
     ),
@@ -678,6 +679,54 @@ class _Builder:
             self.visit(spec)
         self.access_issue()
         self.invitations()
+        self.practice_window()
+
+    def practice_window(self):
+        """A coklit window around today, so the field pages and the portal can be tried live.
+
+        The Pilkada 2024 data stays as it is; this period is moved to surround today
+        whenever the demo is seeded again, and the pantarlih are assigned in it too.
+        """
+        today = timezone.localdate()
+        period, _created = self.get_or_create(
+            CoklitPeriod,
+            name=PRACTICE_PERIOD_NAME,
+            defaults={
+                "starts_on": today - datetime.timedelta(days=7),
+                "ends_on": today + datetime.timedelta(days=23),
+            },
+        )
+        if not period.contains(today):
+            period.starts_on = today - datetime.timedelta(days=7)
+            period.ends_on = today + datetime.timedelta(days=23)
+            period.save(update_fields=["starts_on", "ends_on"])
+        for user_key, building_key, tower_name, tps in ASSIGNMENTS:
+            self.get_or_create(
+                Assignment,
+                period=period,
+                pantarlih=self.users[user_key],
+                building=self.buildings[building_key],
+                tower=self.towers[building_key, tower_name] if tower_name else None,
+                defaults={"tps": tps},
+            )
+        # A posko day proposed for tomorrow, waiting for the Kalibata manager's answer.
+        tomorrow = today + datetime.timedelta(days=1)
+        schedule, created = self.get_or_create(
+            Schedule,
+            period=period,
+            building=self.buildings["kalibata"],
+            kind=Schedule.Kind.POSKO,
+            proposed_by=self.users["pps.rawajati"],
+            defaults={
+                "date": tomorrow,
+                "start": datetime.time(9),
+                "end": datetime.time(15),
+                "note": "Posko coklit di lobi Tower Jasmine untuk warga yang bekerja di siang hari.",
+            },
+        )
+        if not created and schedule.status == Schedule.Status.PROPOSED and schedule.date < today:
+            schedule.date = tomorrow
+            schedule.save(update_fields=["date"])
 
     def invitations(self):
         """Invitations KPU Jakarta Selatan sent: one waiting, one expired, one accepted."""

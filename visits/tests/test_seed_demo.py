@@ -253,3 +253,13 @@ def test_demo_rows_pass_model_validation(first_run):
             obj.full_clean()
     for user in demo_users():
         user.full_clean(exclude=["password"])
+
+
+def test_the_practice_window_surrounds_today_so_the_field_pages_work(first_run):
+    from visits.demo import PRACTICE_PERIOD_NAME
+    from visits.models import CoklitPeriod
+
+    period = CoklitPeriod.objects.get(name=PRACTICE_PERIOD_NAME)
+    assert period.contains(timezone.localdate())
+    assert Assignment.objects.filter(period=period).count() == 4
+    assert Schedule.objects.filter(period=period, status="proposed").exists()
