@@ -4,8 +4,6 @@ Both paths go through `invitation_check`, so a row in a file is held to exactly 
 the form: the inviter may invite that role, and the region or building lies in their scope.
 """
 
-import io
-
 import tablib
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +14,7 @@ from accounts.models import Role, User
 from accounts.phones import normalize_phone
 from accounts.scope import building_q, invitable_roles, region_in_scope
 from accounts.validators import NIK_MESSAGE, contains_nik, validate_no_nik
+from buildings.imports import spreadsheet_read
 from buildings.models import Building, Region
 from buildings.regions import normalize_kota_name, normalize_region_name
 
@@ -131,18 +130,8 @@ FORBIDDEN_HEADERS = {"nik", "nokk", "kk", "nomorkk", "nomorinduk", "nomorindukke
 
 
 def table_read(upload) -> tablib.Dataset:
-    """A CSV (comma or semicolon; UTF-8 with or without BOM) or XLSX upload as a Dataset."""
-    raw = upload.read()
-    if raw[:2] == b"PK":
-        data = tablib.Dataset().load(io.BytesIO(raw), format="xlsx")
-    else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        data = tablib.Dataset().load(text, format="csv", delimiter=delimiter)
+    """An uploaded CSV or XLSX sheet, its headers reduced to lowercase letters and digits."""
+    data = spreadsheet_read(upload.read())
     data.headers = [normalize_region_name(str(h or "")) for h in data.headers or []]
     return data
 

@@ -19,7 +19,11 @@ class SpreadsheetCSV(CSV):
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+            try:
+                in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+            except UnicodeDecodeError:
+                # Older Excel saves "CSV" in the Windows code page.
+                in_stream = in_stream.decode("cp1252", errors="replace")
         in_stream = in_stream.removeprefix("\ufeff")
         first_line = in_stream.split("\n", 1)[0]
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -29,12 +33,16 @@ class SpreadsheetCSV(CSV):
 def dataset_load(path: str | Path) -> tablib.Dataset:
     """A .csv or .xlsx file (the first sheet) as a Dataset."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return XLSX().create_dataset(path.read_bytes())
-    if suffix == ".csv":
-        return SpreadsheetCSV(encoding="utf-8-sig").create_dataset(path.read_bytes())
-    raise ValueError(_("Only .csv and .xlsx files can be imported."))
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise ValueError(_("Only .csv and .xlsx files can be imported."))
+    return spreadsheet_read(path.read_bytes())
+
+
+def spreadsheet_read(raw: bytes) -> tablib.Dataset:
+    """An uploaded or stored sheet as a Dataset: XLSX (a zip) by its content, else CSV."""
+    if raw[:2] == b"PK":
+        return XLSX().create_dataset(raw)
+    return SpreadsheetCSV(encoding="utf-8-sig").create_dataset(raw)
 
 
 def _import(resource, dataset: tablib.Dataset, dry_run: bool, skip_invalid: bool) -> Result:
