@@ -148,9 +148,27 @@ def test_manager_prepares_the_building_on_a_phone(phone, live_server, mailoutbox
     if os.environ.get("PORTAL_SCREENSHOTS"):
         phone.screenshot(path=str(DOCS / "portal-phone.png"), type="png")
 
-    # The officer check opens (or, before it lands, at least exists as a link).
-    response = phone.goto("/cek/")
-    assert response.status < 500
+    # A pantarlih turns up at the lobby: the manager checks the card's code from the portal.
+    from django.utils import timezone
+
+    from visits.models import Assignment, CoklitPeriod
+    from visits.officer_card import card_code
+
+    today = timezone.localdate()
+    window = CoklitPeriod.objects.create(
+        name="Jendela uji", starts_on=today - datetime.timedelta(days=3),
+        ends_on=today + datetime.timedelta(days=20),
+    )  # fmt: skip
+    officer = UserFactory(email="petugas@uji.coklit.id", role=Role.PANTARLIH,
+                          full_name="Rizky Ramadhan", unit_name="Pantarlih TPS 021")  # fmt: skip
+    Assignment.objects.create(period=window, pantarlih=officer, building=building, tps="021")
+    phone.goto("/portal/")
+    phone.click("a.check-officer")
+    phone.fill("#kode", card_code(officer.pk, window.ends_on))
+    _submit(phone)
+    card = phone.inner_text("main")
+    assert "Valid today" in card and "Rizky Ramadhan" in card and "Kalibata City" in card
+    assert "petugas@uji.coklit.id" not in card  # nothing private on the public check
 
 
 def test_manager_proposes_posko_days_and_counters_on_a_laptop(laptop, live_server, mailoutbox):
