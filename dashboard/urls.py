@@ -1,9 +1,9 @@
 from django.urls import path
 
-from dashboard import views
+from dashboard.views import coverage
 
 urlpatterns = [
-    path("", views.overview, name="dashboard"),
-    path("wilayah/<str:code>/", views.region_detail, name="dashboard_region"),
-    path("gedung/<int:pk>/", views.building_detail, name="dashboard_building"),
+    path("", coverage.overview, name="dashboard"),
+    path("wilayah/<str:code>/", coverage.region_detail, name="dashboard_region"),
+    path("gedung/<int:pk>/", coverage.building_detail, name="dashboard_building"),
 ]

@@ -6,6 +6,7 @@ The resolver is walked, so a new URL with an id that is not covered here (by an 
 
 import importlib
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
@@ -15,6 +16,8 @@ from accounts.admin_scope import ScopedAdminMixin
 from accounts.invitations import invitation_create
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # Public, signed links: they carry a token, not an id anyone is scoped to.
 PUBLIC = {"invitation_accept", "officer_check"}
@@ -83,13 +86,10 @@ def _targets(world, persona):
             url_name = f"admin:{model._meta.app_label}_{name}_{view}"
             targets[url_name] = {"object_id": objects[name].pk}
     targets["admin:auth_user_password_change"] = {"id": side["user"].pk}
-    # Each app adds the URLs of its own pages in <app>/tests/scope_targets.py:
+    # Each app adds the URLs of its own pages in <app>/tests/scope_targets*.py:
     # targets(world, persona, side) -> {url name: kwargs of an object the persona must not reach}.
-    for app in ("buildings", "visits", "dashboard"):
-        try:
-            module = importlib.import_module(f"{app}.tests.scope_targets")
-        except ModuleNotFoundError:
-            continue
+    for path in sorted(ROOT.glob("*/tests/scope_targets*.py")):
+        module = importlib.import_module(f"{path.parts[-3]}.tests.{path.stem}")
         targets.update(module.targets(world, persona, side))
     return targets
 
