@@ -37,6 +37,16 @@ class Figures:
     open_issues: int = 0
     last_closed_at: datetime.datetime | None = None
 
+    def add_units(self, other: "Figures") -> None:
+        """Add another row's unit figures (not its expected voters or issues)."""
+        for name in ("residential", "closed", "outcomes", "units_visited", "voters_verified",
+                     "refused_twice"):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        if other.last_closed_at and (
+            self.last_closed_at is None or other.last_closed_at > self.last_closed_at
+        ):
+            self.last_closed_at = other.last_closed_at
+
     def add(self, other: "Figures") -> None:
         for name in ("residential", "closed", "outcomes", "units_visited", "voters_verified",
                      "expected_voters", "refused_twice", "open_issues"):  # fmt: skip
@@ -130,19 +140,28 @@ def _unit_totals(units, group_by: str, figures: dict[int, Figures]) -> None:
         f.voters_verified, f.refused_twice = r["voters_verified"] or 0, r["refused_twice"]
 
 
-def building_figures(buildings) -> dict[int, Figures]:
-    """Figures for each building of the queryset, in three grouped queries."""
-    ids = buildings.values("pk")
-    figures: dict[int, Figures] = {}
-    _unit_totals(Unit.objects.filter(tower__building__in=ids), "tower__building_id", figures)
-    for r in (
-        Tower.objects.filter(building__in=ids, expected_voters__isnull=False)
-        .values("building_id")
-        .annotate(expected=Sum("expected_voters"))
+def building_figures(buildings, *, all_units: bool = False) -> dict[int, Figures]:
+    """Figures for each building of the queryset, in three grouped queries.
+
+    Units are grouped by tower (a column of the unit row, so no join) and summed into their
+    buildings here. With `all_units` (the whole province is in view) the units are read
+    without any filter, which is a plain scan; towers outside the queryset are then skipped.
+    """
+    towers = Tower.objects.filter(building__in=buildings.values("pk"))
+    building_of, figures = {}, {}
+    for tower_id, building_id, expected in towers.values_list(
+        "pk", "building_id", "expected_voters"
     ):
-        figures.setdefault(r["building_id"], Figures()).expected_voters = r["expected"] or 0
+        building_of[tower_id] = building_id
+        figures.setdefault(building_id, Figures()).expected_voters += expected or 0
+    units = Unit.objects.all() if all_units else Unit.objects.filter(tower__in=towers)
+    per_tower: dict[int, Figures] = {}
+    _unit_totals(units, "tower_id", per_tower)
+    for tower_id, f in per_tower.items():
+        if tower_id in building_of:
+            figures[building_of[tower_id]].add_units(f)
     for r in (
-        AccessIssue.objects.filter(building__in=ids)
+        AccessIssue.objects.filter(building__in=buildings.values("pk"))
         .exclude(status=AccessIssue.Status.RESOLVED)
         .values("building_id")
         .annotate(n=Count("pk"))
@@ -178,14 +197,20 @@ def daily_closed(units, period: CoklitPeriod | None) -> list[tuple[datetime.date
     """Units closed on each day of the period (by the time their closing outcome was recorded)."""
     if not period:
         return []
+    zone = timezone.get_current_timezone()
+    # A range on the column itself (not on its date) lets the partial index serve the query.
+    since = datetime.datetime.combine(period.starts_on, datetime.time(), tzinfo=zone)
+    until = datetime.datetime.combine(
+        period.ends_on + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
+    )
     rows = (
         units.filter(
             residential=True,
-            status__in=Unit.CLOSED_STATUSES,
-            status_at__date__gte=period.starts_on,
-            status_at__date__lte=period.ends_on,
+            status__in=sorted(Unit.CLOSED_STATUSES),
+            status_at__gte=since,
+            status_at__lt=until,
         )
-        .annotate(day=TruncDate("status_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(day=TruncDate("status_at", tzinfo=zone))
         .values("day")
         .annotate(n=Count("pk"))
         .order_by("day")

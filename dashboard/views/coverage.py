@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.context_processors import DASHBOARD_ROLES
 from accounts.scope import DKI_JAKARTA, region_prefix
-from buildings.models import Building, Region, Unit
+from buildings.models import Building, Region, Tower, Unit
 from dashboard.charts import coverage_chart
 from dashboard.coverage import (
     Figures,
@@ -77,7 +77,7 @@ def region_detail(request, code):
         active=True, kelurahan__code__startswith=code
     )
     buildings = list(scoped.select_related("kelurahan").order_by("name"))
-    figures = building_figures(scoped)
+    figures = building_figures(scoped, all_units=code == DKI_JAKARTA)
     total = Figures()
     for f in figures.values():
         total.add(f)
@@ -95,7 +95,11 @@ def region_detail(request, code):
             if r.level == level and r.code.startswith(code) and by_code[r.code].residential
         ]
         child_kind = "region"
-    units = Unit.objects.in_scope(request.user).filter(tower__building__in=scoped)
+    units = (
+        Unit.objects.exclude(tower__in=Tower.objects.filter(building__active=False))
+        if code == DKI_JAKARTA
+        else Unit.objects.filter(tower__building__in=scoped)
+    )
     series = daily_closed(units, clock.period)
     period = clock.period
     return render(
