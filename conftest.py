@@ -188,7 +188,7 @@ def browser():
 
 def _page(browser, live_server, device):
     context = browser.new_context(base_url=live_server.url, **device)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)  # generous: CI machines are small and busy
     page = context.new_page()
     yield page
     context.close()

@@ -9,6 +9,8 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "buildings",
     "visits",
     "dashboard",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "accounts.middleware.RoleSessionMiddleware",
     "accounts.middleware.NoStoreForSignedInMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "coklit.urls"
@@ -214,6 +218,25 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
+# Redis hands an unacknowledged task (a late-acked one, or one waiting for its retry) to
+# another worker after this long; reminders retry within 15 minutes, well inside it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A broker that does not answer must not hold a request: enqueue fails fast, the outbox keeps it.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Run exactly one beat (`celery -A coklit beat`): two would only cost work, since every
+# reminder is claimed in reminders.ReminderLog before it is sent. The rules read the period
+# from the database; hourly runs from 07:00 catch up after an outage without sending twice.
+CELERY_BEAT_SCHEDULE = {
+    "reminders-run": {
+        "task": "reminders.tasks.reminders_run",
+        "schedule": crontab(minute=0, hour="7-19"),
+    },
+    "reminders-sweep": {
+        "task": "reminders.tasks.reminders_sweep",
+        "schedule": 5 * 60,
+    },
+}
 
 # IMPORT-EXPORT
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -236,6 +259,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Content-Security-Policy (django-csp): our own scripts and styles only, no inline code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # LOGGING
 LOGGING = {
