@@ -242,3 +242,99 @@ class Invitation(models.Model):
 
     def get_status_display(self):
         return self.Status(self.status).label
+
+
+class BriefingQuerySet(models.QuerySet):
+    def in_scope(self, user):
+        """Sessions for a kota inside the staff user's region (a province-wide user sees all)."""
+        from accounts.scope import region_prefix
+
+        if user.is_authenticated and user.is_active and user.is_superuser:
+            return self.all()
+        prefix = region_prefix(user)
+        if prefix is None or user.role not in BRIEFING_ROLES:
+            return self.none()
+        # A kota user's prefix is the kota's code; a province-wide one's is "31".
+        return self.filter(region__code__startswith=prefix[:5])
+
+
+# Who holds socialisation sessions (DESIGN flow 2): the housing office and KPU.
+BRIEFING_ROLES = frozenset({Role.KPU_PROVINSI, Role.KPU_KOTA, Role.DINAS})
+
+
+class Briefing(models.Model):
+    """A socialisation session (*sosialisasi coklit*) for the building managers of a kota."""
+
+    title = models.CharField(_("title"), max_length=200, validators=[validate_no_nik])
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(_("place"), max_length=300, blank=True, validators=[validate_no_nik])
+    online_link = models.URLField(_("online link"), blank=True)
+    organiser = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "buildings.Region",
+        verbose_name=_("kota"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The kota whose managers the session is for."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = BriefingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("socialisation session")
+        verbose_name_plural = _("socialisation sessions")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(place="", online_link=""),
+                name="accounts_briefing_place_or_link",
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "starts_at"], name="accounts_briefing_region")]
+
+    def __str__(self):
+        return f"{self.title} ({self.starts_at:%d-%m-%Y})"
+
+
+class BriefingInvitee(models.Model):
+    """A manager invited to a session: their answer, and whether they came."""
+
+    class Rsvp(models.TextChoices):
+        PENDING = "pending", _("No answer yet")
+        YES = "yes", _("Will come")
+        NO = "no", _("Will not come")
+
+    briefing = models.ForeignKey(
+        Briefing, verbose_name=_("session"), on_delete=models.CASCADE, related_name="invitees"
+    )
+    manager = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("manager"),
+        on_delete=models.CASCADE,
+        related_name="briefing_invitations",
+    )
+    rsvp = models.CharField(_("answer"), max_length=10, choices=Rsvp.choices, default=Rsvp.PENDING)
+    attended = models.BooleanField(_("attended"), default=False)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session invitee")
+        verbose_name_plural = _("session invitees")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["briefing", "manager"], name="accounts_briefinginvitee_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rsvp__in=["pending", "yes", "no"]),
+                name="accounts_briefinginvitee_rsvp_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.manager} – {self.briefing}"
