@@ -14,6 +14,9 @@ def targets(world, persona, side):
         file="exports/uji/coverage-31.csv",
     )
     found = {"dashboard_export_download": {"pk": job.pk}}
+    # The housing office never assigns pantarlih, wherever it works.
+    found["dashboard_assignments"] = {"code": side["building"].kelurahan.code}
+    found["dashboard_assignment_upload"] = {"code": side["building"].kelurahan.code}
     if user is not None and user.role in (Role.DINAS, Role.KPU_PROVINSI) and not user.region_id:
         return found  # province-wide readers may export any region
     found["dashboard_export"] = {
