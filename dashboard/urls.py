@@ -1,26 +1,26 @@
 from django.urls import path
 
-from dashboard.views import assignments, coverage, exports
+from dashboard.views import coverage, escalation, exports, scheduling
 
 urlpatterns = [
     path("", coverage.overview, name="dashboard"),
     path("wilayah/<str:code>/", coverage.region_detail, name="dashboard_region"),
     path("gedung/<int:pk>/", coverage.building_detail, name="dashboard_building"),
+    path("masalah/", escalation.issue_list, name="dashboard_issues"),
+    path("masalah/<int:pk>/", escalation.issue_detail, name="dashboard_issue"),
+    path("masalah/<int:pk>/surat/", escalation.issue_letter, name="dashboard_issue_letter"),
+    path("jadwal/", scheduling.schedule_agenda, name="dashboard_agenda"),
+    path("jadwal/<int:pk>/", scheduling.schedule_detail, name="dashboard_schedule"),
+    path(
+        "gedung/<int:pk>/jadwal/",
+        scheduling.building_schedules,
+        name="dashboard_building_schedules",
+    ),
     path("ekspor/", exports.export_list, name="dashboard_exports"),
     path("ekspor/<int:pk>/unduh/", exports.export_download, name="dashboard_export_download"),
     path(
         "wilayah/<str:code>/ekspor/<str:kind>.<str:fmt>",
         exports.export_region,
         name="dashboard_export",
-    ),
-    path(
-        "wilayah/<str:code>/penugasan/",
-        assignments.assignment_screen,
-        name="dashboard_assignments",
-    ),
-    path(
-        "wilayah/<str:code>/penugasan/unggah/",
-        assignments.assignment_upload,
-        name="dashboard_assignment_upload",
     ),
 ]

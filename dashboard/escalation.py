@@ -1,0 +1,216 @@
+"""The escalation ladder of access issues: PPS → KPU Kota → Dinas Perumahan → Bawaslu.
+
+Each rung has an owner (the role at that level, recorded as `handled_by` once someone takes
+it), a clock (`due_at`, STEP_DAYS from the moment the issue reached the rung) and a history
+(one AccessIssueEvent per act, with an optional evidence file). Who may do what is decided in
+`issue_actions`, the one place the views and the services both ask.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from visits.models import AccessIssue, AccessIssueEvent
+
+Level = AccessIssue.Level
+Status = AccessIssue.Status
+
+LADDER = [Level.PPS, Level.KPU_KOTA, Level.DINAS, Level.BAWASLU]
+
+# The clock on each rung: the owner has this long before the issue counts as overdue.
+STEP_DAYS = 2
+
+# The role that owns each rung. KPU Provinsi may act at every rung on top of it.
+LEVEL_OWNER = {
+    Level.PPS: Role.PPS,
+    Level.KPU_KOTA: Role.KPU_KOTA,
+    Level.DINAS: Role.DINAS,
+    Level.BAWASLU: Role.BAWASLU,
+}
+
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+# Magic numbers of the evidence formats we accept: a scan (PDF) or a photo (JPEG, PNG).
+EVIDENCE_SIGNATURES = {
+    b"%PDF-": ".pdf",
+    b"\xff\xd8\xff": ".jpg",
+    b"\x89PNG\r\n\x1a\n": ".png",
+}
+EVIDENCE_EXTENSIONS = {".pdf": ".pdf", ".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png"}
+
+
+class Action:
+    COMMENT = "comment"
+    TAKE = "take"
+    ESCALATE = "escalate"
+    LETTER = "letter"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+
+
+def next_level(level: str) -> str | None:
+    index = LADDER.index(level)
+    return LADDER[index + 1] if index + 1 < len(LADDER) else None
+
+
+def step_due(issue: AccessIssue) -> datetime.datetime:
+    """When the current rung's clock runs out (the first rung's starts when the issue is raised)."""
+    return issue.due_at or issue.created_at + datetime.timedelta(days=STEP_DAYS)
+
+
+def is_overdue(issue: AccessIssue, now: datetime.datetime | None = None) -> bool:
+    return issue.status != Status.RESOLVED and step_due(issue) < (now or timezone.now())
+
+
+def issue_actions(user: User, issue: AccessIssue) -> set[str]:
+    """What `user` may do to `issue`, which the caller has already fetched in the user's scope.
+
+    The owner role of the current rung acts there, KPU Provinsi everywhere; Bawaslu only reads,
+    except at its own rung, where it may comment and take the issue.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    anywhere = user.is_superuser or user.role == Role.KPU_PROVINSI
+    owner = user.role == LEVEL_OWNER[issue.level]
+    if not (anywhere or owner):
+        return set()
+    if user.role == Role.BAWASLU and not anywhere:
+        return set() if issue.status == Status.RESOLVED else {Action.COMMENT, Action.TAKE}
+    if issue.status == Status.RESOLVED:
+        return {Action.REOPEN}
+    actions = {Action.COMMENT, Action.TAKE, Action.RESOLVE}
+    if issue.handled_by_id == user.pk:
+        actions.discard(Action.TAKE)
+    if next_level(issue.level):
+        actions.add(Action.ESCALATE)
+    if issue.level == Level.KPU_KOTA:
+        actions.add(Action.LETTER)
+    return actions
+
+
+def evidence_check(upload: UploadedFile | None) -> None:
+    """A PDF, JPEG or PNG of at most 5 MB whose content matches its name; else ValidationError."""
+    if not upload:
+        return
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"evidence": _("The evidence file is larger than 5 MB.")})
+    name = (upload.name or "").lower()
+    extension = EVIDENCE_EXTENSIONS.get(name[name.rfind(".") :] if "." in name else "")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    kind = next((ext for sig, ext in EVIDENCE_SIGNATURES.items() if head.startswith(sig)), None)
+    if kind is None or kind != extension:
+        raise ValidationError(
+            {"evidence": _("The evidence must be a PDF, JPEG or PNG file (a scan or a photo).")}
+        )
+
+
+def _locked(issue: AccessIssue, user: User, action: str) -> AccessIssue:
+    """The issue re-read under a row lock, with the permission checked on its current state."""
+    fresh = AccessIssue.objects.select_for_update().get(pk=issue.pk)
+    if action not in issue_actions(user, fresh):
+        raise PermissionDenied(_("You may not do that at this step of the issue."))
+    return fresh
+
+
+def _event(issue, by, action, note="", evidence=None) -> AccessIssueEvent:
+    event = AccessIssueEvent(
+        issue=issue, actor=by, action=action, level=issue.level, note=note, evidence=evidence or ""
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def issue_comment(
+    *, issue: AccessIssue, by: User, note: str, evidence: UploadedFile | None = None
+) -> AccessIssueEvent:
+    issue = _locked(issue, by, Action.COMMENT)
+    if not note.strip():
+        raise ValidationError({"note": _("Write something.")})
+    evidence_check(evidence)
+    return _event(issue, by, AccessIssueEvent.Action.COMMENT, note.strip(), evidence)
+
+
+@transaction.atomic
+def issue_assign(*, issue: AccessIssue, by: User) -> AccessIssue:
+    """Take ownership of the current rung: the issue is now in progress, in `by`'s hands."""
+    issue = _locked(issue, by, Action.TAKE)
+    issue.handled_by = by
+    issue.status = Status.IN_PROGRESS
+    issue.save(update_fields=["handled_by", "status"])
+    _event(issue, by, AccessIssueEvent.Action.COMMENT, _("Took ownership of this step."))
+    return issue
+
+
+@transaction.atomic
+def issue_escalate(
+    *, issue: AccessIssue, by: User, note: str, evidence: UploadedFile | None = None
+) -> AccessIssue:
+    """Move up one rung: the new owner role has STEP_DAYS from now, and nobody holds it yet."""
+    issue = _locked(issue, by, Action.ESCALATE)
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the issue moves up, for the next owner.")})
+    evidence_check(evidence)
+    issue.level = next_level(issue.level)
+    issue.status = Status.OPEN
+    issue.handled_by = None
+    issue.due_at = timezone.now() + datetime.timedelta(days=STEP_DAYS)
+    issue.save(update_fields=["level", "status", "handled_by", "due_at"])
+    _event(issue, by, AccessIssueEvent.Action.ESCALATED, note.strip(), evidence)
+    return issue
+
+
+@transaction.atomic
+def issue_letter_sent(*, issue: AccessIssue, by: User, note: str = "") -> AccessIssueEvent:
+    """KPU Kota sent (or handed over) the printed letter to the manager."""
+    issue = _locked(issue, by, Action.LETTER)
+    if issue.handled_by_id is None:
+        issue.handled_by = by
+        issue.status = Status.IN_PROGRESS
+        issue.save(update_fields=["handled_by", "status"])
+    return _event(issue, by, AccessIssueEvent.Action.LETTER_SENT, note.strip())
+
+
+@transaction.atomic
+def issue_resolve(
+    *, issue: AccessIssue, by: User, resolution: str, evidence: UploadedFile | None = None
+) -> AccessIssue:
+    """Close the issue; the building's managers and the pantarlih who raised it are told."""
+    issue = _locked(issue, by, Action.RESOLVE)
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Say how the issue was solved.")})
+    evidence_check(evidence)
+    issue.status = Status.RESOLVED
+    issue.resolution = resolution.strip()
+    issue.resolved_at = timezone.now()
+    issue.due_at = None
+    if issue.handled_by_id is None:
+        issue.handled_by = by
+    issue.full_clean()
+    issue.save(update_fields=["status", "resolution", "resolved_at", "due_at", "handled_by"])
+    _event(issue, by, AccessIssueEvent.Action.RESOLVED, issue.resolution, evidence)
+    from dashboard.tasks import access_issue_resolved_notify
+
+    transaction.on_commit(lambda: access_issue_resolved_notify.delay(issue.pk))
+    return issue
+
+
+@transaction.atomic
+def issue_reopen(*, issue: AccessIssue, by: User, note: str) -> AccessIssue:
+    """The problem came back: open again at the same rung, with a fresh clock."""
+    issue = _locked(issue, by, Action.REOPEN)
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the issue is reopened.")})
+    issue.status = Status.OPEN
+    issue.resolved_at = None
+    issue.due_at = timezone.now() + datetime.timedelta(days=STEP_DAYS)
+    issue.save(update_fields=["status", "resolved_at", "due_at"])
+    _event(issue, by, AccessIssueEvent.Action.REOPENED, note.strip())
+    return issue

@@ -1,0 +1,215 @@
+"""Staff scheduling: propose visits and posko days to a building, read the manager's answers,
+answer the manager's own proposals, and the week's agenda. The rules live in visits.schedules,
+shared with the manager portal."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from buildings.forms import ScheduleAnswerForm, ScheduleSlotForm
+from buildings.models import Building
+from buildings.views.schedules import _form_errors
+from dashboard.forms_escalation import StaffScheduleForm
+from dashboard.views.coverage import _prefix
+from visits.models import Assignment, CoklitPeriod, Schedule
+from visits.schedules import (
+    schedule_confirm,
+    schedule_counter,
+    schedule_decline,
+    schedule_period_for,
+    schedule_propose,
+)
+
+# The staff who plan the fieldwork; Dinas and Bawaslu read the schedules.
+PLANNERS = frozenset({Role.KPU_PROVINSI, Role.KPU_KOTA, Role.PPK, Role.PPS})
+
+
+def may_plan(user) -> bool:
+    return user.is_superuser or user.role in PLANNERS
+
+
+@login_required
+def building_schedules(request, pk):
+    _prefix(request)
+    building = get_object_or_404(
+        Building.objects.in_scope(request.user).select_related("kelurahan"), pk=pk
+    )
+    towers = list(building.towers.order_by("name"))
+    form = StaffScheduleForm(request.POST or None, towers=towers)
+    if request.method == "POST":
+        if not may_plan(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            values = form.cleaned_data
+            period = schedule_period_for(values["date"])
+            assigned = Assignment.objects.filter(building=building, period=period)
+            if values["tower"] is not None:
+                assigned = assigned.filter(Q(tower__isnull=True) | Q(tower=values["tower"]))
+            try:
+                if not assigned.exists():
+                    raise ValidationError(
+                        _(
+                            "No pantarlih is assigned to this building in the period; assign one first."
+                        )
+                    )
+                schedule_propose(
+                    building=building,
+                    proposed_by=request.user,
+                    kind=values["kind"],
+                    date=values["date"],
+                    start=values["start"],
+                    end=values["end"],
+                    tower=values["tower"],
+                    note=values["note"],
+                    period=period,
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Schedule proposed; the manager has been told."))
+                return redirect("dashboard_building_schedules", pk=building.pk)
+    schedules = list(
+        Schedule.objects.filter(building=building)
+        .select_related("tower", "proposed_by", "decided_by")
+        .order_by("-date", "-start")
+    )
+    period = CoklitPeriod.objects.order_by("-starts_on").first()
+    assignments = list(
+        Assignment.objects.filter(building=building, period=period)
+        .select_related("pantarlih", "tower")
+        .order_by("tps")
+    )
+    return render(
+        request,
+        "dashboard/schedule_building.html",
+        {
+            "building": building,
+            "schedules": schedules,
+            "assignments": assignments,
+            "form": form if may_plan(request.user) else None,
+            "period": period,
+        },
+    )
+
+
+def _waits_for_staff(schedule: Schedule, user) -> bool:
+    """A manager's proposal (a posko day, or another time) is answered by the KPU side."""
+    return (
+        may_plan(user)
+        and schedule.status == Schedule.Status.PROPOSED
+        and schedule.proposed_by.role == Role.PENGELOLA
+    )
+
+
+@login_required
+def schedule_detail(request, pk):
+    """One schedule and the manager's answer; a manager's proposal is answered here."""
+    _prefix(request)
+    schedule = get_object_or_404(
+        Schedule.objects.in_scope(request.user).select_related(
+            "building", "tower", "proposed_by", "decided_by", "counter_of", "period"
+        ),
+        pk=pk,
+    )
+    can_answer = _waits_for_staff(schedule, request.user)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action and not can_answer:
+        raise PermissionDenied
+    answer_form = ScheduleAnswerForm(
+        request.POST if action in ("confirm", "decline") else None, prefix="answer"
+    )
+    counter_form = ScheduleSlotForm(
+        request.POST if action == "counter" else None,
+        prefix="counter",
+        initial={"date": schedule.date, "start": schedule.start, "end": schedule.end},
+    )
+    done = None
+    try:
+        if action in ("confirm", "decline") and answer_form.is_valid():
+            reply = answer_form.cleaned_data["reply"]
+            if action == "confirm":
+                schedule_confirm(schedule=schedule, by=request.user, reply=reply)
+                done = _("Schedule confirmed; the manager has been told.")
+            else:
+                schedule_decline(schedule=schedule, by=request.user, reason=reply)
+                done = _("Schedule declined; the manager has been told.")
+        elif action == "counter" and counter_form.is_valid():
+            values = counter_form.cleaned_data
+            schedule = schedule_counter(
+                schedule=schedule,
+                by=request.user,
+                date=values["date"],
+                start=values["start"],
+                end=values["end"],
+                note=values["note"],
+            )
+            done = _("Another time proposed; the manager has been told.")
+    except ValidationError as error:
+        _form_errors(counter_form if action == "counter" else answer_form, error)
+    if done:
+        messages.success(request, done)
+        return redirect("dashboard_schedule", pk=schedule.pk)
+    return render(
+        request,
+        "dashboard/schedule_detail.html",
+        {
+            "schedule": schedule,
+            "counters": list(
+                Schedule.objects.filter(counter_of=schedule).select_related("proposed_by")
+            ),
+            "can_answer": can_answer,
+            "answer_form": answer_form,
+            "counter_form": counter_form,
+        },
+    )
+
+
+def _monday(request) -> tuple[datetime.date, bool]:
+    value = request.GET.get("minggu", "")
+    day, valid = timezone.localdate(), True
+    if value:
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            valid = False
+    return day - datetime.timedelta(days=day.weekday()), valid
+
+
+@login_required
+def schedule_agenda(request):
+    """The week's schedules in the user's scope, day by day (?minggu=YYYY-MM-DD moves the week)."""
+    _prefix(request)
+    monday, valid = _monday(request)
+    if not valid:
+        messages.error(request, _("That is not a date (YYYY-MM-DD); showing this week."))
+    sunday = monday + datetime.timedelta(days=6)
+    schedules = list(
+        Schedule.objects.in_scope(request.user)
+        .filter(date__range=(monday, sunday))
+        .select_related("building__kelurahan", "tower", "proposed_by")
+        .order_by("date", "start", "building__name")
+    )
+    days = [
+        (monday + datetime.timedelta(days=i), [s for s in schedules if s.date.weekday() == i])
+        for i in range(7)
+    ]
+    return render(
+        request,
+        "dashboard/schedule_agenda.html",
+        {
+            "days": days,
+            "monday": monday,
+            "sunday": sunday,
+            "previous": monday - datetime.timedelta(days=7),
+            "next": monday + datetime.timedelta(days=7),
+            "today": timezone.localdate(),
+            "total": len(schedules),
+        },
+    )
