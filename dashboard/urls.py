@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard.views import coverage, escalation, exports, scheduling
+from dashboard.views import assignments, coverage, escalation, exports, scheduling
 
 urlpatterns = [
     path("", coverage.overview, name="dashboard"),
@@ -22,5 +22,15 @@ urlpatterns = [
         "wilayah/<str:code>/ekspor/<str:kind>.<str:fmt>",
         exports.export_region,
         name="dashboard_export",
+    ),
+    path(
+        "wilayah/<str:code>/penugasan/",
+        assignments.assignment_screen,
+        name="dashboard_assignments",
+    ),
+    path(
+        "wilayah/<str:code>/penugasan/unggah/",
+        assignments.assignment_upload,
+        name="dashboard_assignment_upload",
     ),
 ]
