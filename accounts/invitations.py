@@ -43,8 +43,9 @@ def invitation_from_token(token: str) -> Invitation | None:
 
 def _enqueue_email(invitation: Invitation) -> None:
     from accounts.tasks import invitation_send_email
+    from reminders.outbox import outbox_enqueue
 
-    transaction.on_commit(lambda: invitation_send_email.delay(invitation.pk))
+    outbox_enqueue(invitation_send_email, invitation.pk)
 
 
 @transaction.atomic

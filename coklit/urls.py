@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("dasbor/", include("dashboard.urls")),
     path("portal/", include("buildings.urls")),
+    path("pengingat/", include("reminders.urls")),
     path("", include("visits.urls")),
     path("", include("accounts.urls")),
 ]

@@ -110,9 +110,10 @@ def _answerable(schedule: Schedule, by: User) -> None:
 
 
 def _notify(schedule: Schedule, event: str, actor: User) -> None:
+    from reminders.outbox import outbox_enqueue
     from visits.tasks import schedule_notify
 
-    transaction.on_commit(lambda: schedule_notify.delay(schedule.pk, event, actor.pk))
+    outbox_enqueue(schedule_notify, schedule.pk, event, actor.pk)
 
 
 @transaction.atomic
