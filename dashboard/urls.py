@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard.views import assignments, coverage, escalation, exports, scheduling
+from dashboard.views import assignments, briefings, coverage, escalation, exports, scheduling
 
 urlpatterns = [
     path("", coverage.overview, name="dashboard"),
@@ -32,5 +32,22 @@ urlpatterns = [
         "wilayah/<str:code>/penugasan/unggah/",
         assignments.assignment_upload,
         name="dashboard_assignment_upload",
+    ),
+    path("sosialisasi/", briefings.briefing_list, name="dashboard_briefings"),
+    path("sosialisasi/<int:pk>/", briefings.briefing_detail, name="dashboard_briefing"),
+    path(
+        "sosialisasi/<int:pk>/undang/",
+        briefings.briefing_invite_view,
+        name="dashboard_briefing_invite",
+    ),
+    path(
+        "sosialisasi/<int:pk>/hadir/",
+        briefings.briefing_attendance,
+        name="dashboard_briefing_attendance",
+    ),
+    path(
+        "sosialisasi/<int:pk>/jawab/",
+        briefings.briefing_answer_view,
+        name="dashboard_briefing_answer",
     ),
 ]
