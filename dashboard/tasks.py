@@ -33,3 +33,7 @@ def access_issue_resolved_notify(issue_id: int) -> None:
             to=person.email,
             context={"issue": issue, "person": person},
         )
+
+
+# Celery's autodiscovery imports <app>.tasks only: bring in the export and briefing tasks.
+from dashboard import export_tasks  # noqa: E402, F401
