@@ -1,0 +1,176 @@
+"""Reminders benchmark at Jakarta scale: one day's rules, as `send_reminders --dry-run` runs them.
+
+Builds a throw-away PostgreSQL database, fills it with `seed_scale` (2,000 buildings, 6,000
+towers, 400,000 units, 30,000 pantarlih, 1,000,000 outcomes by default), then evaluates every
+reminder rule for one day of the 2024 window and prints the seconds, the queries and the
+reminders due per kind. Nothing is claimed or sent.
+
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/coklit \\
+        .venv/bin/python bench/reminders_bench.py [--date 2024-07-10] [--keep DB]
+
+The rules must run a fixed number of queries whatever the scale. Figures also go to bench/out/.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+
+from bench.dashboard_bench import _use_kept_database  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--buildings", type=int, default=2_000)
+    parser.add_argument("--towers", type=int, default=6_000)
+    parser.add_argument("--units", type=int, default=400_000)
+    parser.add_argument("--pantarlih", type=int, default=30_000)
+    parser.add_argument("--outcomes", type=int, default=1_000_000)
+    parser.add_argument("--date", type=datetime.date.fromisoformat, default="2024-07-10")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", metavar="DB", help="seed into DB and keep it (or reuse it)")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coklit.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("Run it on PostgreSQL (DATABASE_URL=postgres://…): the budget is for production.")
+    OUT.mkdir(parents=True, exist_ok=True)
+    if args.keep:
+        _use_kept_database(connection, args)
+        figures = run(args)
+    else:
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_reminders_{os.getpid()}"
+        old = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            figures = run(args)
+        finally:
+            connection.creation.destroy_test_db(old, verbosity=0)
+    path = OUT / "reminders_bench.json"
+    path.write_text(json.dumps(figures, indent=2, default=str))
+    print(f"\nwritten to {path.relative_to(ROOT)}")
+
+
+def run(args) -> dict:
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from reminders import services
+
+    started = time.perf_counter()
+    if not getattr(args, "reuse", False):
+        call_command(
+            "seed_scale",
+            buildings=args.buildings,
+            towers=args.towers,
+            units=args.units,
+            pantarlih=args.pantarlih,
+            outcomes=args.outcomes,
+        )
+    seed_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"seed_scale: {seed_seconds:.0f} s")
+    _staff_and_schedules(args.date)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    def evaluate():
+        with transaction.atomic():  # as send_reminders runs it
+            return services.reminders_run(day=args.date, dry_run=True)
+
+    evaluate()  # warm caches
+    times = []
+    for _ in range(args.runs):
+        t0 = time.perf_counter()
+        evaluate()
+        times.append(time.perf_counter() - t0)
+    with CaptureQueriesContext(connection) as queries:
+        result = evaluate()
+    due = Counter(r.kind for r in result.due)
+    figures = {
+        "seed_seconds": round(seed_seconds, 1),
+        **vars(args),
+        "median_seconds": round(statistics.median(times), 3),
+        "max_seconds": round(max(times), 3),
+        "queries": len(queries),
+        "due": dict(sorted(due.items())),
+        "due_total": len(result.due),
+    }
+    print(f"{args.date}: median {figures['median_seconds']:.3f} s, "
+          f"max {figures['max_seconds']:.3f} s, {figures['queries']} queries")  # fmt: skip
+    for kind, n in sorted(due.items()):
+        print(f"  {kind:<20} {n:>8} due")
+    print(f"  {'total':<20} {len(result.due):>8} due")
+    for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]:
+        print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:160]}")
+    return figures
+
+
+def _staff_and_schedules(day):
+    """What seed_scale leaves out and the rules read: region staff, schedules (once per DB).
+
+    A PPS per kelurahan, a PPK per kecamatan, a KPU Kota per kota of the seeded buildings, a
+    province-wide Dinas and Bawaslu; a confirmed visit tomorrow for one building in ten and a
+    proposal unanswered for three days for another one in ten.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import Role, User
+    from buildings.models import Building, Region
+    from visits.models import CoklitPeriod, Schedule
+
+    domain = "@staf.skala.coklit.id"
+    if User.objects.filter(email__endswith=domain).exists():
+        return
+    buildings = list(
+        Building.objects.filter(name__startswith="Skala ").values_list("pk", "kelurahan__code")
+    )
+    codes = {code for _, code in buildings}
+    codes |= {c[:8] for c in codes} | {c[:5] for c in codes}
+    regions = Region.objects.in_bulk(codes, field_name="code")
+    role_of = {5: Role.KPU_KOTA, 8: Role.PPK}
+    staff = [
+        User(email=f"{code}{domain}", full_name=f"Staf {code}", role=role_of.get(len(code), Role.PPS),
+             region=regions[code], password="!")
+        for code in sorted(regions)
+    ] + [User(email=f"{role}{domain}", full_name=role, role=role, password="!")
+         for role in (Role.DINAS, Role.BAWASLU)]  # fmt: skip
+    User.objects.bulk_create(staff, batch_size=1000)
+    pps = User.objects.filter(email__endswith=domain, role=Role.PPS).first()
+    period = CoklitPeriod.objects.open_on(day).first()
+    schedules = [
+        Schedule(period=period, building_id=pk, kind=Schedule.Kind.DOOR_TO_DOOR,
+                 date=day + datetime.timedelta(days=1 if i % 10 == 0 else 3),
+                 start=datetime.time(9), end=datetime.time(12), proposed_by=pps,
+                 status="confirmed" if i % 10 == 0 else "proposed")
+        for i, (pk, _) in enumerate(buildings)
+        if i % 10 in (0, 5)
+    ]  # fmt: skip
+    Schedule.objects.bulk_create(schedules, batch_size=1000)
+    three_days_ago = timezone.make_aware(datetime.datetime.combine(day, datetime.time(7)))
+    Schedule.objects.filter(status="proposed", proposed_by=pps).update(
+        created_at=three_days_ago - datetime.timedelta(days=3)
+    )
+    print(f"added {len(staff)} staff and {len(schedules)} schedules\n")
+
+
+if __name__ == "__main__":
+    main()
