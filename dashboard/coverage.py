@@ -16,7 +16,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from buildings.models import Building, Region, Tower, Unit
+from buildings.models import Building, BuildingManager, Region, Tower, Unit
 from visits.models import AccessIssue, CoklitPeriod, Schedule
 
 # A building with no newly closed unit for this many days is "stalled".
@@ -143,25 +143,27 @@ def _unit_totals(units, group_by: str, figures: dict[int, Figures]) -> None:
 def building_figures(buildings, *, all_units: bool = False) -> dict[int, Figures]:
     """Figures for each building of the queryset, in three grouped queries.
 
-    Units are grouped by tower (a column of the unit row, so no join) and summed into their
-    buildings here. With `all_units` (the whole province is in view) the units are read
-    without any filter, which is a plain scan; towers outside the queryset are then skipped.
+    With `all_units` (the whole province is in view) units are read without a filter on
+    their building, a plain scan; rows of buildings outside the queryset are then skipped.
     """
-    towers = Tower.objects.filter(building__in=buildings.values("pk"))
-    building_of, figures = {}, {}
-    for tower_id, building_id, expected in towers.values_list(
-        "pk", "building_id", "expected_voters"
+    ids = buildings.values("pk")
+    figures: dict[int, Figures] = {}
+    for building_id, expected in (
+        Tower.objects.filter(building__in=ids, expected_voters__isnull=False)
+        .values("building_id")
+        .annotate(expected=Sum("expected_voters"))
+        .values_list("building_id", "expected")
     ):
-        building_of[tower_id] = building_id
-        figures.setdefault(building_id, Figures()).expected_voters += expected or 0
-    units = Unit.objects.all() if all_units else Unit.objects.filter(tower__in=towers)
-    per_tower: dict[int, Figures] = {}
-    _unit_totals(units, "tower_id", per_tower)
-    for tower_id, f in per_tower.items():
-        if tower_id in building_of:
-            figures[building_of[tower_id]].add_units(f)
+        figures.setdefault(building_id, Figures()).expected_voters = expected or 0
+    units = Unit.objects.all() if all_units else Unit.objects.filter(tower__building__in=ids)
+    per_building: dict[int, Figures] = {}
+    _unit_totals(units, "tower__building_id", per_building)
+    wanted = set(buildings.values_list("pk", flat=True)) if all_units else None
+    for building_id, f in per_building.items():
+        if wanted is None or building_id in wanted:
+            figures.setdefault(building_id, Figures()).add_units(f)
     for r in (
-        AccessIssue.objects.filter(building__in=buildings.values("pk"))
+        AccessIssue.objects.filter(building__in=ids)
         .exclude(status=AccessIssue.Status.RESOLVED)
         .values("building_id")
         .annotate(n=Count("pk"))
@@ -229,12 +231,26 @@ class AtRisk:
 def buildings_at_risk(
     buildings: list[Building], figures: dict[int, Figures], clock: Clock, limit: int = 20
 ) -> list[AtRisk]:
-    """Buildings furthest behind the straight line for the days gone, with the reasons why."""
+    """Buildings furthest behind the straight line for the days gone, with the reasons why.
+
+    All buildings are ranked from their figures; the reasons are looked up for the `limit`
+    shown only.
+    """
     from django.utils.translation import gettext as _
 
-    ids = [b.pk for b in buildings]
+    expected = 100.0 * clock.elapsed_fraction
+    rows = []
+    for building in buildings:
+        f = figures.get(building.pk)
+        if f is None or not f.residential or f.open_units == 0:
+            continue
+        rows.append(AtRisk(building=building, figures=f, behind=expected - f.percent))
+    rows.sort(key=lambda r: (-r.behind, -r.figures.open_units))
+    rows = rows[:limit]
+
+    ids = [r.building.pk for r in rows]
     managed = set(
-        Building.objects.filter(pk__in=ids, managers__isnull=False).values_list("pk", flat=True)
+        BuildingManager.objects.filter(building_id__in=ids).values_list("building_id", flat=True)
     )
     scheduled = set()
     if clock.period:
@@ -248,27 +264,19 @@ def buildings_at_risk(
         .exclude(status=AccessIssue.Status.RESOLVED)
         .values_list("building_id", flat=True)
     )
-    expected = 100.0 * clock.elapsed_fraction
-    rows = []
-    for building in buildings:
-        f = figures.get(building.pk) or Figures()
-        if not f.residential or f.open_units == 0:
-            continue
-        behind = expected - f.percent
-        reasons = []
-        if building.pk not in managed:
-            reasons.append(_("no manager"))
-        if building.pk not in scheduled:
-            reasons.append(_("no schedule"))
-        if building.pk in denied:
-            reasons.append(_("access denied"))
+    for row in rows:
+        pk, f = row.building.pk, row.figures
+        if pk not in managed:
+            row.reasons.append(_("no manager"))
+        if pk not in scheduled:
+            row.reasons.append(_("no schedule"))
+        if pk in denied:
+            row.reasons.append(_("access denied"))
         if f.last_closed_at is None:
             if clock.elapsed_fraction > 0:
-                reasons.append(_("not started"))
+                row.reasons.append(_("not started"))
         elif clock.days_left:
             idle = (clock.today - timezone.localdate(f.last_closed_at)).days
             if idle >= STALLED_AFTER_DAYS:
-                reasons.append(_("stalled for %(days)d days") % {"days": idle})
-        rows.append(AtRisk(building=building, figures=f, behind=behind, reasons=reasons))
-    rows.sort(key=lambda r: (-r.behind, -r.figures.open_units))
-    return rows[:limit]
+                row.reasons.append(_("stalled for %(days)d days") % {"days": idle})
+    return rows
