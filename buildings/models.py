@@ -295,15 +295,6 @@ class Unit(models.Model):
         indexes = [
             models.Index(fields=["tower", "floor", "number"], name="buildings_unit_position"),
             models.Index(fields=["tower", "status"], name="buildings_unit_tower_status"),
-            # The dashboard's daily coverage: closed dwellings by the day they were closed.
-            models.Index(
-                fields=["status_at"],
-                condition=models.Q(
-                    residential=True,
-                    status__in=sorted(["done", "vacant", "no_local_voters", "non_residential"]),
-                ),
-                name="buildings_unit_closed_at",
-            ),
         ]
 
     def __str__(self):
