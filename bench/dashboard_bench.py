@@ -88,6 +88,7 @@ def _server(connection):
 
 
 def run(args) -> dict:
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -111,6 +112,8 @@ def run(args) -> dict:
         cursor.execute("ANALYZE")
     print(f"seed_scale: {seed_seconds:.0f} s\n")
 
+    # Time as production runs: no per-query logging (DEBUG only set the dev static storage).
+    settings.DEBUG = False
     admin = User.objects.filter(email="bench@skala.coklit.id").first() or (
         User.objects.create_superuser("bench@skala.coklit.id", "bench", role="kpu_provinsi")
     )
@@ -146,6 +149,17 @@ def run(args) -> dict:
         if args.slowest:
             for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]:
                 print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:220]}")
+    # Exports: what the background task builds for the province-wide lists.
+    from dashboard.exports import export_build
+
+    figures["exports"] = {}
+    for kind, fmt in (("buildings", "csv"), ("buildings", "xlsx"), ("issues", "xlsx")):
+        t0 = time.perf_counter()
+        content, rows = export_build(user=admin, kind=kind, code="31", fmt=fmt)
+        seconds = time.perf_counter() - t0
+        figures["exports"][f"{kind}.{fmt}"] = {"seconds": round(seconds, 2), "rows": rows,
+                                               "bytes": len(content)}  # fmt: skip
+        print(f"export {kind}.{fmt:<5} {seconds:6.2f} s  {rows:,} rows  {len(content):,} bytes")
     return figures
 
 
