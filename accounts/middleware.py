@@ -28,7 +28,7 @@ class RoleSessionMiddleware:
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
-    """Indonesian unless the user chose English with the switcher.
+    """Indonesian unless the user chose English with the switcher (cookie, else account).
 
     Django's LocaleMiddleware would follow the browser's Accept-Language, and many phones in
     Jakarta are set to English; the interface should still open in Indonesian.
@@ -37,6 +37,9 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     def process_request(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         codes = {code for code, _name in settings.LANGUAGES}
+        user = getattr(request, "user", None)
+        if chosen not in codes and user is not None and user.is_authenticated:
+            chosen = user.language  # chosen on another device (accounts.views.language_set)
         translation.activate(chosen if chosen in codes else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
 

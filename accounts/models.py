@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -94,6 +95,13 @@ class User(AbstractUser):
         blank=True,
         related_name="+",
         help_text=_("For staff roles: the kota, kecamatan or kelurahan this person works in."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="id",
+        help_text=_("Pages and emails; follows the language switcher."),
     )
     unit_name = models.CharField(
         _("KPU unit"),

@@ -1,4 +1,5 @@
 from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,6 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.i18n import set_language
 
 from accounts.adapter import SESSION_KEY
 from accounts.invitation_forms import (
@@ -176,3 +178,12 @@ def invitation_revoke_view(request, pk):
     return _invitation_action(
         request, pk, invitation_revoke, _("Invitation to %(email)s withdrawn.")
     )
+
+
+def language_set(request):
+    """Django's language switch, also remembered on the account for emails and other devices."""
+    language = request.POST.get("language")
+    codes = {code for code, _name in settings.LANGUAGES}
+    if request.method == "POST" and request.user.is_authenticated and language in codes:
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return set_language(request)

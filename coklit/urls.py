@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.views import language_set
 from coklit.health import healthz
 
 admin.site.site_header = _("Coklit Hunian Vertikal")
@@ -17,7 +18,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("akun/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("dasbor/", include("dashboard.urls")),
     path("portal/", include("buildings.urls")),
     path("pengingat/", include("reminders.urls")),

@@ -59,6 +59,7 @@ def briefing_invitation_email(*, invitee_id: int) -> None:
     email_send(
         template="briefing_invitation",
         to=invitee.manager.email,
+        language=invitee.manager.language,
         context={
             "invitee": invitee,
             "briefing": invitee.briefing,

@@ -31,6 +31,7 @@ def access_issue_resolved_notify(issue_id: int) -> None:
         email_send(
             template="access_resolved",
             to=person.email,
+            language=person.language,
             context={"issue": issue, "person": person},
         )
 

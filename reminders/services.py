@@ -239,7 +239,12 @@ def reminder_message(log: ReminderLog) -> dict | None:
         }
         code = user.region.code if user.region_id else ""
     context["sender"] = _sender(code)
-    return {"template": f"reminder_{kind}", "to": user.email, "context": context}
+    return {
+        "template": f"reminder_{kind}",
+        "to": user.email,
+        "context": context,
+        "language": user.language,
+    }
 
 
 @transaction.atomic

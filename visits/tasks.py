@@ -28,6 +28,7 @@ def schedule_notify(schedule_id: int, event: str, actor_id: int) -> None:
         email_send(
             template="schedule_update",
             to=person.email,
+            language=person.language,
             context={
                 "schedule": schedule,
                 "event": event,
@@ -58,5 +59,6 @@ def access_issue_reply_notify(event_id: int) -> None:
         email_send(
             template="access_reply",
             to=person.email,
+            language=person.language,
             context={"event": event, "issue": issue, "person": person},
         )

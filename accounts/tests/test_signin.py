@@ -168,3 +168,14 @@ def test_a_manager_lands_in_the_portal(client):
     client.force_login(manager)
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"] == reverse("portal_home")
+
+
+def test_the_chosen_language_is_remembered_for_emails_and_the_next_device(client, officer):
+    client.force_login(officer)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.get(reverse("home"))
+    officer.refresh_from_db()
+    assert officer.language == "en"
+    other = type(client)()  # another phone: no cookie, the account's choice applies
+    other.force_login(officer)
+    assert other.get(LOGIN.replace("login/", "password/change/")).context["LANGUAGE_CODE"] == "en"

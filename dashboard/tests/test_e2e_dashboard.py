@@ -86,7 +86,10 @@ def test_pps_proposes_a_door_to_door_visit(laptop, live_server, building, people
 def test_an_access_issue_moves_up_to_kpu_kota_gets_a_letter_and_is_resolved(
     laptop, phone, live_server, building, people, mailoutbox, settings
 ):
-    settings.LANGUAGE_CODE = "en"  # the emails go out in the default language: ask for English
+    # Emails go out in each recipient's language: these two chose English.
+    for person in (people["pantarlih"], people["manager"]):
+        person.language = "en"
+        person.save(update_fields=["language"])
     issue = access_issue_raise(
         building=building,
         raised_by=people["pantarlih"],
