@@ -36,6 +36,45 @@ def _form_errors(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def schedule_answer(request, schedule, *, told: dict[str, str]):
+    """Confirm, decline or counter a proposal from the POSTed action; shared by both sides.
+
+    Returns (schedule — the counter-proposal after a counter —, answer form, counter form,
+    the success message or None). The services decide whether the answer is allowed.
+    """
+    action = request.POST.get("action") if request.method == "POST" else None
+    answer_form = ScheduleAnswerForm(
+        request.POST if action in ("confirm", "decline") else None, prefix="answer"
+    )
+    counter_form = ScheduleSlotForm(
+        request.POST if action == "counter" else None,
+        prefix="counter",
+        initial={"date": schedule.date, "start": schedule.start, "end": schedule.end},
+    )
+    try:
+        if action in ("confirm", "decline") and answer_form.is_valid():
+            reply = answer_form.cleaned_data["reply"]
+            if action == "confirm":
+                schedule_confirm(schedule=schedule, by=request.user, reply=reply)
+            else:
+                schedule_decline(schedule=schedule, by=request.user, reason=reply)
+            return schedule, answer_form, counter_form, told[action]
+        if action == "counter" and counter_form.is_valid():
+            values = counter_form.cleaned_data
+            schedule = schedule_counter(
+                schedule=schedule,
+                by=request.user,
+                date=values["date"],
+                start=values["start"],
+                end=values["end"],
+                note=values["note"],
+            )
+            return schedule, answer_form, counter_form, told["counter"]
+    except ValidationError as error:
+        _form_errors(counter_form if action == "counter" else answer_form, error)
+    return schedule, answer_form, counter_form, None
+
+
 @manager_required
 def portal_schedules(request, pk):
     building = _building(request, pk)
@@ -98,38 +137,15 @@ def portal_schedule(request, pk):
         ),
         pk=pk,
     )
-    action = request.POST.get("action") if request.method == "POST" else None
-    answer_form = ScheduleAnswerForm(
-        request.POST if action in ("confirm", "decline") else None, prefix="answer"
+    schedule, answer_form, counter_form, done = schedule_answer(
+        request,
+        schedule,
+        told={
+            "confirm": _("Schedule confirmed; the proposer has been told."),
+            "decline": _("Schedule declined; the proposer has been told."),
+            "counter": _("Another time proposed; the proposer has been told."),
+        },
     )
-    counter_form = ScheduleSlotForm(
-        request.POST if action == "counter" else None,
-        prefix="counter",
-        initial={"date": schedule.date, "start": schedule.start, "end": schedule.end},
-    )
-    done = None
-    try:
-        if action in ("confirm", "decline") and answer_form.is_valid():
-            reply = answer_form.cleaned_data["reply"]
-            if action == "confirm":
-                schedule_confirm(schedule=schedule, by=request.user, reply=reply)
-                done = _("Schedule confirmed; the proposer has been told.")
-            else:
-                schedule_decline(schedule=schedule, by=request.user, reason=reply)
-                done = _("Schedule declined; the proposer has been told.")
-        elif action == "counter" and counter_form.is_valid():
-            values = counter_form.cleaned_data
-            schedule = schedule_counter(
-                schedule=schedule,
-                by=request.user,
-                date=values["date"],
-                start=values["start"],
-                end=values["end"],
-                note=values["note"],
-            )
-            done = _("Another time proposed; the proposer has been told.")
-    except ValidationError as error:
-        _form_errors(counter_form if action == "counter" else answer_form, error)
     if done:
         messages.success(request, done)
         return redirect("portal_schedule", pk=schedule.pk)

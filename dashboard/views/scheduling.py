@@ -13,16 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from buildings.forms import ScheduleAnswerForm, ScheduleSlotForm
 from buildings.models import Building
-from buildings.views.schedules import _form_errors
+from buildings.views.schedules import _form_errors, schedule_answer
 from dashboard.forms_escalation import StaffScheduleForm
 from dashboard.views.coverage import _prefix
 from visits.models import Assignment, CoklitPeriod, Schedule
 from visits.schedules import (
-    schedule_confirm,
-    schedule_counter,
-    schedule_decline,
     schedule_period_for,
     schedule_propose,
 )
@@ -122,37 +118,15 @@ def schedule_detail(request, pk):
     action = request.POST.get("action") if request.method == "POST" else None
     if action and not can_answer:
         raise PermissionDenied
-    answer_form = ScheduleAnswerForm(
-        request.POST if action in ("confirm", "decline") else None, prefix="answer"
+    schedule, answer_form, counter_form, done = schedule_answer(
+        request,
+        schedule,
+        told={
+            "confirm": _("Schedule confirmed; the manager has been told."),
+            "decline": _("Schedule declined; the manager has been told."),
+            "counter": _("Another time proposed; the manager has been told."),
+        },
     )
-    counter_form = ScheduleSlotForm(
-        request.POST if action == "counter" else None,
-        prefix="counter",
-        initial={"date": schedule.date, "start": schedule.start, "end": schedule.end},
-    )
-    done = None
-    try:
-        if action in ("confirm", "decline") and answer_form.is_valid():
-            reply = answer_form.cleaned_data["reply"]
-            if action == "confirm":
-                schedule_confirm(schedule=schedule, by=request.user, reply=reply)
-                done = _("Schedule confirmed; the manager has been told.")
-            else:
-                schedule_decline(schedule=schedule, by=request.user, reason=reply)
-                done = _("Schedule declined; the manager has been told.")
-        elif action == "counter" and counter_form.is_valid():
-            values = counter_form.cleaned_data
-            schedule = schedule_counter(
-                schedule=schedule,
-                by=request.user,
-                date=values["date"],
-                start=values["start"],
-                end=values["end"],
-                note=values["note"],
-            )
-            done = _("Another time proposed; the manager has been told.")
-    except ValidationError as error:
-        _form_errors(counter_form if action == "counter" else answer_form, error)
     if done:
         messages.success(request, done)
         return redirect("dashboard_schedule", pk=schedule.pk)
