@@ -276,9 +276,23 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # LOGGING
+# JSON lines in production, plain text in development; both redact passwords, session ids,
+# tokens and anything shaped like a NIK (coklit/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "coklit.logs.JsonFormatter"},
+        "text": {
+            "()": "coklit.logs.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="text" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
