@@ -35,14 +35,24 @@ def dataset_load(path: str | Path) -> tablib.Dataset:
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise ValueError(_("Only .csv and .xlsx files can be imported."))
-    return spreadsheet_read(path.read_bytes())
+    dataset = spreadsheet_read(path.read_bytes())
+    if not dataset.headers:  # an empty first line: import-export cannot tell the columns
+        raise ValueError(_("The file has no header row."))
+    return dataset
 
 
 def spreadsheet_read(raw: bytes) -> tablib.Dataset:
-    """An uploaded or stored sheet as a Dataset: XLSX (a zip) by its content, else CSV."""
-    if raw[:2] == b"PK":
-        return XLSX().create_dataset(raw)
-    return SpreadsheetCSV(encoding="utf-8-sig").create_dataset(raw)
+    """An uploaded or stored sheet as a Dataset: XLSX (a zip) by its content, else CSV.
+
+    A file that cannot be read is a ValueError with a readable message, whatever tablib or
+    openpyxl raised (a broken zip, bad XML, …), so the import commands report it cleanly.
+    """
+    try:
+        if raw[:2] == b"PK":
+            return XLSX().create_dataset(raw)
+        return SpreadsheetCSV(encoding="utf-8-sig").create_dataset(raw)
+    except Exception as error:  # noqa: BLE001 — the readers raise many kinds on a broken file
+        raise ValueError(_("The file could not be read as CSV or XLSX.")) from error
 
 
 def _import(resource, dataset: tablib.Dataset, dry_run: bool, skip_invalid: bool) -> Result:

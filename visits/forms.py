@@ -61,6 +61,27 @@ class OutcomeItemForm(OutcomeForm):
     unit = forms.IntegerField(label=_("Unit"), min_value=1)
     recorded_at = forms.DateTimeField(label=_("Recorded at"))
 
+    def __init__(self, data=None, *args, **kwargs):
+        # JSON gives numbers, booleans, lists and objects where a POST only gives strings;
+        # Django's fields expect strings, so numbers become text and the rest is refused.
+        self.wrong_type = []
+        if data is not None:
+            data = dict(data)
+            for name, value in data.items():
+                if isinstance(value, bool) or isinstance(value, (list, dict)):
+                    self.wrong_type.append(name)
+                    data[name] = None
+                elif isinstance(value, (int, float)):
+                    data[name] = str(value)
+        super().__init__(data, *args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        for name in self.wrong_type:
+            if name in self.fields:
+                self.add_error(name, _("Expected a single value."))
+        return data
+
 
 class FloorForm(forms.Form):
     floor = forms.IntegerField(label=_("Floor"), min_value=-10, max_value=150)

@@ -68,3 +68,17 @@ def test_a_file_that_is_not_csv_or_xlsx_is_refused(tmp_path):
 
     with translation.override("en"), pytest.raises(CommandError, match="Only .csv and .xlsx"):
         call_command("import_buildings", str(path))
+
+
+@pytest.mark.parametrize("content", [b"PK", b"PK\x03\x04garbage", b"\n\x00", b""])
+@pytest.mark.parametrize("command", ["import_buildings", "import_units"])
+def test_a_broken_sheet_is_refused_with_a_message_not_a_traceback(tmp_path, command, content):
+    # Found by the fuzz tests (issue #8): a zip header with garbage escaped as BadZipFile,
+    # a file starting with an empty line as a TypeError inside import-export.
+    path = tmp_path / "gedung.xlsx"
+    path.write_bytes(content)
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="could not be read|no header row"),
+    ):
+        call_command(command, str(path))

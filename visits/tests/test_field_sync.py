@@ -231,3 +231,21 @@ def test_ten_concurrent_sends_of_the_same_uuid_store_one_row():
     assert UnitOutcome.objects.filter(client_uuid=sent["client_uuid"]).count() == 1
     assert sorted(status for _code, status in answers) == ["duplicate"] * 9 + ["stored"]
     assert {code for code, _status in answers} == {200}
+
+
+def test_values_of_the_wrong_json_type_are_invalid_not_a_crash(phone, day):
+    # Found by the fuzz tests (issue #8): a list or a number where a date is expected was a 500.
+    response = send(
+        phone,
+        item(day, recorded_at=["2024-06-25T10:00"]),
+        item(day, recorded_at=1719284400),
+        item(day, voters_verified={"n": 3}),
+        {**item(day), "unit": True},
+    )
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["invalid"] * 4
+    assert set(results[0]["errors"]) == {"recorded_at"}
+    assert set(results[2]["errors"]) == {"voters_verified"}
+    assert UnitOutcome.objects.count() == 0
