@@ -35,10 +35,7 @@ def dataset_load(path: str | Path) -> tablib.Dataset:
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise ValueError(_("Only .csv and .xlsx files can be imported."))
-    dataset = spreadsheet_read(path.read_bytes())
-    if not dataset.headers:  # an empty first line: import-export cannot tell the columns
-        raise ValueError(_("The file has no header row."))
-    return dataset
+    return spreadsheet_read(path.read_bytes())
 
 
 def spreadsheet_read(raw: bytes) -> tablib.Dataset:
@@ -49,10 +46,14 @@ def spreadsheet_read(raw: bytes) -> tablib.Dataset:
     """
     try:
         if raw[:2] == b"PK":
-            return XLSX().create_dataset(raw)
-        return SpreadsheetCSV(encoding="utf-8-sig").create_dataset(raw)
+            dataset = XLSX().create_dataset(raw)
+        else:
+            dataset = SpreadsheetCSV(encoding="utf-8-sig").create_dataset(raw)
     except Exception as error:  # noqa: BLE001 — the readers raise many kinds on a broken file
         raise ValueError(_("The file could not be read as CSV or XLSX.")) from error
+    if not dataset.headers:  # an empty first line: nobody can tell the columns
+        raise ValueError(_("The file has no header row."))
+    return dataset
 
 
 def _import(resource, dataset: tablib.Dataset, dry_run: bool, skip_invalid: bool) -> Result:

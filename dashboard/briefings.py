@@ -78,6 +78,7 @@ def briefing_answer(*, invitee: BriefingInvitee, rsvp: str) -> None:
 @transaction.atomic
 def briefing_attendance_record(*, briefing: Briefing, present_ids) -> None:
     """Exactly the invitees in `present_ids` came."""
-    present = {int(pk) for pk in present_ids if str(pk).isdigit()}
+    # Ids past the database's integer range cannot be anyone, and would crash the lookup.
+    present = {int(pk) for pk in present_ids if str(pk).isdigit() and int(pk) < 2**63}
     briefing.invitees.filter(pk__in=present).update(attended=True)
     briefing.invitees.exclude(pk__in=present).update(attended=False)

@@ -44,10 +44,31 @@ class BriefingForm(forms.ModelForm):
         return data
 
 
+DB_INT_MAX = 2**63 - 1
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids past the database's integer range, which crash an `__in` lookup."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else []:
+            try:
+                too_large = abs(int(str(pk).strip())) > DB_INT_MAX
+            except ValueError:
+                continue  # Django's own check answers non-numbers
+            if too_large:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class BriefingInviteForm(forms.Form):
     """Everyone managing a building in the session's kota, or the managers of chosen buildings."""
 
-    buildings = forms.ModelMultipleChoiceField(
+    buildings = IdsChoiceField(
         label=gettext_lazy("Only the managers of these buildings"),
         queryset=Building.objects.none(),
         required=False,

@@ -269,3 +269,15 @@ def test_the_list_shows_every_kind_of_invitation_with_a_fixed_number_of_queries(
     assert "budi.pengelola@uji.coklit.id" in page and "pps@uji.coklit.id" in page
     for status in ("pending", "accepted"):
         assert client.get(reverse("invitation_list"), {"status": status}).status_code == 200
+
+
+@pytest.mark.parametrize("content", [b"\n", b"PK\x03\x04garbage"])
+def test_an_empty_or_broken_sheet_is_refused_with_a_message(client, world, content):
+    # Found by the fuzz tests (issue #8): a sheet whose first line is empty was a 500.
+    client.force_login(world.kpu_kota_selatan)
+    client.cookies["django_language"] = "en"
+    response = _upload(client, content)
+
+    assert response.status_code == 200
+    assert b"could not be read as CSV or XLSX" in response.content
+    assert not Invitation.objects.exists()

@@ -129,3 +129,19 @@ def test_session_pages_run_a_fixed_number_of_queries(client, world):
                                 organiser=world.kpu_kota_selatan, region=briefing.region)  # fmt: skip
     assert [_queries(client, u) for u in urls] == before
     assert max(before) <= 14
+
+
+def test_ids_past_the_integer_range_are_refused_not_a_crash(client, world):
+    # Found by the fuzz tests (issue #8): OverflowError from the `__in` lookup, a 500.
+    client.force_login(world.kpu_kota_selatan)
+    _create(client)
+    briefing = Briefing.objects.get()
+    huge = str(2**63)
+
+    invite = client.post(reverse("dashboard_briefing_invite", args=[briefing.pk]),
+                         {"buildings": [huge]})  # fmt: skip
+    attendance = client.post(reverse("dashboard_briefing_attendance", args=[briefing.pk]),
+                             {"hadir": [huge]})  # fmt: skip
+
+    assert invite.status_code < 500 and attendance.status_code < 500
+    assert not BriefingInvitee.objects.filter(briefing=briefing).exists()
