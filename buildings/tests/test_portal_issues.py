@@ -68,3 +68,9 @@ def test_a_resolved_issue_shows_when_and_takes_no_answer(manager, world, issue):
     page = manager.get(reverse("portal_issues", args=[world.building_a.pk])).content.decode()
     assert "Resolved on" in page and "diterima setelah surat" in page
     assert reverse("portal_issue_reply", args=[issue.pk]) not in page
+    # Posting an answer anyway is refused and stores nothing.
+    response = manager.post(
+        reverse("portal_issue_reply", args=[issue.pk]), {"note": "Terlambat, tapi kami jawab."}
+    )
+    assert response.status_code == 302
+    assert not issue.events.filter(action=AccessIssueEvent.Action.MANAGER_REPLY).exists()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from buildings.forms import IssueReplyForm, PoskoProposeForm, ScheduleAnswerForm, ScheduleSlotForm
 from buildings.views.portal import _building, manager_required
+from reminders.outbox import outbox_enqueue
 from visits.access import access_issue_reply
 from visits.models import AccessIssue, AccessIssueEvent, CoklitPeriod, Schedule
 from visits.schedules import (
@@ -205,6 +206,10 @@ def portal_issue_reply(request, pk):
     )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    url = reverse("portal_issues", kwargs={"pk": issue.building_id})
+    if issue.status == AccessIssue.Status.RESOLVED:
+        messages.error(request, _("This issue is resolved; it takes no more answers."))
+        return redirect(f"{url}#issue-{issue.pk}")
     form = IssueReplyForm(request.POST)
     if not form.is_valid():
         return _issues_page(request, issue.building, form=form, form_issue_pk=issue.pk)
@@ -212,7 +217,7 @@ def portal_issue_reply(request, pk):
         event = access_issue_reply(
             issue=issue, manager=request.user, note=form.cleaned_data["note"]
         )
-        transaction.on_commit(lambda: access_issue_reply_notify.delay(event.pk))
+        # Through the outbox, so a broker outage never loses the notice (reminders/outbox.py).
+        outbox_enqueue(access_issue_reply_notify, event.pk)
     messages.success(request, _("Your answer was added to the issue's history."))
-    url = reverse("portal_issues", kwargs={"pk": issue.building_id})
     return redirect(f"{url}#issue-{issue.pk}")
