@@ -62,7 +62,8 @@ def main():
 
 
 def _use_kept_database(connection, args):
-    """Point at DB, creating and migrating it when it does not exist yet."""
+    """Point at DB, creating it when it does not exist yet; migrate it either way, so a
+    database kept from an older checkout has today's tables."""
     import psycopg2
     from django.core.management import call_command
 
@@ -77,8 +78,7 @@ def _use_kept_database(connection, args):
     connection.close()
     connection.settings_dict["NAME"] = args.keep
     args.reuse = bool(exists)
-    if not exists:
-        call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)
 
 
 def _server(connection):
@@ -87,15 +87,10 @@ def _server(connection):
                               "password": s["PASSWORD"]}.items() if v}  # fmt: skip
 
 
-def run(args) -> dict:
-    from django.conf import settings
+def scale_seed_or_reuse(args) -> float:
+    """Fill the database with seed_scale (unless a kept one is reused), then ANALYZE it."""
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from accounts.models import User
-    from buildings.models import Building
 
     started = time.perf_counter()
     if not getattr(args, "reuse", False):
@@ -110,6 +105,19 @@ def run(args) -> dict:
     seed_seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    return seed_seconds
+
+
+def run(args) -> dict:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from buildings.models import Building
+
+    seed_seconds = scale_seed_or_reuse(args)
     print(f"seed_scale: {seed_seconds:.0f} s\n")
 
     # Time as production runs: no per-query logging (DEBUG only set the dev static storage).

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
 
-from bench.dashboard_bench import _use_kept_database  # noqa: E402
+from bench.dashboard_bench import _use_kept_database, scale_seed_or_reuse  # noqa: E402
 
 
 def main():
@@ -66,25 +66,12 @@ def main():
 
 
 def run(args) -> dict:
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from reminders import services
 
-    started = time.perf_counter()
-    if not getattr(args, "reuse", False):
-        call_command(
-            "seed_scale",
-            buildings=args.buildings,
-            towers=args.towers,
-            units=args.units,
-            pantarlih=args.pantarlih,
-            outcomes=args.outcomes,
-        )
-    seed_seconds = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    seed_seconds = scale_seed_or_reuse(args)
     print(f"seed_scale: {seed_seconds:.0f} s")
     _staff_and_schedules(args.date)
     with connection.cursor() as cursor:
