@@ -109,13 +109,21 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A kept connection is checked before its first use in a request, so a restarted PostgreSQL
+# costs no failed request per worker; a database that is down answers 503 (coklit/errors.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHES
 # Rate limits (failed logins, the public officer check) live in the cache, so production
-# shares one Redis cache across processes; the embedded default keeps it in memory.
+# shares one Redis cache across processes; the embedded default keeps it in memory. With Redis
+# down the cache reads as empty and the limits fail open (coklit/cache.py says why).
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "coklit.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -221,6 +229,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 # Redis hands an unacknowledged task (a late-acked one, or one waiting for its retry) to
 # another worker after this long; reminders retry within 15 minutes, well inside it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# How long a worker holds a reminder it is sending; one left pending longer (its worker was
+# killed) is sent again by the sweep. Longer than CELERY_TASK_TIME_LIMIT.
+REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=10 * 60)
 # A broker that does not answer must not hold a request: enqueue fails fast, the outbox keeps it.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
