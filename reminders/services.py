@@ -20,9 +20,10 @@ from visits.models import AccessIssue, CoklitPeriod, Schedule
 
 logger = logging.getLogger(__name__)
 
-# A sender holds a claimed row this long (beyond the task's 5-minute hard limit); a row still
-# pending after that was dropped by a killed worker and is sent again by the next run.
-LEASE = datetime.timedelta(minutes=10)
+# A sender holds a claimed row this long (10 minutes, beyond the task's 5-minute hard limit;
+# REMINDER_LEASE_SECONDS); a row still pending after that was dropped by a killed worker and is
+# sent again by the next run or sweep.
+LEASE = datetime.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
 MAX_ATTEMPTS = 5
 # Retry delays double from one minute and stay well below the broker's visibility timeout
 # (CELERY_BROKER_TRANSPORT_OPTIONS), or Redis would hand the waiting task to a second worker.
