@@ -230,6 +230,15 @@ class ScheduleAnswerForm(forms.Form):
     )
 
 
+class ScheduleCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for cancelling"),
+        max_length=1000,
+        validators=[validate_no_nik],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class ScheduleSlotForm(forms.Form):
     date = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
     start = forms.TimeField(label=gettext_lazy("Start"), widget=TIME)

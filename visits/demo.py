@@ -405,6 +405,7 @@ class ScheduleSpec:
     proposed_by: str
     decided_by: str | None = None
     note: str = ""
+    reply: str = ""
 
 
 _S = Schedule.Status
@@ -485,6 +486,19 @@ SCHEDULES = (
         proposed_by="pps.rawajati",
         decided_by="pengelola.marunda",
         note="Di aula UPRS Blok A.",
+    ),
+    ScheduleSpec(
+        "marunda-2jul",
+        "marunda",
+        "Blok B",
+        _K.DOOR_TO_DOOR,
+        datetime.date(2024, 7, 2),
+        datetime.time(8, 0),
+        datetime.time(12, 0),
+        _S.CANCELLED,
+        proposed_by="pantarlih.joko",
+        decided_by="pengelola.marunda",
+        reply="Pemadaman listrik terjadwal di Blok B; lift tidak beroperasi. Mohon usulkan hari lain.",
     ),
 )
 
@@ -883,6 +897,7 @@ class _Builder:
                 "end": spec.end,
                 "status": spec.status,
                 "note": spec.note,
+                "reply": spec.reply,
                 "proposed_by": self.users[spec.proposed_by],
                 "decided_by": self.users[spec.decided_by] if decided else None,
                 # Managers answered two days ahead, at the end of an office day.

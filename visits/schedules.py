@@ -27,6 +27,7 @@ class ScheduleEvent:
     CONFIRMED = "confirmed"
     DECLINED = "declined"
     COUNTERED = "countered"
+    CANCELLED = "cancelled"
 
 
 def schedule_period_for(day: datetime.date | None) -> CoklitPeriod | None:
@@ -235,14 +236,64 @@ def schedule_counter(
     return counter
 
 
+def schedule_cancellable(schedule: Schedule) -> bool:
+    """A proposal or a confirmed schedule that has not yet happened (Jakarta date)."""
+    return schedule.status in ACTIVE_STATUSES and schedule.date >= timezone.localdate()
+
+
+@transaction.atomic
+def schedule_cancel(*, schedule: Schedule, by: User, reason: str) -> Schedule:
+    """Call off a proposal or a confirmed schedule, with the reason; everyone involved is told.
+
+    Either side may cancel (the views decide who is a side); a past schedule is history and
+    stays as it was.
+    """
+    schedule = _lock(schedule)
+    if not schedule_cancellable(schedule):
+        if schedule.status in ACTIVE_STATUSES:
+            raise ValidationError(_("This schedule is in the past; it can no longer be cancelled."))
+        raise ValidationError(
+            _("Only a proposal or a confirmed schedule can be cancelled; this one is %(status)s.")
+            % {"status": schedule.get_status_display().lower()}
+        )
+    if not reason.strip():
+        raise ValidationError({"reply": _("Give the reason, so the others can plan again.")})
+    schedule.status = Schedule.Status.CANCELLED
+    schedule.decided_by = by
+    schedule.decided_at = timezone.now()
+    schedule.reply = reason.strip()
+    schedule.full_clean()
+    schedule.save(update_fields=["status", "decided_by", "decided_at", "reply"])
+    _notify(schedule, ScheduleEvent.CANCELLED, by)
+    return schedule
+
+
+def _cancel_recipients(schedule: Schedule) -> list[User]:
+    """Everyone a cancelled schedule concerns: the building's managers, whoever proposed or
+    answered it, and the pantarlih assigned where it was to happen."""
+    assigned = Q(
+        role=Role.PANTARLIH,
+        assignments__building_id=schedule.building_id,
+        assignments__period_id=schedule.period_id,
+    )
+    if schedule.tower_id:
+        assigned &= Q(assignments__tower__isnull=True) | Q(assignments__tower_id=schedule.tower_id)
+    people = Q(managed_buildings__building_id=schedule.building_id) | assigned
+    people |= Q(pk__in=[pk for pk in (schedule.proposed_by_id, schedule.decided_by_id) if pk])
+    return list(User.objects.filter(people, is_active=True).distinct().order_by("pk"))
+
+
 def schedule_recipients(schedule: Schedule, event: str, actor: User) -> list[User]:
     """Who hears about a change: the other side of the conversation, never the actor.
 
     A manager's answer goes to whoever proposed (for a counter: the original proposer); a
     manager's own posko proposal goes to the kelurahan's PPS and the building's pantarlih; a
-    proposal from the KPU side goes to the building's managers.
+    proposal from the KPU side goes to the building's managers. A cancellation goes to
+    everyone involved.
     """
-    if actor.role == Role.PENGELOLA:
+    if event == ScheduleEvent.CANCELLED:
+        people = _cancel_recipients(schedule)
+    elif actor.role == Role.PENGELOLA:
         if event == ScheduleEvent.COUNTERED and schedule.counter_of_id:
             people = [schedule.counter_of.proposed_by]
         elif event == ScheduleEvent.PROPOSED:

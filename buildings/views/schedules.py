@@ -2,7 +2,7 @@
 answer access issues. Rules and notifications live in visits.schedules and visits.access."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
@@ -10,12 +10,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from buildings.forms import IssueReplyForm, PoskoProposeForm, ScheduleAnswerForm, ScheduleSlotForm
+from buildings.forms import (
+    IssueReplyForm,
+    PoskoProposeForm,
+    ScheduleAnswerForm,
+    ScheduleCancelForm,
+    ScheduleSlotForm,
+)
 from buildings.views.portal import _building, manager_required
 from reminders.outbox import outbox_enqueue
 from visits.access import access_issue_reply
 from visits.models import AccessIssue, AccessIssueEvent, CoklitPeriod, Schedule
 from visits.schedules import (
+    schedule_cancel,
+    schedule_cancellable,
     schedule_confirm,
     schedule_counter,
     schedule_decline,
@@ -37,11 +45,12 @@ def _form_errors(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def schedule_answer(request, schedule, *, told: dict[str, str]):
-    """Confirm, decline or counter a proposal from the POSTed action; shared by both sides.
+def schedule_answer(request, schedule, *, told: dict[str, str], may_cancel: bool):
+    """Confirm, decline, counter or cancel a schedule from the POSTed action; shared by both sides.
 
-    Returns (schedule — the counter-proposal after a counter —, answer form, counter form,
-    the success message or None). The services decide whether the answer is allowed.
+    Returns (schedule — the counter-proposal after a counter —, the forms for the template,
+    the success message or None). The services decide whether the answer is allowed; a
+    cancellation also needs `may_cancel` (the caller's say on whether the user is a side).
     """
     action = request.POST.get("action") if request.method == "POST" else None
     answer_form = ScheduleAnswerForm(
@@ -52,6 +61,10 @@ def schedule_answer(request, schedule, *, told: dict[str, str]):
         prefix="counter",
         initial={"date": schedule.date, "start": schedule.start, "end": schedule.end},
     )
+    cancel_form = ScheduleCancelForm(request.POST if action == "cancel" else None, prefix="cancel")
+    forms = {"answer_form": answer_form, "counter_form": counter_form, "cancel_form": cancel_form}
+    if action == "cancel" and not may_cancel:
+        raise PermissionDenied
     try:
         if action in ("confirm", "decline") and answer_form.is_valid():
             reply = answer_form.cleaned_data["reply"]
@@ -59,7 +72,7 @@ def schedule_answer(request, schedule, *, told: dict[str, str]):
                 schedule_confirm(schedule=schedule, by=request.user, reply=reply)
             else:
                 schedule_decline(schedule=schedule, by=request.user, reason=reply)
-            return schedule, answer_form, counter_form, told[action]
+            return schedule, forms, told[action]
         if action == "counter" and counter_form.is_valid():
             values = counter_form.cleaned_data
             schedule = schedule_counter(
@@ -70,10 +83,16 @@ def schedule_answer(request, schedule, *, told: dict[str, str]):
                 end=values["end"],
                 note=values["note"],
             )
-            return schedule, answer_form, counter_form, told["counter"]
+            return schedule, forms, told["counter"]
+        if action == "cancel" and cancel_form.is_valid():
+            schedule_cancel(
+                schedule=schedule, by=request.user, reason=cancel_form.cleaned_data["reason"]
+            )
+            return schedule, forms, _("Schedule cancelled; everyone involved has been told.")
     except ValidationError as error:
-        _form_errors(counter_form if action == "counter" else answer_form, error)
-    return schedule, answer_form, counter_form, None
+        target = {"counter": counter_form, "cancel": cancel_form}.get(action, answer_form)
+        _form_errors(target, error)
+    return schedule, forms, None
 
 
 @manager_required
@@ -138,7 +157,7 @@ def portal_schedule(request, pk):
         ),
         pk=pk,
     )
-    schedule, answer_form, counter_form, done = schedule_answer(
+    schedule, forms, done = schedule_answer(
         request,
         schedule,
         told={
@@ -146,6 +165,7 @@ def portal_schedule(request, pk):
             "decline": _("Schedule declined; the proposer has been told."),
             "counter": _("Another time proposed; the proposer has been told."),
         },
+        may_cancel=True,
     )
     if done:
         messages.success(request, done)
@@ -158,9 +178,9 @@ def portal_schedule(request, pk):
             "schedule": schedule,
             "building": schedule.building,
             "can_answer": _waits_for(schedule, request.user),
-            "answer_form": answer_form,
-            "counter_form": counter_form,
+            "can_cancel": schedule_cancellable(schedule),
             "counters": history,
+            **forms,
         },
     )
 

@@ -129,3 +129,21 @@ def test_managers_and_pantarlih_do_not_reach_staff_scheduling(world, client_en):
     client_en.force_login(world.manager_b)
     assert client_en.get(reverse("dashboard_agenda")).status_code == 404
     assert _propose(client_en, world.building_b).status_code == 404
+
+
+def test_staff_cancel_a_coming_schedule_and_readers_cannot(world, client_en, monkeypatch):
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2024, 7, 1)
+    )
+    coming = ScheduleFactory(
+        building=world.building_b, status="confirmed", date=datetime.date(2024, 7, 9)
+    )
+    url = reverse("dashboard_schedule", args=[coming.pk])
+    client_en.force_login(world.bawaslu_utara)
+    assert client_en.get(url).context["can_cancel"] is False
+    assert client_en.post(url, {"action": "cancel", "cancel-reason": "x"}).status_code == 403
+    client_en.force_login(world.pps_marunda)
+    assert client_en.get(url).context["can_cancel"] is True
+    client_en.post(url, {"action": "cancel", "cancel-reason": "Pantarlih sakit."})
+    coming.refresh_from_db()
+    assert coming.status == "cancelled" and coming.reply == "Pantarlih sakit."

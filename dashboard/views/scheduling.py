@@ -19,6 +19,7 @@ from dashboard.forms_escalation import StaffScheduleForm
 from dashboard.views.coverage import _prefix
 from visits.models import Assignment, CoklitPeriod, Schedule
 from visits.schedules import (
+    schedule_cancellable,
     schedule_period_for,
     schedule_propose,
 )
@@ -116,9 +117,9 @@ def schedule_detail(request, pk):
     )
     can_answer = _waits_for_staff(schedule, request.user)
     action = request.POST.get("action") if request.method == "POST" else None
-    if action and not can_answer:
+    if action and action != "cancel" and not can_answer:
         raise PermissionDenied
-    schedule, answer_form, counter_form, done = schedule_answer(
+    schedule, forms, done = schedule_answer(
         request,
         schedule,
         told={
@@ -126,6 +127,7 @@ def schedule_detail(request, pk):
             "decline": _("Schedule declined; the manager has been told."),
             "counter": _("Another time proposed; the manager has been told."),
         },
+        may_cancel=may_plan(request.user),
     )
     if done:
         messages.success(request, done)
@@ -139,8 +141,8 @@ def schedule_detail(request, pk):
                 Schedule.objects.filter(counter_of=schedule).select_related("proposed_by")
             ),
             "can_answer": can_answer,
-            "answer_form": answer_form,
-            "counter_form": counter_form,
+            "can_cancel": may_plan(request.user) and schedule_cancellable(schedule),
+            **forms,
         },
     )
 

@@ -12,13 +12,25 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from buildings.tests.factories import TowerFactory
 from visits.models import Schedule
-from visits.schedules import schedule_confirm, schedule_decline, schedule_propose
+from visits.schedules import (
+    schedule_cancel,
+    schedule_confirm,
+    schedule_decline,
+    schedule_propose,
+)
 from visits.tests.factories import ScheduleFactory, pilkada_2024
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 T = datetime.time
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services word their refusals in the active language; these tests read English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -214,3 +226,52 @@ def test_manager_of_another_building_cannot_answer(client, world, proposal):
     assert client.post(url, {"action": "confirm"}).status_code == 404
     proposal.refresh_from_db()
     assert proposal.status == Schedule.Status.PROPOSED
+
+
+@pytest.fixture
+def july_first(monkeypatch):
+    """Today is 1 July 2024, inside the Pilkada window, so July schedules lie ahead."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: D(2024, 7, 1))
+
+
+def test_a_cancellation_needs_a_reason_and_tells_everyone_involved(
+    world, proposal, july_first, mailoutbox, django_capture_on_commit_callbacks
+):
+    schedule_confirm(schedule=proposal, by=world.manager_a)
+    with pytest.raises(ValidationError) as error:
+        schedule_cancel(schedule=proposal, by=world.manager_a, reason="  ")
+    assert "reason" in _messages(error.value)["reply"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_cancel(schedule=proposal, by=world.manager_a, reason="Lift dalam perbaikan.")
+    proposal.refresh_from_db()
+    assert proposal.status == "cancelled" and proposal.reply == "Lift dalam perbaikan."
+    told = {address for message in mailoutbox for address in message.to}
+    # the proposer (PPS) and the building's pantarlih, never the manager who cancelled
+    assert told == {proposal.proposed_by.email, world.pantarlih_a.email}
+    assert all("Lift dalam perbaikan." in m.body for m in mailoutbox)
+
+
+def test_past_or_answered_schedules_cannot_be_cancelled(world, proposal, july_first):
+    past = ScheduleFactory(building=world.building_a, date=D(2024, 6, 28), start=T(9), end=T(10))
+    with pytest.raises(ValidationError) as error:
+        schedule_cancel(schedule=past, by=world.manager_a, reason="Terlambat.")
+    assert "in the past" in " ".join(error.value.messages)
+    schedule_decline(schedule=proposal, by=world.manager_a, reason="Penuh.")
+    with pytest.raises(ValidationError) as error:
+        schedule_cancel(schedule=proposal, by=world.manager_a, reason="Batal.")
+    assert "declined" in " ".join(error.value.messages)
+
+
+def test_manager_cancels_a_confirmed_visit_in_the_portal(manager, world, proposal, july_first):
+    schedule_confirm(schedule=proposal, by=world.manager_a)
+    url = reverse("portal_schedule", args=[proposal.pk])
+    assert manager.get(url).context["can_cancel"] is True
+    refused = manager.post(url, {"action": "cancel", "cancel-reason": ""})
+    assert refused.status_code == 200 and refused.context["cancel_form"].errors["reason"]
+    proposal.refresh_from_db()
+    assert proposal.status == "confirmed"
+    done = manager.post(url, {"action": "cancel", "cancel-reason": "Ada acara warga."}, follow=True)
+    assert b"Schedule cancelled" in done.content
+    proposal.refresh_from_db()
+    assert proposal.status == "cancelled" and proposal.decided_by == world.manager_a
+    assert manager.get(url).context["can_cancel"] is False

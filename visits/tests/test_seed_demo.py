@@ -211,10 +211,9 @@ def test_a_unit_refused_twice_is_there_to_flag(first_run):
 
 
 def test_schedules_show_each_answer_a_manager_can_give(first_run):
+    _S = Schedule.Status
     statuses = set(Schedule.objects.values_list("status", flat=True))
-    assert {Schedule.Status.CONFIRMED, Schedule.Status.PROPOSED, Schedule.Status.DECLINED} <= (
-        statuses
-    )
+    assert {_S.CONFIRMED, _S.PROPOSED, _S.DECLINED, _S.CANCELLED} <= (statuses)
     assert not Schedule.objects.filter(status="proposed", decided_by__isnull=False).exists()
     assert not Schedule.objects.exclude(status="proposed").filter(decided_by__isnull=True).exists()
     assert Schedule.objects.filter(kind=Schedule.Kind.POSKO).exists()
