@@ -26,5 +26,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
 ]
 
+# No database read on error pages; a database outage answers 503 (coklit/errors.py).
+handler500 = "coklit.errors.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
