@@ -65,6 +65,14 @@ def _migration_data(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: no rate-limit count or coverage snapshot left over."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_in_process():
     """Tasks run inside the test; the worker tests of the reminders issue start a real one."""
     eager = celery_app.conf.task_always_eager

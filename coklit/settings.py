@@ -235,6 +235,8 @@ REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=10 * 60)
 # A broker that does not answer must not hold a request: enqueue fails fast, the outbox keeps it.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The province overview reads a snapshot of every building's figures, recomputed this often.
+COVERAGE_SNAPSHOT_SECONDS = env.int("COVERAGE_SNAPSHOT_SECONDS", default=60)
 # Run exactly one beat (`celery -A coklit beat`): two would only cost work, since every
 # reminder is claimed in reminders.ReminderLog before it is sent. The rules read the period
 # from the database; hourly runs from 07:00 catch up after an outage without sending twice.
@@ -246,6 +248,10 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {
         "task": "reminders.tasks.reminders_sweep",
         "schedule": 5 * 60,
+    },
+    "coverage-snapshot": {
+        "task": "dashboard.tasks.coverage_snapshot_refresh",
+        "schedule": COVERAGE_SNAPSHOT_SECONDS,
     },
 }
 

@@ -5,7 +5,7 @@ assignment they replace — and `assignments_save` writes them all or nothing, f
 coklit period.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import tablib
 from django.db import transaction
@@ -42,11 +42,16 @@ def kelurahan_pantarlih(kelurahan: Region):
 
 @dataclass
 class Target:
-    """One line of the screen: a whole building, or one tower of it."""
+    """One line of the screen: a whole building, or one tower of it, with everyone assigned
+    there (a large tower has several TPS, so several pantarlih)."""
 
     building: Building
     tower: Tower | None
-    current: Assignment | None = None
+    current: list[Assignment] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.building.name}{' / ' + self.tower.name if self.tower else ''}"
 
     @property
     def key(self) -> str:
@@ -54,7 +59,7 @@ class Target:
 
 
 def kelurahan_targets(*, kelurahan: Region, buildings, period: CoklitPeriod | None):
-    """The buildings (each followed by its towers) with their current assignment, if any."""
+    """The buildings (each followed by its towers) with their current assignments."""
     buildings = list(
         buildings.filter(kelurahan=kelurahan, active=True)
         .prefetch_related("towers")
@@ -65,14 +70,14 @@ def kelurahan_targets(*, kelurahan: Region, buildings, period: CoklitPeriod | No
         for a in (
             Assignment.objects.filter(period=period, building__in=[b.pk for b in buildings])
             .select_related("pantarlih")
-            .order_by("pk")
+            .order_by("tps", "pk")
         ):
-            current.setdefault((a.building_id, a.tower_id), a)
+            current.setdefault((a.building_id, a.tower_id), []).append(a)
     targets = []
     for b in buildings:
-        targets.append(Target(b, None, current.get((b.pk, None))))
+        targets.append(Target(b, None, current.get((b.pk, None), [])))
         for t in sorted(b.towers.all(), key=lambda t: t.name):
-            targets.append(Target(b, t, current.get((b.pk, t.pk))))
+            targets.append(Target(b, t, current.get((b.pk, t.pk), [])))
     return targets
 
 
@@ -87,28 +92,39 @@ def _tps_problem(tps: str) -> str | None:
 
 
 def rows_from_screen(*, data, targets: list[Target], pantarlih: list[User]):
-    """The screen's POST as rows to save, and problems by line label."""
+    """The screen's POST as rows to save, and problems by line label.
+
+    Per place: `rm-a<id>` removes an assignment, `tps-a<id>` changes its TPS, and
+    `p-<place>` with `tps-<place>` adds a pantarlih (or sets the TPS of one already there).
+    """
     by_id = {str(p.pk): p for p in pantarlih}
     rows, problems = [], []
     for target in targets:
+        for current in target.current:
+            who = current.pantarlih.full_name or current.pantarlih.email
+            if data.get(f"rm-a{current.pk}"):
+                rows.append({"target": target, "remove": current})
+                continue
+            tps = data.get(f"tps-a{current.pk}", current.tps).strip()
+            if tps == current.tps:
+                continue  # unchanged
+            problem = _tps_problem(tps)
+            if problem:
+                problems.append((f"{target.label} / {who}", problem))
+                continue
+            rows.append({"target": target, "pantarlih": current.pantarlih, "tps": tps})
         chosen = data.get(f"p-{target.key}", "")
-        tps = data.get(f"tps-{target.key}", "").strip()
-        label = f"{target.building.name}{' / ' + target.tower.name if target.tower else ''}"
         if not chosen:
-            if target.current is not None:
-                rows.append({"target": target, "pantarlih": None, "tps": ""})
             continue
         person = by_id.get(chosen)
         if person is None:
-            problems.append((label, _("choose a pantarlih of this kelurahan")))
+            problems.append((target.label, _("choose a pantarlih of this kelurahan")))
             continue
+        tps = data.get(f"tps-{target.key}", "").strip()
         problem = _tps_problem(tps)
         if problem:
-            problems.append((label, problem))
+            problems.append((target.label, problem))
             continue
-        current = target.current
-        if current and current.pantarlih_id == person.pk and current.tps == tps:
-            continue  # unchanged
         rows.append({"target": target, "pantarlih": person, "tps": tps})
     return rows, problems
 
@@ -168,33 +184,28 @@ def rows_from_table(*, data: tablib.Dataset, targets: list[Target], pantarlih: l
         if line_problems:
             problems.extend((line, p) for p in line_problems)
             continue
-        rows.append({"target": target, "pantarlih": person, "tps": tps, "add": True})
+        rows.append({"target": target, "pantarlih": person, "tps": tps})
     return rows, problems
 
 
 @transaction.atomic
 def assignments_save(*, period: CoklitPeriod, rows: list[dict]) -> int:
-    """Create, update, reassign or remove assignments; returns how many rows changed.
+    """Remove, add or update assignments; returns how many rows changed.
 
-    A screen row replaces the place's current assignment (another pantarlih: a reassignment;
-    no pantarlih: removed). A sheet row (`add`) adds the pantarlih to the place, or updates
-    their TPS there, leaving anyone else assigned to it as they are.
+    Removals go first, so one save can hand a place from one pantarlih to another. A row
+    with a pantarlih adds them to the place, or updates their TPS there; anyone else
+    assigned to it stays.
     """
-    for row in rows:
-        target, person = row["target"], row["pantarlih"]
-        current = target.current
-        if (
-            not row.get("add")
-            and current is not None
-            and (person is None or current.pantarlih_id != person.pk)
-        ):
-            current.delete()
-        if person is not None:
-            Assignment.objects.update_or_create(
-                period=period,
-                pantarlih=person,
-                building=target.building,
-                tower=target.tower,
-                defaults={"tps": row["tps"]},
-            )
+    for row in sorted(rows, key=lambda row: "remove" not in row):
+        if "remove" in row:
+            row["remove"].delete()
+            continue
+        target = row["target"]
+        Assignment.objects.update_or_create(
+            period=period,
+            pantarlih=row["pantarlih"],
+            building=target.building,
+            tower=target.tower,
+            defaults={"tps": row["tps"]},
+        )
     return len(rows)

@@ -7,11 +7,18 @@ figures come from each unit's running totals, never from a scan of the outcomes.
 
 The figures are those of the units' current state: when a new coklit period starts, the
 units' statuses and totals belong to the old one until they are reset for the new window.
+
+The province overview reads every unit (two scans of ~400,000 rows, ~300 ms together), so
+its figures come from a snapshot kept in the cache: Celery beat recomputes it every
+COVERAGE_SNAPSHOT_SECONDS and a page that finds none computes it itself; the page says
+when it was taken. Kota and smaller pages are computed on each request.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -218,6 +225,51 @@ def daily_closed(units, period: CoklitPeriod | None) -> list[tuple[datetime.date
         .order_by("day")
     )
     return [(r["day"], r["n"]) for r in rows]
+
+
+# The fields of Figures, in order: a snapshot stores each building's figures as a tuple.
+_FIELDS = ("residential", "closed", "outcomes", "units_visited", "voters_verified",
+           "expected_voters", "refused_twice", "open_issues", "last_closed_at")  # fmt: skip
+
+
+@dataclass
+class ProvinceSnapshot:
+    """Figures of every active building and the daily series, as they stood at `taken_at`."""
+
+    figures: dict[int, Figures]
+    series: list[tuple[datetime.date, int]]
+    taken_at: datetime.datetime
+
+
+def _snapshot_key(period: CoklitPeriod | None) -> str:
+    return f"coverage:province:v1:{period.pk if period else 0}"
+
+
+def province_snapshot_take(period: CoklitPeriod | None) -> ProvinceSnapshot:
+    """Compute the province-wide figures and keep them in the cache for the next pages."""
+    active = Building.objects.filter(active=True)
+    figures = building_figures(active, all_units=True)
+    units = Unit.objects.exclude(tower__in=Tower.objects.filter(building__active=False))
+    snapshot = ProvinceSnapshot(figures, daily_closed(units, period), timezone.now())
+    stored = {pk: tuple(getattr(f, name) for name in _FIELDS) for pk, f in snapshot.figures.items()}
+    # Kept for two refresh intervals, so a late beat never leaves the page to compute it.
+    timeout = 2 * settings.COVERAGE_SNAPSHOT_SECONDS
+    cache.set(_snapshot_key(period), (stored, snapshot.series, snapshot.taken_at), timeout)
+    return snapshot
+
+
+def province_snapshot(period: CoklitPeriod | None) -> ProvinceSnapshot:
+    """The cached snapshot, or a new one when there is none (or it is too old to show)."""
+    cached = cache.get(_snapshot_key(period))
+    if cached is not None:
+        stored, series, taken_at = cached
+        age = (timezone.now() - taken_at).total_seconds()
+        if 0 <= age <= 2 * settings.COVERAGE_SNAPSHOT_SECONDS:
+            figures = {
+                pk: Figures(**dict(zip(_FIELDS, row, strict=True))) for pk, row in stored.items()
+            }
+            return ProvinceSnapshot(figures, series, taken_at)
+    return province_snapshot_take(period)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Emails about the escalation ladder, sent by Celery once the change is committed."""
+"""Emails about the escalation ladder, sent by Celery once the change is committed, and the
+province overview's snapshot, kept fresh by beat."""
 
 from celery import shared_task
 
@@ -6,6 +7,14 @@ from accounts.emails import email_send
 from accounts.models import User
 from visits.models import AccessIssue
 from visits.tasks import RETRY
+
+
+@shared_task(ignore_result=True, expires=60)
+def coverage_snapshot_refresh() -> None:
+    """Beat's minute job: the province overview's figures, ready before anyone asks."""
+    from dashboard.coverage import clock_for, province_snapshot_take
+
+    province_snapshot_take(clock_for().period)
 
 
 @shared_task(max_retries=5, **RETRY)

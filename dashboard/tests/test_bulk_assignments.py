@@ -46,18 +46,35 @@ def test_screen_lists_the_kelurahan_buildings_towers_and_pantarlih(client, world
 
 def test_screen_assigns_a_tower_and_reassigns_the_building(client, world, second):
     assert _current(world) == {(world.pantarlih_a.pk, None, "012")}  # the world's assignment
+    first = Assignment.objects.get(pantarlih=world.pantarlih_a, building=world.building_a)
     tower = f"t{world.tower_a.pk}"
     building = f"b{world.building_a.pk}"
     client.force_login(world.kpu_kota_selatan)
-    response = _screen(client, **{f"p-{building}": world.pantarlih_a.pk, f"tps-{building}": "012",
-                                  f"p-{tower}": second.pk, f"tps-{tower}": "013"})  # fmt: skip
+    response = _screen(client, **{f"p-{tower}": second.pk, f"tps-{tower}": "013"})
     assert response.status_code == 302
     assert _current(world) == {(world.pantarlih_a.pk, None, "012"),
                                (second.pk, world.tower_a.pk, "013")}  # fmt: skip
-    # Reassign the whole building to the second pantarlih, and take the tower back.
-    _screen(client, **{f"p-{building}": second.pk, f"tps-{building}": "014",
-                       f"p-{tower}": "", f"tps-{tower}": ""})  # fmt: skip
+    # Hand the whole building to the second pantarlih, and take the tower back.
+    tower_assignment = Assignment.objects.get(pantarlih=second, tower=world.tower_a)
+    _screen(client, **{f"rm-a{first.pk}": "1", f"p-{building}": second.pk,
+                       f"tps-{building}": "014", f"rm-a{tower_assignment.pk}": "1"})  # fmt: skip
     assert _current(world) == {(second.pk, None, "014")}
+
+
+def test_a_large_tower_gets_several_pantarlih_one_per_tps(client, world, second):
+    tower = f"t{world.tower_a.pk}"
+    client.force_login(world.ppk_pancoran)
+    _screen(client, **{f"p-{tower}": world.pantarlih_a.pk, f"tps-{tower}": "021"})
+    _screen(client, **{f"p-{tower}": second.pk, f"tps-{tower}": "022"})
+    page = client.get(reverse("dashboard_assignments", args=[RAWAJATI]))
+    row = next(t for t in page.context["targets"] if t.tower == world.tower_a)
+    assert [(a.pantarlih, a.tps) for a in row.current] == [
+        (world.pantarlih_a, "021"), (second, "022")]  # fmt: skip
+    # A TPS typed over an existing one changes only that assignment.
+    mine = row.current[0]
+    _screen(client, **{f"tps-a{mine.pk}": "023"})
+    assert (world.pantarlih_a.pk, world.tower_a.pk, "023") in _current(world)
+    assert (second.pk, world.tower_a.pk, "022") in _current(world)
 
 
 def test_screen_refuses_the_whole_form_for_one_bad_row(client, world, second):
@@ -68,12 +85,15 @@ def test_screen_refuses_the_whole_form_for_one_bad_row(client, world, second):
     assert _screen(client).status_code == 404  # another kelurahan's PPS
     client.force_login(world.kpu_kota_selatan)
     client.cookies["django_language"] = "en"
+    first = Assignment.objects.get(pantarlih=world.pantarlih_a, building=world.building_a)
     page = _screen(client, **{f"p-{building}": second.pk, f"tps-{building}": NIK,
-                              f"p-{tower}": world.pantarlih_b.pk, f"tps-{tower}": "1"})  # fmt: skip
+                              f"p-{tower}": world.pantarlih_b.pk, f"tps-{tower}": "1",
+                              f"rm-a{first.pk}": "1"})  # fmt: skip
     assert page.status_code == 200
     text = page.content.decode()
     assert "looks like a NIK" in text and "choose a pantarlih of this kelurahan" in text
     assert _current(world) == before
+    assert 'name="rm-a%d" value="1" checked' % first.pk in text  # what was typed is kept
 
 
 def _sheet(client, text, name="penugasan.csv"):

@@ -1,11 +1,13 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from buildings.models import Unit
 from buildings.tests.factories import BuildingFactory, TowerFactory, UnitFactory, kelurahan
+from dashboard.tasks import coverage_snapshot_refresh
 from visits.services import outcome_record
 from visits.tests.factories import VisitFactory
 
@@ -126,5 +128,43 @@ def test_region_page_runs_a_fixed_number_of_queries(client, world, django_assert
         more = BuildingFactory(kelurahan=kelurahan("31.72.04.1003"))
         tower = _tower(more, f"M{n}", 5, 6)
         _record(more, list(tower.units.all()[:7]), Unit.Status.DONE)
+    cache.clear()  # compute the province snapshot again, on the larger data
     with django_assert_num_queries(len(small)):
         client.get(url, {"tanggal": DAY})
+    with django_assert_num_queries(len(small) - 5):  # the snapshot saves its five queries
+        client.get(url, {"tanggal": DAY})
+
+
+def test_the_province_overview_shows_its_snapshot_until_beat_refreshes_it(client, world, kalibata):
+    building, tower, _shop = kalibata
+    client.force_login(world.kpu_provinsi)
+    province = reverse("dashboard_region", args=["31"])
+    first = client.get(province, {"tanggal": DAY})
+    assert first.context["total"].closed == 5
+    taken = timezone.localtime(first.context["snapshot_taken_at"]).strftime("%H.%M")
+    assert f"Angka provinsi per pukul {taken} WIB".encode() in first.content
+    open_units = list(tower.units.filter(residential=True, status=Unit.Status.UNVISITED))
+    _record(building, open_units[:2], Unit.Status.DONE, day=27)
+    # Kota pages are live; the province keeps its snapshot for the minute...
+    kota = client.get(reverse("dashboard_region", args=["31.74"]), {"tanggal": DAY})
+    assert kota.context["total"].closed == 7
+    assert client.get(province, {"tanggal": DAY}).context["total"].closed == 5
+    # ...until beat's job takes a new one.
+    coverage_snapshot_refresh()
+    again = client.get(province, {"tanggal": DAY})
+    assert again.context["total"].closed == 7
+    assert again.context["snapshot_taken_at"] > first.context["snapshot_taken_at"]
+
+
+def test_a_snapshot_older_than_two_intervals_is_not_shown(client, world, kalibata, settings):
+    building, tower, _shop = kalibata
+    client.force_login(world.kpu_provinsi)
+    province = reverse("dashboard_region", args=["31"])
+    assert client.get(province, {"tanggal": DAY}).context["total"].closed == 5
+    _record(
+        building,
+        list(tower.units.filter(residential=True, status=Unit.Status.UNVISITED))[:1],
+        Unit.Status.DONE,
+    )
+    settings.COVERAGE_SNAPSHOT_SECONDS = 0  # every stored snapshot is now too old
+    assert client.get(province, {"tanggal": DAY}).context["total"].closed == 6

@@ -75,6 +75,9 @@ def assignment_screen(request, code):
                 request.POST.get(f"p-{target.key}", ""),
                 request.POST.get(f"tps-{target.key}", ""),
             )
+            for current in target.current:
+                current.posted_tps = request.POST.get(f"tps-a{current.pk}", current.tps)
+                current.posted_remove = bool(request.POST.get(f"rm-a{current.pk}"))
     return _page(request, kelurahan, period, targets, pantarlih, screen_problems=problems)
 
 

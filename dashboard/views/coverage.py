@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.context_processors import DASHBOARD_ROLES
 from accounts.scope import DKI_JAKARTA, region_prefix
-from buildings.models import Building, Region, Tower, Unit
+from buildings.models import Building, Region, Unit
 from dashboard.charts import coverage_chart
 from dashboard.coverage import (
     Figures,
@@ -17,6 +17,7 @@ from dashboard.coverage import (
     buildings_at_risk,
     clock_for,
     daily_closed,
+    province_snapshot,
     roll_up,
     tower_figures,
 )
@@ -77,7 +78,14 @@ def region_detail(request, code):
         active=True, kelurahan__code__startswith=code
     )
     buildings = list(scoped.select_related("kelurahan").order_by("name"))
-    figures = building_figures(scoped, all_units=code == DKI_JAKARTA)
+    snapshot = province_snapshot(clock.period) if code == DKI_JAKARTA else None
+    if snapshot is not None:
+        # The snapshot holds every active building; keep those the user may see.
+        figures = {b.pk: snapshot.figures[b.pk] for b in buildings if b.pk in snapshot.figures}
+        series = snapshot.series
+    else:
+        figures = building_figures(scoped)
+        series = daily_closed(Unit.objects.filter(tower__building__in=scoped), clock.period)
     total = Figures()
     for f in figures.values():
         total.add(f)
@@ -95,12 +103,6 @@ def region_detail(request, code):
             if r.level == level and r.code.startswith(code) and by_code[r.code].residential
         ]
         child_kind = "region"
-    units = (
-        Unit.objects.exclude(tower__in=Tower.objects.filter(building__active=False))
-        if code == DKI_JAKARTA
-        else Unit.objects.filter(tower__building__in=scoped)
-    )
-    series = daily_closed(units, clock.period)
     period = clock.period
     return render(
         request,
@@ -116,6 +118,7 @@ def region_detail(request, code):
             "children": children,
             "child_kind": child_kind,
             "at_risk": buildings_at_risk(buildings, figures, clock),
+            "snapshot_taken_at": snapshot and snapshot.taken_at,
             "chart": coverage_chart(
                 series,
                 total.residential,
