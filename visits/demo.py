@@ -360,7 +360,7 @@ ACCOUNTS = (
         "pantarlih.fitri",
         "Fitri Handayani",
         R.PANTARLIH,
-        "Field pages: Tower Herbras and Flamboyan (turned away there); officer card.",
+        "Field pages: Towers Herbras, Flamboyan (turned away there) and Jasmine; officer card.",
         unit_name="Pantarlih TPS 022 Kelurahan Rawajati",
         phone="+6285776543210",
     ),
@@ -377,6 +377,8 @@ ACCOUNTS = (
 # (pantarlih, building, tower or None for the whole building, TPS)
 ASSIGNMENTS = (
     ("pantarlih.rizky", "kalibata", "Tower Jasmine", "021"),
+    # Jasmine is large: a second pantarlih walks it for the next TPS.
+    ("pantarlih.fitri", "kalibata", "Tower Jasmine", "022"),
     ("pantarlih.fitri", "kalibata", "Tower Herbras", "022"),
     ("pantarlih.fitri", "kalibata", "Tower Flamboyan", "023"),
     ("pantarlih.joko", "marunda", None, "045"),

@@ -14,7 +14,7 @@ from accounts.admin_scope import ADMIN_ROLES
 from accounts.models import Invitation, User
 from accounts.validators import contains_nik
 from buildings.models import Building, BuildingManager, Tower, Unit, UnitOccupancy
-from visits.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from visits.demo import ASSIGNMENTS, DEMO_DOMAIN, DEMO_PASSWORD
 from visits.models import AccessIssue, Assignment, Schedule, UnitOutcome, Visit
 from visits.tests.factories import pilkada_2024
 
@@ -260,5 +260,5 @@ def test_the_practice_window_surrounds_today_so_the_field_pages_work(first_run):
 
     period = CoklitPeriod.objects.get(name=PRACTICE_PERIOD_NAME)
     assert period.contains(timezone.localdate())
-    assert Assignment.objects.filter(period=period).count() == 4
+    assert Assignment.objects.filter(period=period).count() == len(ASSIGNMENTS)
     assert Schedule.objects.filter(period=period, status="proposed").exists()
