@@ -64,8 +64,9 @@ def test_staff_schedule_propose(staff, world, data):
 
 @FUZZ
 @given(data=form_data(
-    ["action", "answer-reply", "counter-date", "counter-start", "counter-end", "counter-note"],
-    {"action": ["confirm", "decline", "counter"], "counter-date": DATES,
+    ["action", "answer-reply", "counter-date", "counter-start", "counter-end", "counter-note",
+     "cancel-reason"],
+    {"action": ["confirm", "decline", "counter", "cancel"], "counter-date": DATES,
      "counter-start": TIMES, "counter-end": TIMES},
 ))  # fmt: skip
 def test_staff_schedule_answer(staff, world, data):
@@ -75,13 +76,14 @@ def test_staff_schedule_answer(staff, world, data):
 
 @FUZZ
 @given(data=form_data(
-    ["p-b{b}", "tps-b{b}", "p-t{t}", "tps-t{t}"],
+    ["p-b{b}", "tps-b{b}", "p-t{t}", "tps-t{t}", "tps-a{a}", "rm-a{a}"],
     {"p-b{b}": ["{p}", "{q}", ""], "tps-b{b}": ["001", "12", "0000"],
-     "p-t{t}": ["{p}", ""], "tps-t{t}": ["002"]},
+     "p-t{t}": ["{p}", ""], "tps-t{t}": ["002"], "tps-a{a}": ["013", ""], "rm-a{a}": ["1", ""]},
 ))  # fmt: skip
 def test_assignment_screen(staff, world, data):
     ids = {"{b}": world.building_a.pk, "{t}": world.tower_a.pk,
-           "{p}": world.pantarlih_a.pk, "{q}": world.pantarlih_b.pk}  # fmt: skip
+           "{p}": world.pantarlih_a.pk, "{q}": world.pantarlih_b.pk,
+           "{a}": world.side["a"]["assignment"].pk}  # fmt: skip
 
     def fill(text):
         for key, pk in ids.items():

@@ -85,8 +85,9 @@ def test_schedule_propose(manager, world, data):
 
 @FUZZ
 @given(data=form_data(
-    ["action", "answer-reply", "counter-date", "counter-start", "counter-end", "counter-note"],
-    {"action": ["confirm", "decline", "counter"], "counter-date": DATES,
+    ["action", "answer-reply", "counter-date", "counter-start", "counter-end", "counter-note",
+     "cancel-reason"],
+    {"action": ["confirm", "decline", "counter", "cancel"], "counter-date": DATES,
      "counter-start": TIMES, "counter-end": TIMES},
 ))  # fmt: skip
 def test_schedule_answer_and_counter(manager, world, data):
