@@ -180,7 +180,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "visits.assignment",
     "visits.schedule",
     "visits.visit",
-    "visits.unitoutcome",
+    # Not visits.unitoutcome: outcomes are append-only and each row already says who (the
+    # visit's pantarlih), when (recorded_at, created_at) and what; a log entry per outcome would
+    # copy the largest table and cost every submission an insert.
     "visits.accessissue",
 )
 AUDITLOG_STORE_JSON_CHANGES = True
