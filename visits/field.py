@@ -130,7 +130,7 @@ def outcome_submit(
     if visit is None:
         return _invalid("visit", _("Unknown visit: start a visit at this building first."))
     unit = Unit.objects.in_scope(pantarlih).filter(pk=unit_id, tower__building=visit.building_id)
-    unit = unit.first()
+    unit = unit.order_by("pk").first()  # not Unit's default order, which joins the building
     if unit is None:
         return _invalid("unit", _("This unit is not in the building of the visit."))
     problem = time_problem(recorded_at, visit.period, now)

@@ -5,6 +5,7 @@ import threading
 import uuid
 
 import pytest
+from auditlog.models import LogEntry
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -60,6 +61,15 @@ def test_an_outcome_is_stored_and_moves_the_unit_status(phone, day):
     assert (stored.voters_verified, stored.voters_removed, stored.sticker) == (3, 1, "placed")
     day.units[0].refresh_from_db()
     assert day.units[0].status == "done"
+
+
+def test_an_outcome_is_its_own_audit_record_with_no_copy_in_the_audit_log(phone, day):
+    before = LogEntry.objects.count()
+    send(phone, item(day))
+
+    stored = UnitOutcome.objects.select_related("visit").get()
+    assert (stored.visit.pantarlih, stored.created_at is not None) == (day.pantarlih, True)
+    assert LogEntry.objects.count() == before
 
 
 def test_the_same_uuid_sent_twice_is_stored_once_and_answered_as_the_first_time(phone, day):
