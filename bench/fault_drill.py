@@ -28,6 +28,10 @@ c. A worker killed with SIGKILL in the middle of a reminder run (the test email 
 
 Prints a summary table and writes bench/out/fault_drill.json; exits 1 if anything was lost or
 doubled where the design promises it is not. About 2–3 minutes here.
+
+Its pieces are importable: coklit/tests/test_fault_postgres_restart.py runs phase a alone in CI
+with the same Postgres, Redis, gunicorn_start, Fleet and outcomes_check, and django_call to
+seed and count from a process whose own Django is set up on the suite's database.
 """
 
 import argparse
@@ -99,8 +103,8 @@ def free_port(start: int) -> int:
 
 # --- The private services ------------------------------------------------------------------
 class Postgres:
-    def __init__(self, tmp: Path):
-        self.dir, self.port = tmp / "pg", free_port(55432)
+    def __init__(self, tmp: Path, first_port=55432):
+        self.dir, self.port = tmp / "pg", free_port(first_port)
         self.data, self.log = self.dir / "data", self.dir / "server.log"
 
     def _as_postgres(self, tool, *args):
@@ -136,8 +140,8 @@ class Postgres:
 
 
 class Redis:
-    def __init__(self, tmp: Path):
-        self.port, self.log, self.process = free_port(6390), tmp / "redis.log", None
+    def __init__(self, tmp: Path, first_port=6390):
+        self.port, self.log, self.process = free_port(first_port), tmp / "redis.log", None
 
     def start(self):
         self.process = subprocess.Popen(
@@ -196,34 +200,63 @@ class Process:
 
 
 # --- The data ------------------------------------------------------------------------------
+def period_create():
+    from django.utils import timezone
+
+    from visits.tests.factories import CoklitPeriodFactory
+
+    today = timezone.localdate()
+    return CoklitPeriodFactory(name="Latihan gangguan", starts_on=today - datetime.timedelta(7),
+                               ends_on=today + datetime.timedelta(30))  # fmt: skip
+
+
+def session_for(user) -> str:
+    """A signed-in session, as the phone has after its pantarlih signed in."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+def field_create(period, phones: int, floors=4, units_per_floor=10) -> list[dict]:
+    """A pantarlih per phone, visiting a tower of their own: what a Phone needs to submit."""
+    from accounts.tests.factories import UserFactory
+    from visits.tests.factories import field_day
+
+    field = []
+    for n in range(phones):
+        day = field_day(period=period, floors=floors, units_per_floor=units_per_floor,
+                        pantarlih=UserFactory(role="pantarlih", email=f"hp{n}@latihan.coklit.id"))  # fmt: skip
+        field.append({"session": session_for(day.pantarlih), "tower": day.tower.pk,
+                      "visit": str(day.visit.client_uuid), "units": [u.pk for u in day.units]})  # fmt: skip
+    return field
+
+
+def field_prepare(phones: int, floors: int, units_per_floor: int) -> dict:
+    """Migrate the private database and seed only the phones: the PostgreSQL fault alone."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return {"phones": field_create(period_create(), phones, floors, units_per_floor)}
+
+
 def world_create(phones: int) -> dict:
     """Phones with a tower each, a manager with a proposal, a sign-in account, reminder targets."""
     from allauth.account.models import EmailAddress
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
     from accounts.tests.factories import UserFactory
     from buildings.tests.factories import BuildingFactory, BuildingManagerFactory
-    from visits.tests.factories import CoklitPeriodFactory, ScheduleFactory, field_day
-
-    def session_for(user) -> str:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        return store.session_key
+    from visits.tests.factories import ScheduleFactory
 
     today = timezone.localdate()
-    period = CoklitPeriodFactory(name="Latihan gangguan", starts_on=today - datetime.timedelta(7),
-                                 ends_on=today + datetime.timedelta(30))  # fmt: skip
-    field = []
-    for n in range(phones):
-        day = field_day(period=period, floors=4, units_per_floor=10,
-                        pantarlih=UserFactory(role="pantarlih", email=f"hp{n}@latihan.coklit.id"))  # fmt: skip
-        field.append({"session": session_for(day.pantarlih), "tower": day.tower.pk,
-                      "visit": str(day.visit.client_uuid), "units": [u.pk for u in day.units]})  # fmt: skip
+    period = period_create()
+    field = field_create(period, phones)
     # A proposer who gets no reminders, so the one email to them is the confirmation's notice.
     proposer = UserFactory(role="pantarlih", email="pengusul@latihan.coklit.id")
     manager = BuildingManagerFactory(
@@ -264,6 +297,13 @@ def _reminder_targets(period, count: int, tag: str, proposer):
 
 
 # --- Phones ----------------------------------------------------------------------------------
+def request(port, method, path, **kwargs):
+    """bench/load_test.py's request: one request on a fresh connection; (status, body, Set-Cookie)."""
+    from bench import load_test
+
+    return load_test.request(port, method, path, **kwargs)[:3]
+
+
 class Phone(threading.Thread):
     """One pantarlih's phone: an outcome every few tens of ms into a queue flushed like field.js.
 
@@ -283,7 +323,7 @@ class Phone(threading.Thread):
         self.stop = threading.Event()
 
     def setup(self):
-        from bench.load_test import csrf_from, request
+        from bench.load_test import csrf_from
 
         _, content, set_cookie = request(self.port, "GET", f"/lapangan/tower/{self.me['tower']}/",
                                          session=self.me["session"])  # fmt: skip
@@ -303,8 +343,6 @@ class Phone(threading.Thread):
         self.sent.append(item["client_uuid"])
 
     def run(self):
-        from bench.load_test import request
-
         backoff = 0.1
         while not self.stop.is_set():
             if self.producing.is_set():
@@ -344,8 +382,9 @@ class Fleet:
     def __init__(self, port, world):
         self.log = []
         self.phones = [Phone(port, me, self.log) for me in world["phones"]]
-        for phone in self.phones:
+        for phone in self.phones:  # every phone signed in before any starts: stop() ends them all
             phone.setup()
+        for phone in self.phones:
             phone.start()
 
     def producing(self, on: bool):
@@ -382,6 +421,19 @@ class Fleet:
 
 def outcome_integrity(fleet) -> dict:
     """Every UUID sent stored once; every unit's running totals equal a recount."""
+    sent = [u for p in fleet.phones for u in p.sent]
+    units = sorted({u for p in fleet.phones for u in p.me["units"]})
+    answers = Counter()
+    for p in fleet.phones:
+        answers.update(p.answers)
+    return outcomes_check(sent, units) | {
+        "answers": dict(answers),
+        "still_queued": sum(len(p.queue) for p in fleet.phones),
+    }
+
+
+def outcomes_check(sent: list[str], unit_ids: list[int]) -> dict:
+    """How many of the UUIDs sent are stored, lost, doubled; which units' totals are wrong."""
     from django.db.models import Count, Q, Sum
     from django.db.models.functions import Coalesce
 
@@ -389,12 +441,11 @@ def outcome_integrity(fleet) -> dict:
     from visits.models import UnitOutcome
     from visits.services import REFUSALS
 
-    sent = [u for p in fleet.phones for u in p.sent]
     rows = Counter(
         str(u) for u in UnitOutcome.objects.filter(client_uuid__in=sent).values_list(
             "client_uuid", flat=True)
     )  # fmt: skip
-    units = Unit.objects.filter(pk__in={u for p in fleet.phones for u in p.me["units"]}).annotate(
+    units = Unit.objects.filter(pk__in=unit_ids).annotate(
         n=Count("outcomes"),
         refusals=Count("outcomes", filter=Q(outcomes__outcome__in=REFUSALS)),
         verified=Coalesce(Sum("outcomes__voters_verified"), 0),
@@ -403,18 +454,13 @@ def outcome_integrity(fleet) -> dict:
         u.pk for u in units
         if (u.outcome_count, u.refusal_count, u.voters_verified) != (u.n, u.refusals, u.verified)
     ]  # fmt: skip
-    answers = Counter()
-    for p in fleet.phones:
-        answers.update(p.answers)
     return {
         "uuids_sent": len(sent),
         "rows_found": sum(rows.values()),
         "lost": sum(1 for u in sent if u not in rows),
         "duplicated": sum(n - 1 for n in rows.values() if n > 1),
-        "answers": dict(answers),
         "units_checked": len(units),
         "units_with_wrong_totals": len(mismatched),
-        "still_queued": sum(len(p.queue) for p in fleet.phones),
     }
 
 
@@ -451,11 +497,15 @@ def main():
     sys.exit(0 if figures["ok"] else 1)
 
 
-def drill(args, tmp, postgres, redis, processes) -> dict:
+def server_env(tmp, postgres, redis) -> dict:
+    """The environment of every process of the drill: production settings on the private services.
+
+    Writes the settings module into `tmp`; changes nothing of this process's own environment.
+    """
     (tmp / "fault_drill_settings.py").write_text(SETTINGS)
     ledger = tmp / "mail.jsonl"
     ledger.touch()
-    env = {
+    return {
         **os.environ,
         "PYTHONPATH": f"{tmp}{os.pathsep}{ROOT}",
         "DJANGO_SETTINGS_MODULE": "fault_drill_settings",
@@ -470,6 +520,47 @@ def drill(args, tmp, postgres, redis, processes) -> dict:
         "FAULT_DRILL_LEDGER": str(ledger),
         "FAULT_DRILL_SMTP_SECONDS": str(SMTP_SECONDS),
     }
+
+
+def django_call(env: dict, function: str, **kwargs):
+    """`function(**kwargs)` of this module in a fresh Python whose Django runs on `env`.
+
+    For a caller whose own Django is set up on another database (the test suite's); arguments
+    and result travel as JSON.
+    """
+    code = (
+        "import json, sys, django; django.setup(); from bench import fault_drill; "
+        f"result = fault_drill.{function}(**json.load(sys.stdin)); "
+        "print('\\n' + json.dumps(result))"
+    )
+    done = subprocess.run([str(PYTHON), "-c", code], cwd=ROOT, env=env, input=json.dumps(kwargs),
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    if done.returncode:
+        raise RuntimeError(f"{function} failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def gunicorn_start(env, tmp, workers, processes) -> tuple[Process, int]:
+    """gunicorn on a free port, once /healthz answers 200; (the process, its port)."""
+    port = free_port(18000)
+    web = Process("gunicorn", [str(ROOT / ".venv" / "bin" / "gunicorn"), "coklit.wsgi",
+                               "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
+                  env, tmp / "gunicorn.log")  # fmt: skip
+    processes.append(web)
+
+    def healthy():
+        try:
+            return request(port, "GET", "/healthz")[0] == 200
+        except OSError:
+            return False
+
+    web.wait_for(healthy, "/healthz to answer 200")
+    return web, port
+
+
+def drill(args, tmp, postgres, redis, processes) -> dict:
+    env = server_env(tmp, postgres, redis)
+    ledger = Path(env["FAULT_DRILL_LEDGER"])
     os.environ.update(env)
     sys.path[:0] = [str(tmp), str(ROOT)]
     import django
@@ -484,20 +575,7 @@ def drill(args, tmp, postgres, redis, processes) -> dict:
     connection.close()
     print(f"migrated and seeded in {time.monotonic() - t0:.0f} s")
 
-    port = free_port(18000)
-    web = Process("gunicorn", [str(ROOT / ".venv" / "bin" / "gunicorn"), "coklit.wsgi",
-                               "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}"],
-                  env, tmp / "gunicorn.log")  # fmt: skip
-    processes.append(web)
-    from bench.load_test import request
-
-    def healthy():
-        try:
-            return request(port, "GET", "/healthz")[0] == 200
-        except OSError:
-            return False
-
-    web.wait_for(healthy, "/healthz to answer 200")
+    web, port = gunicorn_start(env, tmp, args.workers, processes)
     worker = start_worker(env, tmp, "worker-1", processes)
 
     fleet = Fleet(port, world)
@@ -536,14 +614,15 @@ def start_worker(env, tmp, name, processes, **extra):
     return worker
 
 
-def phase_postgres(fleet, postgres) -> dict:
+def phase_postgres(fleet, postgres, before=4, after=6) -> dict:
+    """Seconds of submissions `before` and `after` a restart, then every queue drained."""
     print("\na. PostgreSQL restarted under load")
     t0 = time.monotonic()
     fleet.producing(True)
-    time.sleep(4)
+    time.sleep(before)
     restart_at = time.monotonic()
     restart_seconds = postgres.restart()
-    time.sleep(6)
+    time.sleep(after)
     left = fleet.drain()
     t1 = time.monotonic()
     result = fleet.window(t0, t1)
@@ -561,7 +640,7 @@ def phase_postgres(fleet, postgres) -> dict:
 
 
 def phase_redis(fleet, redis, port, world):
-    from bench.load_test import csrf_from, request
+    from bench.load_test import csrf_from
 
     print("\nb. Redis stopped under load")
     t0 = time.monotonic()
