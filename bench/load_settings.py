@@ -2,9 +2,13 @@
 
 Only what a local HTTP test needs differs from production: cookies without Secure (there is
 no TLS here), no HTTPS redirect, static files unhashed (nobody ran collectstatic; the pages
-measured are the HTML ones), and a URL conf that adds `GET /ping`, the minimal Django view
-the outcome submission is compared with. Production URLs stay untouched.
+measured are the HTML ones), a URL conf that adds `GET /ping`, the minimal Django view
+the outcome submission is compared with, and a `Server-Timing: app;dur=<ms>` header on every
+response: the server time of the request, through every middleware and the view (what
+gunicorn adds and its accept queue are not in it). Production stays untouched.
 """
+
+import time
 
 from coklit.settings import *  # noqa: F403
 
@@ -16,6 +20,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ROOT_URLCONF = "bench.load_settings"
+MIDDLEWARE = ["bench.load_settings.server_timing", *MIDDLEWARE]  # noqa: F405
+
+
+def server_timing(get_response):
+    def middleware(request):
+        started = time.perf_counter()
+        response = get_response(request)
+        response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+        return response
+
+    return middleware
 
 
 def __getattr__(name):

@@ -2,25 +2,37 @@
 
 Fills a throw-away PostgreSQL database with `seed_scale` (smaller than Jakarta scale by default;
 pass the full figures as flags), opens a coklit period around today with signed-in sessions for
-pantarlih, building managers and a KPU Provinsi user, starts gunicorn on 127.0.0.1 with
-production settings (bench/load_settings.py: plain HTTP, plus a minimal `GET /ping` view), then
-runs three phases of closed-loop virtual users (threads, no think time):
+pantarlih, building managers and a KPU Provinsi user, starts gunicorn on 127.0.0.1 with the
+production settings of gunicorn.conf.py and coklit/settings.py (bench/load_settings.py only
+allows plain HTTP, adds a minimal `GET /ping` and a `Server-Timing` header), then runs:
 
-1. `/ping` only: what a Django request costs here, the yardstick;
-2. outcome submissions only (`POST /lapangan/kirim/`, one outcome a request, as the phone's queue);
-3. the morning peak mix: pantarlih open `/lapangan/` and their tower grid and submit outcomes,
-   managers open `/portal/` and confirm proposed schedules, staff open the province dashboard
-   and a kelurahan page.
+1. Saturation yardsticks, closed loop (`--users` threads, no think time, `--phase` seconds
+   each): `GET /ping` alone, the cost of any Django request here; then outcome submissions
+   alone (`POST /lapangan/kirim/`, one outcome a request, as the phone's queue sends a unit
+   recorded while online). Their requests/s and its ratio say what the submission costs.
+2. The morning peak, open loop: requests arrive at fixed average rates (Poisson arrivals,
+   `--rate NAME=PER_SECOND` to change one) whatever the server's speed, as phones do. The
+   default offer, per second: 100 outcome submissions, 4 `/lapangan/` (today), 8 tower grids,
+   2 `/portal/`, 1 schedule page and 1 schedule confirmation, 1 kelurahan and 0.5 province
+   dashboard. A request's client time counts from when it was due, so a generator or server
+   that falls behind shows in the figures instead of slowing the offer down.
 
-It prints requests, requests/s, p50/p95/p99 and errors per page, the ratio of outcome
-submissions/s to /ping requests/s, and checks that every outcome answered "stored" is in the
-database exactly once (and nothing else was stored under the UUIDs sent).
+Per page it prints requests/s, errors, client-observed p50/p95/p99 and server time p50/p95/p99
+(the `Server-Timing` header: the whole Django middleware stack and view, without gunicorn's
+accept queue), and per phase the CPU each part used (gunicorn, PostgreSQL, Redis, this load
+generator, and everything else on the shared machine). It checks that every outcome answered
+"stored" is in the database exactly once, and that nothing else was stored under the UUIDs
+sent.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/coklit \\
-        .venv/bin/python bench/load_test.py [--users 30] [--duration 30] [--keep DB]
+        .venv/bin/python bench/load_test.py [--duration 30] [--rate submit=150] [--keep DB]
 
-Budgets (DESIGN.md): p95 < 100 ms for field and portal pages, < 300 ms for the province
-dashboard; at least 100 outcome submissions/s. Figures also go to bench/out/load_test.json.
+Jakarta scale: `--buildings 2000 --towers 6000 --units 400000 --pantarlih 30000
+--outcomes 1000000` (about 2 minutes of seeding; `--keep DB` seeds once and reuses it).
+
+Budgets (DESIGN.md, issue #8): server time p95 < 100 ms for field and portal pages, < 300 ms for
+the province dashboard; at least 100 outcome submissions/s; none lost or duplicated. Figures
+also go to bench/out/load_test.json.
 """
 
 import argparse
@@ -28,7 +40,10 @@ import datetime
 import http.client
 import json
 import os
+import queue
+import random
 import re
+import runpy
 import secrets
 import signal
 import socket
@@ -47,6 +62,24 @@ OUT = ROOT / "bench" / "out"
 PERIOD_NAME = "Uji beban (bench/load_test.py)"
 DASHBOARD_DATE = "2024-07-10"  # seed_scale's outcomes lie in the Pilkada 2024 window
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SERVER_TIMING = re.compile(r"app;dur=([0-9.]+)")
+
+# The morning peak offered, requests per second. 100 submissions/s is issue #8's budget, about
+# 3,000 pantarlih at work at once each recording a unit every 30 seconds; they open their day
+# and grids far less often (the grid updates itself as they record). Managers and staff are few.
+RATES = {
+    "submit": 100.0,  # POST /lapangan/kirim/, one outcome
+    "today": 4.0,  # GET /lapangan/
+    "grid": 8.0,  # GET /lapangan/tower/<id>/
+    "portal": 2.0,  # GET /portal/
+    "schedule": 1.0,  # GET /portal/jadwal/<id>/
+    "confirm": 1.0,  # POST /portal/jadwal/<id>/ action=confirm
+    "kelurahan": 1.0,  # GET /dasbor/wilayah/<kelurahan>/
+    "province": 0.5,  # GET /dasbor/wilayah/31/
+}
+# Budgets on server time p95, ms (DESIGN.md).
+BUDGET_MS = {"today": 100, "grid": 100, "portal": 100, "schedule": 100, "confirm": 100,
+             "submit": 100, "province": 300}  # fmt: skip
 
 
 def main():
@@ -56,12 +89,25 @@ def main():
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--pantarlih", type=int, default=7_500)
     parser.add_argument("--outcomes", type=int, default=250_000)
-    parser.add_argument("--users", type=int, default=30, help="virtual users at once")
+    parser.add_argument("--users", type=int, default=30,
+                        help="closed-loop threads of the yardsticks; also sessions per role")  # fmt: skip
+    parser.add_argument("--phase", type=float, default=10, help="seconds of each yardstick")
     parser.add_argument("--duration", type=float, default=30, help="seconds of the peak mix")
-    parser.add_argument("--phase", type=float, default=10, help="seconds of each yardstick phase")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--rate", action="append", default=[], metavar="NAME=PER_SECOND",
+                        help=f"offered rate of one page in the peak; names: {', '.join(RATES)}")  # fmt: skip
+    parser.add_argument("--concurrency", type=int, default=200,
+                        help="most requests in flight at once in the peak (generator threads)")  # fmt: skip
+    parser.add_argument("--workers", type=int, help="gunicorn workers (gunicorn.conf.py)")
+    parser.add_argument("--threads", type=int, help="threads per worker (gunicorn.conf.py)")
+    parser.add_argument("--worker-class", help="gunicorn worker class (gunicorn.conf.py)")
     parser.add_argument("--keep", metavar="DB", help="seed into DB and keep it (or reuse it)")
     args = parser.parse_args()
+    args.rates = dict(RATES)
+    for item in args.rate:
+        name, _, value = item.partition("=")
+        if name not in RATES:
+            parser.error(f"--rate {item}: the names are {', '.join(RATES)}")
+        args.rates[name] = float(value)
 
     sys.path.insert(0, str(ROOT))
     os.environ.update(
@@ -104,7 +150,7 @@ def run(args) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from buildings.models import Building
+    from buildings.models import Building, Unit
 
     started = time.perf_counter()
     if not Building.objects.filter(name__startswith="Skala ").exists():
@@ -112,28 +158,43 @@ def run(args) -> dict:
             "buildings", "towers", "units", "pantarlih", "outcomes")})  # fmt: skip
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    print(f"seed_scale: {time.perf_counter() - started:.0f} s")
+    scale = {
+        "buildings": Building.objects.count(),
+        "units": Unit.objects.count(),
+        "outcomes": _estimate(connection, "visits_unitoutcome"),
+    }
+    print(f"seed_scale: {time.perf_counter() - started:.0f} s; database: "
+          f"{scale['buildings']:,} buildings, {scale['units']:,} units, "
+          f"~{scale['outcomes']:,} outcomes")  # fmt: skip
     world = prepare(args.users)
     connection.close()  # the server's workers and this process's check open their own
 
-    figures = {**vars(args), "phases": {}}
-    with Server(args.workers) as server:
-        ping = Users(server.port, world).run("ping", args.users, args.phase)
-        submit = Users(server.port, world).run("submit", args.users, args.phase)
-        peak = Users(server.port, world).run("peak", args.users, args.duration)
+    figures = {**{k: v for k, v in vars(args).items() if k != "rate"}, "scale": scale,
+               "phases": {}}  # fmt: skip
+    with Server(args) as server:
+        figures["server"] = server.describe
+        tokens(server.port, world)
+        ping = ClosedLoop(server, world).run("ping only", "ping", args.users, args.phase)
+        submit = ClosedLoop(server, world).run("submissions only", "submit", args.users, args.phase)
+        peak = OpenLoop(server, world).run(args.rates, args.duration, args.concurrency)
         server.check_log()
-    for label, phase in (("ping only", ping), ("submissions only", submit), ("peak", peak)):
-        figures["phases"][label] = phase.report(label)
-    ping_rate = ping.rate("ping")
-    submit_rate = submit.rate("outcome submit")
-    peak_rate = peak.rate("outcome submit")
+    for phase in (ping, submit, peak):
+        figures["phases"][phase.title] = phase.report()
+    ping_rate, submit_rate = ping.rate("ping"), submit.rate("submit")
     ratio = submit_rate / ping_rate if ping_rate else 0
-    print(f"\noutcome submissions/s ÷ minimal view requests/s: {submit_rate:.1f} ÷ "
+    print(f"\nsaturation: outcome submissions/s ÷ /ping requests/s = {submit_rate:.1f} ÷ "
           f"{ping_rate:.1f} = {ratio:.2f}")  # fmt: skip
-    print(f"outcome submissions/s during the peak mix: {peak_rate:.1f} (budget ≥ 100)")
+    print(f"peak: {peak.rate('submit'):.1f} outcome submissions/s stored of "
+          f"{args.rates['submit']:g}/s offered (budget ≥ 100)")  # fmt: skip
     figures["ratio_submit_to_ping"] = round(ratio, 3)
     figures["integrity"] = integrity_check(submit.sent + peak.sent)
     return figures
+
+
+def _estimate(connection, table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
+        return int(cursor.fetchone()[0])
 
 
 def prepare(users: int) -> dict:
@@ -224,6 +285,21 @@ def prepare(users: int) -> dict:
             "kelurahan": kelurahan}  # fmt: skip
 
 
+def tokens(port: int, world: dict):
+    """Each pantarlih and manager opens a page once, as the browser does, for its CSRF pair."""
+    for me in world["pantarlih"]:
+        _, content, set_cookie, _ = request(port, "GET", f"/lapangan/tower/{me['tower']}/",
+                                            session=me["session"])  # fmt: skip
+        me["csrf"] = csrf_from(content, set_cookie)
+    for me in world["managers"]:
+        _, content, set_cookie, _ = request(port, "GET", f"/portal/jadwal/{me['schedules'][-1]}/",
+                                            session=me["session"])  # fmt: skip
+        me["csrf"] = csrf_from(content, set_cookie)
+        me["next"] = iter(me["schedules"][:-1])
+    if any(me["csrf"] is None for me in world["pantarlih"] + world["managers"]):
+        raise RuntimeError("a page handed out no CSRF token")
+
+
 def integrity_check(sent: list) -> dict:
     """Every outcome answered `stored` is in the database once; nothing else was stored."""
     from django.db.models import Count
@@ -258,10 +334,14 @@ def integrity_check(sent: list) -> dict:
 
 # --- The server ----------------------------------------------------------------------------
 class Server:
-    """gunicorn on a free port of 127.0.0.1, stopped whatever happens."""
+    """gunicorn on a free port of 127.0.0.1 with gunicorn.conf.py, stopped whatever happens."""
 
-    def __init__(self, workers: int):
-        self.workers = workers
+    def __init__(self, args):
+        self.overrides = []
+        for flag, value in (("--workers", args.workers), ("--threads", args.threads),
+                            ("--worker-class", args.worker_class)):  # fmt: skip
+            if value is not None:
+                self.overrides += [flag, str(value)]
         self.log = tempfile.NamedTemporaryFile(prefix="load_test_gunicorn_", suffix=".log")
 
     def __enter__(self):
@@ -271,27 +351,45 @@ class Server:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         db = connection.settings_dict
+        self.database = db["NAME"]
+        with connection.cursor() as cursor:  # PostgreSQL's main process: our backend's parent
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        connection.close()
+        self.postmaster = int(
+            Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1]
+        )
         env = {**os.environ, "DATABASE_URL": (
             f"postgres://{db['USER'] or ''}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}"
             f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}")}  # fmt: skip
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "coklit.wsgi", "--workers",
-             str(self.workers), "--bind", f"127.0.0.1:{self.port}"],
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "coklit.wsgi", "--config",
+             str(ROOT / "gunicorn.conf.py"), *self.overrides,
+             "--bind", f"127.0.0.1:{self.port}"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
                 if request(self.port, "GET", "/ping")[0] == 200:
-                    print(f"gunicorn: {self.workers} workers on 127.0.0.1:{self.port}")
+                    self.describe = self._config()
+                    print(f"gunicorn on 127.0.0.1:{self.port}: {self.describe}")
                     return self
             except OSError:
                 pass
             if self.process.poll() is not None:
                 break
             time.sleep(0.2)
+        tail = self.tail()
         self.__exit__(None, None, None)
-        raise RuntimeError(f"gunicorn did not answer /ping:\n{self.tail()}")
+        raise RuntimeError(f"gunicorn did not answer /ping:\n{tail}")
+
+    def _config(self) -> str:
+        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+        conf.update(zip(self.overrides[::2], self.overrides[1::2], strict=True))
+        conf = {k.strip("-").replace("-", "_"): v for k, v in conf.items()}
+        threads = f" × {conf['threads']} threads" if conf.get("worker_class") == "gthread" else ""
+        return f"{conf.get('workers')} {conf.get('worker_class', 'sync')} workers{threads}"
 
     def __exit__(self, *exc):
         if self.process.poll() is None:
@@ -315,7 +413,10 @@ class Server:
 
 
 def request(port, method, path, *, session=None, csrf=None, body=None, form=None):
-    """One request on a fresh connection (gunicorn's sync workers close each one)."""
+    """One request on a fresh connection, as from a proxy without upstream keep-alive.
+
+    Returns (status, body, Set-Cookie, server ms from the Server-Timing header or None).
+    """
     headers = {"Host": "127.0.0.1", "Accept-Encoding": "gzip"}
     cookies = {"sessionid": session, "csrftoken": csrf and csrf[0]}
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items() if v)
@@ -333,7 +434,9 @@ def request(port, method, path, *, session=None, csrf=None, body=None, form=None
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         content = response.read()
-        return response.status, content, response.getheader("Set-Cookie") or ""
+        timing = SERVER_TIMING.search(response.getheader("Server-Timing") or "")
+        return (response.status, content, response.getheader("Set-Cookie") or "",
+                float(timing.group(1)) if timing else None)  # fmt: skip
     finally:
         connection.close()
 
@@ -347,182 +450,277 @@ def csrf_from(content: bytes, set_cookie: str, old=None):
     return (cookie.group(1) if cookie else old[0], token.group(1))
 
 
-# --- The virtual users ---------------------------------------------------------------------
-class Users:
-    """Closed-loop virtual users on threads; each records (label, ms, ok) per request."""
+# --- CPU accounting ------------------------------------------------------------------------
+def cpu_seconds(server_pid: int, postmaster: int, database: str) -> dict:
+    """CPU seconds used so far by gunicorn, PostgreSQL, Redis, this process and the machine.
 
-    def __init__(self, port: int, world: dict):
-        self.port, self.world = port, world
-        self.times = defaultdict(list)
+    PostgreSQL counts its shared processes and the backends of our database; the backends of
+    other databases (someone's test run on the shared machine) count as other processes.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    used = defaultdict(float)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # the process ended meanwhile
+        pid = int(text.split(" ", 1)[0])
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if pid == server_pid or int(fields[1]) == server_pid:
+            used["gunicorn"] += seconds
+        elif postmaster in (pid, int(fields[1])):
+            try:
+                title = (stat.parent / "cmdline").read_bytes().decode(errors="replace").split()
+            except OSError:
+                continue
+            # A backend's title names its client: "postgres: 15/main: user db 127.0.0.1(5678) …"
+            backend = any(word.startswith("[local]") or "(" in word for word in title)
+            if not backend or database in title[:5]:
+                used["postgresql"] += seconds
+        elif name.startswith("redis"):
+            used["redis"] += seconds
+        elif pid == os.getpid():
+            used["load generator"] += seconds
+    cpu = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    used["machine"] = sum(int(v) for i, v in enumerate(cpu) if i not in (3, 4)) / tick  # not idle
+    return used
+
+
+# --- The phases ----------------------------------------------------------------------------
+class Phase:
+    """Requests of one phase: client ms (from when each was due), server ms, errors, CPU."""
+
+    def __init__(self, server, world):
+        self.port, self.server_pid, self.world = server.port, server.process.pid, world
+        self.database, self.postmaster = server.database, server.postmaster
+        self.client = defaultdict(list)
+        self.server = defaultdict(list)
         self.errors = defaultdict(int)
         self.sent = []  # (client_uuid, status) of every outcome submitted
         self.lock = threading.Lock()
+        self.offered = {}
 
-    def run(self, scenario: str, users: int, seconds: float):
-        self.stop_at = time.monotonic() + seconds
-        self.seconds = seconds
-        roles = self._roles(scenario, users)
-        threads = [threading.Thread(target=self._guard, args=(r, i), daemon=True)
-                   for i, r in enumerate(roles)]  # fmt: skip
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(seconds + 60)  # every request has a 30 s timeout: the run ends by itself
-        print(f"{scenario}: {len(roles)} virtual users for {seconds:.0f} s")
-        return self
+    def measure(self, body):
+        before, started = (
+            cpu_seconds(self.server_pid, self.postmaster, self.database),
+            time.monotonic(),
+        )
+        body()
+        self.seconds = time.monotonic() - started
+        after = cpu_seconds(self.server_pid, self.postmaster, self.database)
+        self.cpu = {k: (after[k] - before.get(k, 0)) / self.seconds for k in after}
+        self.cpu["other processes"] = self.cpu["machine"] - sum(
+            v for k, v in self.cpu.items() if k != "machine"
+        )
 
-    def _roles(self, scenario, users):
-        if scenario == "ping":
-            return [self._ping] * users
-        if scenario == "submit":
-            return [self._pantarlih_submit_only] * users
-        staff = max(1, users // 10)
-        managers = max(1, users // 5)
-        return ([self._staff] * staff + [self._manager] * managers
-                + [self._pantarlih] * (users - staff - managers))  # fmt: skip
-
-    def _guard(self, role, index):
-        try:
-            role(index)
-        except Exception as error:  # a virtual user that dies is an error, not a hang
-            self._record("virtual user died", 0, False, f"{type(error).__name__}: {error}")
-
-    def _live(self):
-        return time.monotonic() < self.stop_at
-
-    def _record(self, label, ms, ok, detail=None):
+    def record(self, label, due, ok, server_ms, detail=None):
+        ms = (time.perf_counter() - due) * 1000
         with self.lock:
             if ok:
-                self.times[label].append(ms)
+                self.client[label].append(ms)
+                if server_ms is not None:
+                    self.server[label].append(server_ms)
             else:
                 self.errors[label] += 1
                 if self.errors[label] <= 3 and detail:
                     print(f"  error {label}: {detail}")
 
-    def _get(self, label, path, session=None, expect=200, **kw):
-        t0 = time.perf_counter()
+    # One request of each kind; `due` is when it should have started (perf_counter).
+    def get(self, label, path, session, due, expect=200):
         try:
-            status, content, set_cookie = request(self.port, "GET", path, session=session, **kw)
+            status, _, _, server_ms = request(self.port, "GET", path, session=session)
         except OSError as error:
-            self._record(label, 0, False, repr(error))
-            return None, b"", ""
-        ms = (time.perf_counter() - t0) * 1000
-        self._record(label, ms, status == expect, f"{path} → {status}")
-        return status, content, set_cookie
+            return self.record(label, due, False, None, repr(error))
+        self.record(label, due, status == expect, server_ms, f"{path} → {status}")
 
-    def _ping(self, index):
-        while self._live():
-            self._get("ping", "/ping")
+    def ping(self, due):
+        self.get("ping", "/ping", None, due)
 
-    def _pantarlih(self, index, pages=True):
-        me = self.world["pantarlih"][index % len(self.world["pantarlih"])]
-        grid = f"/lapangan/tower/{me['tower']}/"
-        csrf, n = None, 0
-        while self._live():
-            if pages or csrf is None:
-                label = "field today" if pages else None
-                if label:
-                    self._get(label, "/lapangan/", me["session"])
-                _, content, set_cookie = self._get(
-                    "field tower grid" if pages else "field tower grid (setup)",
-                    grid, me["session"], csrf=csrf,
-                )  # fmt: skip
-                csrf = csrf_from(content, set_cookie, csrf)
-                if csrf is None:
-                    self._record("outcome submit", 0, False, "no CSRF token on the grid page")
-                    return
-            for _ in range(5 if pages else 50):
-                if not self._live():
-                    return
-                self._submit(me, csrf, n)
-                n += 1
-
-    def _pantarlih_submit_only(self, index):
-        self._pantarlih(index, pages=False)
-
-    def _submit(self, me, csrf, n):
+    def submit(self, due, me=None):
+        me = me or random.choice(self.world["pantarlih"])
         client_uuid = str(uuid.uuid4())
         item = {
             "client_uuid": client_uuid,
             "visit": me["visit"],
-            "unit": me["units"][n % len(me["units"])],
+            "unit": random.choice(me["units"]),
             "outcome": "done",
             "voters_verified": 2,
             "sticker": "",
             "recorded_at": datetime.datetime.now(datetime.UTC).isoformat(),
         }
-        t0 = time.perf_counter()
+        server_ms = None
         try:
-            status, content, _ = request(self.port, "POST", "/lapangan/kirim/",
-                                         session=me["session"], csrf=csrf,
-                                         body={"outcomes": [item]})  # fmt: skip
+            status, content, _, server_ms = request(
+                self.port, "POST", "/lapangan/kirim/", session=me["session"], csrf=me["csrf"],
+                body={"outcomes": [item]},
+            )  # fmt: skip
             answer = json.loads(content)["results"][0]["status"] if status in (200, 409) else None
         except (OSError, ValueError, KeyError, IndexError) as error:
             status, answer = repr(error), None
-        ms = (time.perf_counter() - t0) * 1000
         with self.lock:
             self.sent.append((client_uuid, answer))
-        self._record("outcome submit", ms, answer == "stored", f"{status} {answer}")
+        self.record("submit", due, answer == "stored", server_ms, f"{status} {answer}")
 
-    def _manager(self, index):
-        me = self.world["managers"][index % len(self.world["managers"])]
-        schedules = iter(me["schedules"])
-        while self._live():
-            self._get("portal home", "/portal/", me["session"])
-            pk = next(schedules, None)
-            if pk is None:
-                continue
-            _, content, set_cookie = self._get(
-                "portal schedule", f"/portal/jadwal/{pk}/", me["session"]
-            )
-            csrf = csrf_from(content, set_cookie)
-            t0 = time.perf_counter()
-            try:
-                status, _, _ = request(self.port, "POST", f"/portal/jadwal/{pk}/",
-                                       session=me["session"], csrf=csrf,
-                                       form={"action": "confirm", "answer-reply": ""})  # fmt: skip
-            except (OSError, TypeError) as error:
-                status = repr(error)
-            ms = (time.perf_counter() - t0) * 1000
-            self._record("schedule confirm", ms, status == 302, f"schedule {pk} → {status}")
+    def today(self, due):
+        self.get("today", "/lapangan/", random.choice(self.world["pantarlih"])["session"], due)
 
-    def _staff(self, index):
-        session = self.world["staff"][index % len(self.world["staff"])]
-        kelurahan = self.world["kelurahan"]
-        while self._live():
-            self._get("province dashboard", f"/dasbor/wilayah/31/?tanggal={DASHBOARD_DATE}",
-                      session)  # fmt: skip
-            self._get("kelurahan dashboard",
-                      f"/dasbor/wilayah/{kelurahan}/?tanggal={DASHBOARD_DATE}", session)  # fmt: skip
+    def grid(self, due):
+        me = random.choice(self.world["pantarlih"])
+        self.get("grid", f"/lapangan/tower/{me['tower']}/", me["session"], due)
+
+    def portal(self, due):
+        self.get("portal", "/portal/", random.choice(self.world["managers"])["session"], due)
+
+    def schedule(self, due):
+        me = random.choice(self.world["managers"])
+        self.get("schedule", f"/portal/jadwal/{me['schedules'][-1]}/", me["session"], due)
+
+    def confirm(self, due):
+        me = random.choice(self.world["managers"])
+        with self.lock:
+            pk = next(me["next"], None)
+        if pk is None:
+            return self.record("confirm", due, False, None, "no proposed schedule left")
+        try:
+            status, _, _, server_ms = request(
+                self.port, "POST", f"/portal/jadwal/{pk}/", session=me["session"],
+                csrf=me["csrf"], form={"action": "confirm", "answer-reply": ""},
+            )  # fmt: skip
+        except OSError as error:
+            status, server_ms = repr(error), None
+        self.record("confirm", due, status == 302, server_ms, f"schedule {pk} → {status}")
+
+    def province(self, due):
+        self.get("province", f"/dasbor/wilayah/31/?tanggal={DASHBOARD_DATE}",
+                 random.choice(self.world["staff"]), due)  # fmt: skip
+
+    def kelurahan(self, due):
+        self.get("kelurahan", f"/dasbor/wilayah/{self.world['kelurahan']}/?tanggal={DASHBOARD_DATE}",
+                 random.choice(self.world["staff"]), due)  # fmt: skip
 
     def rate(self, label) -> float:
-        return len(self.times.get(label, ())) / self.seconds
+        """Answered requests per second of the phase (of the arrival window, open loop: the
+        requests still in flight when it closes are waited for and counted)."""
+        return len(self.client.get(label, ())) / getattr(self, "window", self.seconds)
 
-    def report(self, title) -> dict:
-        print(f"\n{title} ({self.seconds:.0f} s)")
-        print(f"  {'page':<26}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
-              f"{'p99 ms':>9}{'errors':>8}")  # fmt: skip
+    def report(self) -> dict:
+        print(f"\n{self.title} ({self.seconds:.0f} s{self.note})")
+        print(f"  {'page':<10}{'offer/s':>8}{'req/s':>7}{'errors':>7}  "
+              f"{'client p50 / p95 / p99 ms':>26}  {'server p50 / p95 / p99 ms':>26}  budget")  # fmt: skip
         rows = {}
-        for label in sorted(set(self.times) | set(self.errors)):
-            times = sorted(self.times.get(label, ()))
-            q = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else None
-            row = {
-                "requests": len(times) + self.errors[label],
-                "per_second": round(len(times) / self.seconds, 1),
-                "p50_ms": round(q[49], 1) if q else None,
-                "p95_ms": round(q[94], 1) if q else None,
-                "p99_ms": round(q[98], 1) if q else None,
+        for label in sorted(set(self.client) | set(self.errors),
+                            key=lambda k: list(RATES).index(k) if k in RATES else -1):  # fmt: skip
+            client, server = _quantiles(self.client[label]), _quantiles(self.server[label])
+            budget = BUDGET_MS.get(label)
+            met = server[1] is not None and budget is not None and server[1] < budget
+            rows[label] = {
+                "offered_per_second": self.offered.get(label),
+                "per_second": round(self.rate(label), 1),
+                "requests": len(self.client[label]) + self.errors[label],
                 "errors": self.errors[label],
+                "client_ms": dict(zip(("p50", "p95", "p99"), client, strict=True)),
+                "server_ms": dict(zip(("p50", "p95", "p99"), server, strict=True)),
             }
-            rows[label] = row
+            offered = f"{self.offered[label]:.1f}" if label in self.offered else "–"
+            verdict = f"p95 < {budget} ms {'met' if met else 'MISSED'}" if budget else ""
+            print(f"  {label:<10}{offered:>8}{rows[label]['per_second']:>7.1f}"
+                  f"{self.errors[label]:>7}  {_ms(client):>26}  {_ms(server):>26}  {verdict}")  # fmt: skip
+        print("  CPU, cores busy: " + ", ".join(
+            f"{k} {v:.2f}" for k, v in self.cpu.items() if k != "machine")
+            + f" (machine {self.cpu['machine']:.2f} of {os.cpu_count()})")  # fmt: skip
+        return {"seconds": round(self.seconds, 1), "pages": rows,
+                "cpu_cores": {k: round(v, 2) for k, v in self.cpu.items()}}  # fmt: skip
 
-            def ms(value):
-                return f"{value:9.1f}" if value is not None else f"{'–':>9}"
 
-            print(f"  {label:<26}{row['requests']:>9}{row['per_second']:>8.1f}"
-                  f"{ms(row['p50_ms'])}{ms(row['p95_ms'])}{ms(row['p99_ms'])}"
-                  f"{row['errors']:>8}")  # fmt: skip
-        return rows
+def _quantiles(values):
+    if len(values) < 2:
+        return (None, None, None)
+    q = statistics.quantiles(values, n=100, method="inclusive")
+    return (round(q[49], 1), round(q[94], 1), round(q[98], 1))
+
+
+def _ms(triple):
+    return " / ".join("–" if v is None else f"{v:.1f}" for v in triple)
+
+
+class ClosedLoop(Phase):
+    """`users` threads, each sending its next request as soon as the last one is answered."""
+
+    def run(self, title, kind, users, seconds):
+        self.title, self.note = title, f", closed loop, {users} threads, no think time"
+        stop_at = time.monotonic() + seconds
+        pantarlih = self.world["pantarlih"]
+
+        def loop(index):
+            me = pantarlih[index % len(pantarlih)]
+            while time.monotonic() < stop_at:
+                due = time.perf_counter()
+                self.ping(due) if kind == "ping" else self.submit(due, me)
+
+        def body():
+            threads = [threading.Thread(target=loop, args=(i,), daemon=True) for i in range(users)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(seconds + 60)  # every request has a 30 s timeout: the run ends by itself
+
+        self.measure(body)
+        return self
+
+
+class OpenLoop(Phase):
+    """Requests arrive at the offered rates (Poisson), sent by a pool of threads."""
+
+    def run(self, rates, seconds, concurrency):
+        self.title = "morning peak"
+        self.note = (f", open loop, {sum(rates.values()):g} requests/s offered, "
+                     f"at most {concurrency} in flight")  # fmt: skip
+        self.offered = {k: v for k, v in rates.items() if v > 0}
+        rng = random.Random(8)  # the same arrivals every run
+        arrivals = []
+        for kind, rate in self.offered.items():
+            t = rng.expovariate(rate)
+            while t < seconds:
+                arrivals.append((t, kind))
+                t += rng.expovariate(rate)
+        arrivals.sort()
+        # What was offered: the Poisson draws of this run, a little off the nominal rates.
+        self.offered = {k: round(sum(1 for _, kind in arrivals if kind == k) / seconds, 2)
+                        for k in self.offered}  # fmt: skip
+        jobs = queue.Queue()
+        self.lag = []
+
+        def send():
+            while (job := jobs.get()) is not None:
+                due, kind = job
+                self.lag.append((time.perf_counter() - due) * 1000)
+                try:
+                    getattr(self, kind)(due)
+                except Exception as error:  # a failed request is an error, not a dead thread
+                    self.record(kind, due, False, None, f"{type(error).__name__}: {error}")
+
+        def body():
+            threads = [threading.Thread(target=send, daemon=True) for _ in range(concurrency)]
+            for t in threads:
+                t.start()
+            start = time.perf_counter()
+            for offset, kind in arrivals:
+                delay = start + offset - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                jobs.put((start + offset, kind))
+            for _ in threads:
+                jobs.put(None)
+            for t in threads:
+                t.join(60)
+
+        self.measure(body)
+        self.window = seconds
+        lag = _quantiles(self.lag)
+        self.note += f"; generator start lag p95 {lag[1]} ms"
+        return self
 
 
 if __name__ == "__main__":
