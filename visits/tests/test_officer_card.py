@@ -152,3 +152,27 @@ def test_the_check_is_rate_limited_per_address_with_a_clear_429(client, day):
     assert response.status_code == 429
     assert "Wait one minute" in response.content.decode()
     assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 200
+
+
+def test_behind_the_proxy_the_limit_counts_each_client_not_the_proxy(client, day, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # one nginx, appending the address it saw
+    url = reverse("officer_check", args=[card_code(day.pantarlih.pk, day.period.ends_on)])
+    proxy = {"REMOTE_ADDR": "10.1.1.1"}
+    for _ in range(30):
+        assert client.get(url, HTTP_X_FORWARDED_FOR="36.70.1.1", **proxy).status_code == 200
+    assert client.get(url, HTTP_X_FORWARDED_FOR="36.70.1.1", **proxy).status_code == 429
+    # Another phone behind the same proxy still gets through...
+    assert client.get(url, HTTP_X_FORWARDED_FOR="36.70.2.2", **proxy).status_code == 200
+    # ...and a forged entry in front of the proxy's own does not change who is counted.
+    forged = "1.2.3.4, 36.70.1.1"
+    assert client.get(url, HTTP_X_FORWARDED_FOR=forged, **proxy).status_code == 429
+
+
+def test_sign_in_limits_read_the_same_client_address(rf, settings):
+    from allauth.core.internal.httpkit import get_client_ip
+
+    from coklit.http import client_ip
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="9.9.9.9, 36.70.1.1", REMOTE_ADDR="10.1.1.1")
+    assert client_ip(request) == get_client_ip(request) == "36.70.1.1"

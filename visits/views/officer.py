@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from accounts.models import Role, User
+from coklit.http import client_ip
 from visits.field import current_period
 from visits.models import Assignment
 from visits.officer_card import BadCode, card_code, card_read, code_normalize
@@ -60,8 +61,8 @@ def card(request):
 
 
 def _rate_limited(request) -> bool:
-    """30 checks a minute per address, counted in the shared cache."""
-    key = f"officer-check:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 60)}"
+    """30 checks a minute per client address, counted in the shared cache."""
+    key = f"officer-check:{client_ip(request)}:{int(time.time() // 60)}"
     cache.add(key, 0, timeout=70)
     try:
         return cache.incr(key) > CHECKS_PER_MINUTE
