@@ -5,6 +5,8 @@ are the two worlds; each persona has a scope that contains one and not the other
 """
 
 import os
+import shutil
+import tempfile
 
 import pytest
 
@@ -24,6 +26,14 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Uploads made by tests (photos, evidence, exports) go to a scratch folder, not media/.
+    settings.MEDIA_ROOT = config._coklit_media = tempfile.mkdtemp(prefix="coklit-test-media-")
+
+
+def pytest_unconfigure(config):
+    media = getattr(config, "_coklit_media", None)
+    if media:
+        shutil.rmtree(media, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -510,6 +511,23 @@ SCHEDULES = (
 
 # VISITS
 
+
+def _demo_photo(building: Building, tower: Tower) -> bytes:
+    """A stand-in for the lobby photo a pantarlih takes: a plain card naming the place."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 480), (214, 222, 230))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 300, 600, 440), fill=(120, 130, 140))  # the front desk
+    for i, line in enumerate(("Foto demo", building.name, tower.name)):
+        draw.text((48, 48 + 28 * i), line, fill=(20, 20, 20))
+    out = BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
 # One letter per unit, in walking order: the outcome the pantarlih tapped.
 _CODES = {
     "D": UnitOutcome.Outcome.DONE,
@@ -940,6 +958,7 @@ class _Builder:
         if not created:
             # Outcomes are append-only and have no natural key: they come with their visit.
             return
+        visit.photo.save(f"demo-{spec.key}.jpg", ContentFile(_demo_photo(building, tower)))
         numbers = [number for number, _code in spec.walk]
         units = {u.number: u for u in tower.units.filter(number__in=numbers)}
         for i, (number, code) in enumerate(spec.walk):

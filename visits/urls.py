@@ -1,8 +1,8 @@
-"""The pantarlih's field pages, the officer card and its public check."""
+"""The pantarlih's field pages, uploaded files, the officer card and its public check."""
 
 from django.urls import path
 
-from visits.views import field, officer
+from visits.views import field, files, officer
 
 urlpatterns = [
     path("lapangan/", field.today, name="field_today"),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("lapangan/unit/<int:pk>/", field.unit_record, name="field_unit"),
     path("lapangan/kunjungan/<int:pk>/selesai/", field.visit_end, name="field_visit_end"),
     path("lapangan/kartu/", officer.card, name="officer_card"),
+    path("berkas/kunjungan/<int:pk>/foto/", files.visit_photo, name="visit_photo"),
+    path("berkas/kendala/<int:pk>/bukti/", files.issue_evidence, name="issue_evidence"),
     path("cek/", officer.check_form, name="officer_check_form"),
     path("cek/<str:code>/", officer.check, name="officer_check"),
 ]

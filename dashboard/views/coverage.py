@@ -21,7 +21,7 @@ from dashboard.coverage import (
     roll_up,
     tower_figures,
 )
-from visits.models import AccessIssue, Schedule
+from visits.models import AccessIssue, Schedule, Visit
 
 
 def _prefix(request) -> str:
@@ -168,5 +168,8 @@ def building_detail(request, pk):
             "schedules": Schedule.objects.filter(building=building, period=clock.period)
             .select_related("tower")
             .order_by("date", "start")[:30],
+            "visits": Visit.objects.filter(building=building)
+            .select_related("pantarlih", "tower")
+            .order_by("-started_at")[:20],
         },
     )

@@ -9,4 +9,11 @@ def targets(world, persona, side):
         "field_visit_start": {"pk": side["tower"].pk},
         "field_unit": {"pk": side["unit"].pk},
         "field_visit_end": {"pk": side["visit"].pk},
+        "visit_photo": {"pk": side["visit"].pk},
+        "issue_evidence": {"pk": _event(side["accessissue"]).pk},
     }
+
+
+def _event(issue):
+    return issue.events.create(actor=issue.raised_by, action="comment", level=issue.level,
+                               note="Bukti terlampir.")  # fmt: skip
