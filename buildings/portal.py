@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.audit import CREATE, UPDATE, audit_bulk
 from accounts.models import User
 from accounts.validators import NIK_MESSAGE, contains_nik
 from buildings.models import Building, Tower, Unit, UnitOccupancy
@@ -288,8 +289,16 @@ def occupancy_rows_check(*, building: Building, data: tablib.Dataset):
 
 
 def occupancy_write(*, rows: list[tuple[int, str, str]], by: User) -> int:
-    """Insert or update the occupancy of each (unit id, status, best time) in one statement."""
-    UnitOccupancy.objects.bulk_create(
+    """Insert or update the occupancy of each (unit id, status, best time) in one statement,
+    with an audit row for each unit whose occupancy changed (three statements in all)."""
+    # Each unit's name and occupancy before the write, in one query.
+    before = {
+        u["pk"]: u
+        for u in Unit.objects.filter(pk__in=[pk for pk, _status, _best in rows]).values(
+            "pk", "number", "tower__name", "occupancy__status", "occupancy__best_time"
+        )
+    }
+    written = UnitOccupancy.objects.bulk_create(
         [
             UnitOccupancy(unit_id=pk, status=status, best_time=best_time, reported_by=by)
             for pk, status, best_time in rows
@@ -299,6 +308,19 @@ def occupancy_write(*, rows: list[tuple[int, str, str]], by: User) -> int:
         update_fields=["status", "best_time", "reported_by", "updated_at"],
         batch_size=2000,
     )
+    audit = []
+    for occupancy in written:
+        old = before[occupancy.unit_id]
+        changes = {
+            field: (old[f"occupancy__{field}"], getattr(occupancy, field))
+            for field in ("status", "best_time")
+            if old[f"occupancy__{field}"] != getattr(occupancy, field)
+        }
+        if changes:
+            action = CREATE if old["occupancy__status"] is None else UPDATE
+            text = f"{old['tower__name']} / {old['number']}: {occupancy.status}"
+            audit.append((occupancy.pk, text, action, changes))
+    audit_bulk(UnitOccupancy, audit, actor=by)
     return len(rows)
 
 
@@ -317,7 +339,8 @@ def occupancy_import(*, building: Building, data: tablib.Dataset, by: User):
 def occupancy_floor_save(*, units: list[Unit], values: dict[int, dict], by: User) -> None:
     """Save a floor at once: each unit's occupancy (or none) and whether it is a dwelling.
 
-    At most four statements, whatever the number of units on the floor.
+    A fixed number of statements, whatever the number of units on the floor; bulk writes
+    leave their audit rows through accounts.audit.
     """
     rows = [
         (unit.pk, values[unit.pk]["status"], values[unit.pk]["best_time"])
@@ -340,3 +363,19 @@ def occupancy_floor_save(*, units: list[Unit], values: dict[int, dict], by: User
         Unit.objects.filter(pk__in=residential).update(residential=True)
     if business:
         Unit.objects.filter(pk__in=business).update(residential=False)
+    if residential or business:
+        tower_name = units[0].tower.name  # a floor's units share their tower
+        audit_bulk(
+            Unit,
+            [
+                (
+                    u.pk,
+                    f"{tower_name} / {u.number}",
+                    UPDATE,
+                    {"residential": (u.residential, not u.residential)},
+                )
+                for u in units
+                if u.pk in residential or u.pk in business
+            ],  # fmt: skip
+            actor=by,
+        )

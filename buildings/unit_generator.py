@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.audit import UPDATE, audit_bulk
+from accounts.models import User
 from accounts.validators import contains_nik
 from buildings.models import Tower, Unit
 
@@ -107,6 +109,7 @@ def units_generate(
     skip_floors: Iterable[int] = (),
     number_format: str = DEFAULT_NUMBER_FORMAT,
     residential: bool = True,
+    by: User | None = None,
 ) -> UnitGenerateResult:
     """Create the units of `tower` from first_floor to last_floor (default: its top floor).
 
@@ -134,6 +137,11 @@ def units_generate(
         if number not in existing
     ]
     Unit.objects.bulk_create(new_units, batch_size=2000)
+    if new_units:
+        # One audit row for the batch: the tower's unit count before and after, by whom.
+        before = len(existing)
+        changes = {"units": (before, before + len(new_units))}
+        audit_bulk(Tower, [(tower.pk, str(tower), UPDATE, changes)], actor=by)
     return UnitGenerateResult(
         created=len(new_units), existing=len(plan) - len(new_units), floors=floors
     )

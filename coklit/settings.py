@@ -167,7 +167,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # AUDIT
 # django-auditlog: one table of who/when/before/after for every change to domain data and every
-# role or scope change. Bulk imports (bulk_create) are not logged row by row.
+# role or scope change. Bulk writes the signals never see add their rows through
+# accounts.audit: occupancy per unit, residential flags per unit, unit generation one row per
+# tower. The unit import (django-import-export, bulk) is the exception: not logged row by row.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "accounts.user", "exclude_fields": ["password", "last_login"]},
     {"model": "accounts.invitation", "exclude_fields": ["nonce"]},

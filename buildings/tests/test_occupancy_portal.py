@@ -2,6 +2,7 @@
 
 import pytest
 import tablib
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -53,6 +54,35 @@ def test_manager_reports_a_floor_unit_by_unit(manager, world, tower):
     assert not Unit.objects.get(pk=units["J-0203"].pk).residential
     # A hint, never coverage.
     assert not tower.units.exclude(status=Unit.Status.UNVISITED).exists()
+
+    # Every change leaves an audit row (who, before, after), though the floor is one statement.
+    logged = {
+        (
+            entry.object_repr,
+            entry.action,
+            tuple((k, tuple(v)) for k, v in sorted(entry.changes.items())),
+        )
+        for entry in LogEntry.objects.filter(actor=world.manager_a)
+    }
+    assert (
+        "Jasmine / J-0202: occupied",
+        LogEntry.Action.CREATE,
+        (("best_time", ("None", "Setelah 18.00")), ("status", ("None", "occupied"))),
+    ) in logged
+    assert ("Jasmine / J-0203", LogEntry.Action.UPDATE,
+            (("residential", ("True", "False")),)) in logged  # fmt: skip
+    deleted = LogEntry.objects.get(action=LogEntry.Action.DELETE, object_repr__contains="J-0204")
+    assert deleted.actor == world.manager_a
+
+
+def test_a_sheet_leaves_an_audit_row_per_changed_unit_only(manager, world, tower):
+    UnitOccupancyFactory(unit=_units(tower)["J-0201"], status="vacant")
+    content = b"tower,nomor,status\nJasmine,J-0201,kosong\nJasmine,J-0202,dihuni\n"
+    assert _upload(manager, world.building_a, content).status_code == 302
+    entries = LogEntry.objects.filter(actor=world.manager_a)
+    assert [(e.object_repr, e.changes) for e in entries] == [
+        ("Jasmine / J-0202: occupied", {"status": ["None", "occupied"], "best_time": ["None", ""]})
+    ]  # J-0201 was already vacant: nothing changed, nothing logged
 
 
 def test_manager_sets_a_whole_floor_at_once(manager, tower):
@@ -151,14 +181,17 @@ def test_a_broken_file_gets_a_message_not_an_error(manager, world):
 
 
 def test_import_runs_the_same_queries_in_a_small_and_a_big_building(manager, world, tower):
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     content = b"tower,nomor,status\nJasmine,J-0201,kosong\n"
+    ContentType.objects.get_for_model(UnitOccupancy)  # cached in every running process
     counts = []
     for size in ("small", "big"):
         if size == "big":
             _grow(world.building_a)
+            content = content.replace(b"kosong", b"dihuni")  # a change again, so audited again
         with CaptureQueriesContext(connection) as queries:
             assert _upload(manager, world.building_a, content).status_code == 302
         counts.append(len(queries))

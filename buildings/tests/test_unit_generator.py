@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import translation
 
 from buildings.models import Unit
@@ -154,3 +155,18 @@ def test_the_generate_units_command_explains_a_bad_plan():
 
     with translation.override("en"), pytest.raises(CommandError, match="between 1 and 200"):
         call_command("generate_units", "--tower", str(tower.pk), "--units-per-floor", "0")
+
+
+def test_generating_units_leaves_one_audit_row_for_the_tower(client, world):
+    from auditlog.models import LogEntry
+
+    tower = TowerFactory(building=world.building_a, name="Audit", floors=3)
+    client.force_login(world.manager_a)
+    client.post(
+        reverse("portal_tower", args=[tower.pk]),
+        {"action": "generate", "first_floor": "1", "last_floor": "3", "units_per_floor": "4",
+         "number_format": "{tower}-{floor}{unit:02d}"},
+    )  # fmt: skip
+    assert tower.units.count() == 12
+    entry = LogEntry.objects.get_for_object(tower).get(action=LogEntry.Action.UPDATE)
+    assert entry.actor == world.manager_a and entry.changes == {"units": ["0", "12"]}

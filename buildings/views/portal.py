@@ -164,6 +164,7 @@ def portal_tower(request, pk):
                 skip_floors=values["skip_floors"],
                 number_format=values["number_format"],
                 residential=not values["non_residential"],
+                by=request.user,
             )
         except ValidationError as error:
             field = (
