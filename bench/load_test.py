@@ -452,13 +452,14 @@ def csrf_from(content: bytes, set_cookie: str, old=None):
 
 # --- CPU accounting ------------------------------------------------------------------------
 def cpu_seconds(server_pid: int, postmaster: int, database: str) -> dict:
-    """CPU seconds used so far by gunicorn, PostgreSQL, Redis, this process and the machine.
+    """CPU seconds used so far, by (part, pid): gunicorn, PostgreSQL, Redis, this process, and
+    ("machine", 0) for all of it.
 
     PostgreSQL counts its shared processes and the backends of our database; the backends of
     other databases (someone's test run on the shared machine) count as other processes.
     """
     tick = os.sysconf("SC_CLK_TCK")
-    used = defaultdict(float)
+    used = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
@@ -468,8 +469,9 @@ def cpu_seconds(server_pid: int, postmaster: int, database: str) -> dict:
         name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()
         seconds = (int(fields[11]) + int(fields[12])) / tick
+        part = None
         if pid == server_pid or int(fields[1]) == server_pid:
-            used["gunicorn"] += seconds
+            part = "gunicorn"
         elif postmaster in (pid, int(fields[1])):
             try:
                 title = (stat.parent / "cmdline").read_bytes().decode(errors="replace").split()
@@ -478,14 +480,48 @@ def cpu_seconds(server_pid: int, postmaster: int, database: str) -> dict:
             # A backend's title names its client: "postgres: 15/main: user db 127.0.0.1(5678) …"
             backend = any(word.startswith("[local]") or "(" in word for word in title)
             if not backend or database in title[:5]:
-                used["postgresql"] += seconds
+                part = "postgresql"
         elif name.startswith("redis"):
-            used["redis"] += seconds
+            part = "redis"
         elif pid == os.getpid():
-            used["load generator"] += seconds
+            part = "load generator"
+        if part:
+            used[(part, pid)] = seconds
     cpu = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    used["machine"] = sum(int(v) for i, v in enumerate(cpu) if i not in (3, 4)) / tick  # not idle
+    used[("machine", 0)] = sum(int(v) for i, v in enumerate(cpu) if i not in (3, 4)) / tick
     return used
+
+
+class CpuMeter:
+    """CPU per part over a phase, sampled twice a second: a process that ends meanwhile (a
+    database connection past CONN_MAX_AGE) keeps what it used up to its last sample."""
+
+    def __init__(self, *args):
+        self.args, self.total, self.last = args, defaultdict(float), cpu_seconds(*args)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample_until_stopped, daemon=True)
+        self.thread.start()
+
+    def _sample(self):
+        now = cpu_seconds(*self.args)
+        for key, seconds in now.items():
+            self.total[key[0]] += seconds - self.last.get(key, 0)
+        self.last = now
+
+    def _sample_until_stopped(self):
+        while not self.stop.wait(0.5):
+            self._sample()
+
+    def cores(self, seconds: float) -> dict:
+        self.stop.set()
+        self.thread.join()
+        self._sample()
+        cores = {part: self.total[part] / seconds
+                 for part in ("gunicorn", "postgresql", "redis", "load generator", "machine")}  # fmt: skip
+        cores["other processes"] = cores["machine"] - sum(
+            v for k, v in cores.items() if k != "machine"
+        )
+        return cores
 
 
 # --- The phases ----------------------------------------------------------------------------
@@ -503,17 +539,10 @@ class Phase:
         self.offered = {}
 
     def measure(self, body):
-        before, started = (
-            cpu_seconds(self.server_pid, self.postmaster, self.database),
-            time.monotonic(),
-        )
+        meter, started = CpuMeter(self.server_pid, self.postmaster, self.database), time.monotonic()
         body()
         self.seconds = time.monotonic() - started
-        after = cpu_seconds(self.server_pid, self.postmaster, self.database)
-        self.cpu = {k: (after[k] - before.get(k, 0)) / self.seconds for k in after}
-        self.cpu["other processes"] = self.cpu["machine"] - sum(
-            v for k, v in self.cpu.items() if k != "machine"
-        )
+        self.cpu = meter.cores(self.seconds)
 
     def record(self, label, due, ok, server_ms, detail=None):
         ms = (time.perf_counter() - due) * 1000
@@ -631,6 +660,9 @@ class Phase:
         print("  CPU, cores busy: " + ", ".join(
             f"{k} {v:.2f}" for k, v in self.cpu.items() if k != "machine")
             + f" (machine {self.cpu['machine']:.2f} of {os.cpu_count()})")  # fmt: skip
+        if self.cpu["other processes"] > 0.25:
+            print(f"  NOTE: other processes took {self.cpu['other processes']:.2f} cores of this "
+                  "shared machine; the figures above are lower than the server alone would do")  # fmt: skip
         return {"seconds": round(self.seconds, 1), "pages": rows,
                 "cpu_cores": {k: round(v, 2) for k, v in self.cpu.items()}}  # fmt: skip
 
