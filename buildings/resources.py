@@ -12,9 +12,12 @@ A resource can be limited to a region (`region_code`, a Kemendagri code prefix s
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
+from accounts.audit import UPDATE, audit_bulk
 from accounts.validators import NIK_MESSAGE, contains_nik
 from buildings.import_widgets import (
     ChoiceWidget,
@@ -212,6 +215,11 @@ class UnitResource(ScopedResource):
     def dehydrate_tower(self, unit):
         return unit.tower.name
 
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        for unit in self.create_instances:
+            self.tower_counts[unit.tower_id][0] += 1
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size, result)
+
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         """One UPDATE per (floor, residential) pair instead of Django's CASE per row.
 
@@ -224,6 +232,7 @@ class UnitResource(ScopedResource):
             groups = defaultdict(list)
             for unit in self.update_instances:
                 groups[(unit.floor, unit.residential)].append(unit.pk)
+                self.tower_counts[unit.tower_id][1] += 1
             for (floor, residential), pks in groups.items():
                 for start in range(0, len(pks), 500):
                     Unit.objects.filter(pk__in=pks[start : start + 500]).update(
@@ -236,6 +245,7 @@ class UnitResource(ScopedResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
+        self.tower_counts = defaultdict(lambda: [0, 0])  # tower id → [created, updated]
         if "kelurahan" not in dataset.headers and dataset.height:
             # Optional: needed only to tell apart two buildings of the same name.
             dataset.append_col([""] * dataset.height, header="kelurahan")
@@ -376,6 +386,32 @@ class UnitResource(ScopedResource):
     def import_row(self, row, instance_loader, **kwargs):
         self.row_number = kwargs.get("row_number")
         return super().import_row(row, instance_loader, **kwargs)
+
+    def after_import(self, dataset, result, **kwargs):
+        """Units are written in bulk, unseen by auditlog: one audit row per tower instead,
+        with how many units the import created and updated there, and by whom."""
+        super().after_import(dataset, result, **kwargs)
+        if kwargs.get("dry_run") or result.has_errors() or not self.tower_counts:
+            return
+        names = dict(
+            Tower.objects.filter(pk__in=self.tower_counts)
+            .annotate(label=Concat("building__name", Value(" / "), "name"))
+            .values_list("pk", "label")
+        )
+        user = kwargs.get("user")
+        audit_bulk(
+            Tower,
+            [
+                (
+                    pk,
+                    names.get(pk, str(pk)),
+                    UPDATE,
+                    {"units_imported": (0, created), "units_updated": (0, updated)},
+                )
+                for pk, (created, updated) in self.tower_counts.items()
+            ],  # fmt: skip
+            actor=user if getattr(user, "is_authenticated", False) else None,
+        )
 
     def after_import_row(self, row, row_result, **kwargs):
         # Without a diff (skip_diff), the preview shows the file's own values for the rows it

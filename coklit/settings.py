@@ -168,8 +168,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # AUDIT
 # django-auditlog: one table of who/when/before/after for every change to domain data and every
 # role or scope change. Bulk writes the signals never see add their rows through
-# accounts.audit: occupancy per unit, residential flags per unit, unit generation one row per
-# tower. The unit import (django-import-export, bulk) is the exception: not logged row by row.
+# accounts.audit: occupancy and residential flags per unit; unit generation and the unit import
+# (bulk by django-import-export) one row per tower, with how many units were written.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "accounts.user", "exclude_fields": ["password", "last_login"]},
     {"model": "accounts.invitation", "exclude_fields": ["nonce"]},

@@ -242,3 +242,27 @@ def test_an_export_keeps_to_the_region_and_reads_no_row_twice(kalibata, django_a
 
     assert set(exported["building"]) == {"Kalibata City"}
     assert len(exported) == 3
+
+
+def test_an_import_leaves_one_audit_row_per_tower_it_wrote_to(kalibata):
+    from auditlog.models import LogEntry
+
+    tower = TowerFactory(building=kalibata, name="A")
+    UnitFactory(tower=tower, number="A-0101", floor=1)
+    units_import(
+        dataset=dataset(
+            ["Kalibata City", "Rawajati", "A", 2, "A-0101", "1"],  # moved a floor up
+            ["Kalibata City", "Rawajati", "A", 1, "A-0102", "1"],
+            ["Kalibata City", "Rawajati", "B", 1, "B-0101", "1"],
+        )
+    )
+    rows = {
+        e.object_repr: e.changes for e in LogEntry.objects.filter(changes__has_key="units_imported")
+    }
+    assert rows == {
+        "Kalibata City / A": {"units_imported": ["0", "1"], "units_updated": ["0", "1"]},
+        "Kalibata City / B": {"units_imported": ["0", "1"], "units_updated": ["0", "0"]},
+    }
+    units_import(dataset=dataset(["Kalibata City", "Rawajati", "A", 3, "A-0103", "1"]),
+                 dry_run=True)  # fmt: skip
+    assert LogEntry.objects.filter(changes__has_key="units_imported").count() == 2
