@@ -1,11 +1,13 @@
 """gunicorn's settings for production. `gunicorn coklit.wsgi` reads this file from the working
 directory; command-line flags, GUNICORN_CMD_ARGS and WEB_CONCURRENCY override it.
 
-Sync workers, two per core plus one: every request here is CPU work in Django and PostgreSQL
-(bench/load_test.py: a submission is ~10 ms of worker CPU, ~3 ms of PostgreSQL), so threads
-only add GIL contention, and a spare worker keeps the cores busy while another waits for the
-database. Measured on 2 cores: 5 sync workers stored 155 outcomes/s, 3 sync workers 118/s,
-3 gthread workers × 4 threads 127/s. The HTTPS proxy in front buffers slow phones.
+Sync workers, two per core plus one. Every request here is CPU work in Django and PostgreSQL
+(bench/load_test.py: an outcome submission is ~10 ms of worker CPU and ~3 ms of PostgreSQL),
+so threads add GIL contention and nothing else: on 2 cores 3 gthread workers × 4 threads
+stored 127 outcomes/s, sync workers 140–175/s. Between 3 and 7 sync workers the saturation
+throughput is the same within the run-to-run noise (±15%); the spare workers keep submissions
+flowing while a slow page (the province dashboard, up to a second) holds one. The HTTPS proxy
+in front buffers slow phones, which sync workers need.
 """
 
 import os
