@@ -185,7 +185,8 @@ def run(args) -> dict:
     print(f"\nsaturation: outcome submissions/s ÷ /ping requests/s = {submit_rate:.1f} ÷ "
           f"{ping_rate:.1f} = {ratio:.2f}")  # fmt: skip
     print(f"peak: {peak.rate('submit'):.1f} outcome submissions/s stored of "
-          f"{args.rates['submit']:g}/s offered (budget ≥ 100)")  # fmt: skip
+          f"{peak.offered.get('submit', 0):.1f}/s offered (Poisson arrivals at a nominal "
+          f"{args.rates['submit']:g}/s; budget ≥ 100)")  # fmt: skip
     figures["ratio_submit_to_ping"] = round(ratio, 3)
     figures["integrity"] = integrity_check(submit.sent + peak.sent)
     return figures
