@@ -9,9 +9,10 @@ The figures are those of the units' current state: when a new coklit period star
 units' statuses and totals belong to the old one until they are reset for the new window.
 
 The province overview reads every unit (two scans of ~400,000 rows, ~300 ms together), so
-its figures come from a snapshot kept in the cache: Celery beat recomputes it every
-COVERAGE_SNAPSHOT_SECONDS and a page that finds none computes it itself; the page says
-when it was taken. Kota and smaller pages are computed on each request.
+it is served from a snapshot kept in the cache — its total, each kota, the buildings most at
+risk and the daily series: Celery beat recomputes it every COVERAGE_SNAPSHOT_SECONDS and a
+page that finds none computes it itself; the page says when it was taken. Kota and smaller
+pages are computed on each request.
 """
 
 import datetime
@@ -227,34 +228,67 @@ def daily_closed(units, period: CoklitPeriod | None) -> list[tuple[datetime.date
     return [(r["day"], r["n"]) for r in rows]
 
 
-# The fields of Figures, in order: a snapshot stores each building's figures as a tuple.
+# The fields of Figures, in order: a snapshot stores figures as tuples.
 _FIELDS = ("residential", "closed", "outcomes", "units_visited", "voters_verified",
            "expected_voters", "refused_twice", "open_issues", "last_closed_at")  # fmt: skip
+# The buildings a snapshot keeps for the at-risk list (the page shows this many).
+AT_RISK_SHOWN = 20
+
+
+def _packed(f: Figures) -> tuple:
+    return tuple(getattr(f, name) for name in _FIELDS)
+
+
+def _unpacked(row: tuple) -> Figures:
+    return Figures(**dict(zip(_FIELDS, row, strict=True)))
 
 
 @dataclass
 class ProvinceSnapshot:
-    """Figures of every active building and the daily series, as they stood at `taken_at`."""
+    """The province overview as it stood at `taken_at`: its total, each kota's figures, the
+    buildings furthest behind (ids and figures, in rank order) and the daily series.
 
-    figures: dict[int, Figures]
+    Only users whose scope is the whole province read it, so it holds no per-user data.
+    """
+
+    total: Figures
+    kota: dict[str, Figures]
+    at_risk: list[tuple[int, Figures]]
     series: list[tuple[datetime.date, int]]
     taken_at: datetime.datetime
 
 
 def _snapshot_key(period: CoklitPeriod | None) -> str:
-    return f"coverage:province:v1:{period.pk if period else 0}"
+    return f"coverage:province:v2:{period.pk if period else 0}"
 
 
 def province_snapshot_take(period: CoklitPeriod | None) -> ProvinceSnapshot:
-    """Compute the province-wide figures and keep them in the cache for the next pages."""
+    """Compute the province overview and keep it in the cache for the next pages."""
     active = Building.objects.filter(active=True)
+    buildings = list(active.select_related("kelurahan").order_by("name"))
     figures = building_figures(active, all_units=True)
+    kota = list(Region.objects.filter(level=Region.Level.KOTA))
+    by_code = roll_up(kota, buildings, figures)
+    total = Figures()
+    for f in figures.values():
+        total.add(f)
     units = Unit.objects.exclude(tower__in=Tower.objects.filter(building__active=False))
-    snapshot = ProvinceSnapshot(figures, daily_closed(units, period), timezone.now())
-    stored = {pk: tuple(getattr(f, name) for name in _FIELDS) for pk, f in snapshot.figures.items()}
+    snapshot = ProvinceSnapshot(
+        total=total,
+        kota=by_code,
+        at_risk=[(b.pk, f) for b, f in _ranked(buildings, figures, AT_RISK_SHOWN)],
+        series=daily_closed(units, period),
+        taken_at=timezone.now(),
+    )
+    stored = (
+        _packed(snapshot.total),
+        {code: _packed(f) for code, f in snapshot.kota.items()},
+        [(pk, _packed(f)) for pk, f in snapshot.at_risk],
+        snapshot.series,
+        snapshot.taken_at,
+    )
     # Kept for two refresh intervals, so a late beat never leaves the page to compute it.
-    timeout = 2 * settings.COVERAGE_SNAPSHOT_SECONDS
-    cache.set(_snapshot_key(period), (stored, snapshot.series, snapshot.taken_at), timeout)
+    cache.set(_snapshot_key(period), stored, 2 * settings.COVERAGE_SNAPSHOT_SECONDS)
     return snapshot
 
 
@@ -262,14 +296,33 @@ def province_snapshot(period: CoklitPeriod | None) -> ProvinceSnapshot:
     """The cached snapshot, or a new one when there is none (or it is too old to show)."""
     cached = cache.get(_snapshot_key(period))
     if cached is not None:
-        stored, series, taken_at = cached
+        total, kota, at_risk, series, taken_at = cached
         age = (timezone.now() - taken_at).total_seconds()
         if 0 <= age <= 2 * settings.COVERAGE_SNAPSHOT_SECONDS:
-            figures = {
-                pk: Figures(**dict(zip(_FIELDS, row, strict=True))) for pk, row in stored.items()
-            }
-            return ProvinceSnapshot(figures, series, taken_at)
+            return ProvinceSnapshot(
+                total=_unpacked(total),
+                kota={code: _unpacked(row) for code, row in kota.items()},
+                at_risk=[(pk, _unpacked(row)) for pk, row in at_risk],
+                series=series,
+                taken_at=taken_at,
+            )
     return province_snapshot_take(period)
+
+
+def _ranked(buildings, figures: dict[int, Figures], limit: int) -> list[tuple[Building, Figures]]:
+    """Buildings with open units, least covered first (then most units still open).
+
+    Every building shares the day's straight-line target, so the share closed alone orders
+    them by how far behind it they are, whatever the day.
+    """
+    rows = []
+    for building in buildings:
+        f = figures.get(building.pk)
+        if f is None or not f.residential or f.open_units == 0:
+            continue
+        rows.append((building, f))
+    rows.sort(key=lambda row: (row[1].percent, -row[1].open_units))
+    return rows[:limit]
 
 
 @dataclass
@@ -291,14 +344,10 @@ def buildings_at_risk(
     from django.utils.translation import gettext as _
 
     expected = 100.0 * clock.elapsed_fraction
-    rows = []
-    for building in buildings:
-        f = figures.get(building.pk)
-        if f is None or not f.residential or f.open_units == 0:
-            continue
-        rows.append(AtRisk(building=building, figures=f, behind=expected - f.percent))
-    rows.sort(key=lambda r: (-r.behind, -r.figures.open_units))
-    rows = rows[:limit]
+    rows = [
+        AtRisk(building=building, figures=f, behind=expected - f.percent)
+        for building, f in _ranked(buildings, figures, limit)
+    ]
 
     ids = [r.building.pk for r in rows]
     managed = set(

@@ -69,40 +69,58 @@ def region_detail(request, code):
     prefix = _prefix(request)
     if not code.startswith(prefix):
         raise Http404
-    regions = {r.code: r for r in Region.objects.filter(code__startswith=code[:5])}
+    province = code == DKI_JAKARTA
+    regions = Region.objects.filter(code__startswith=code[:5])
+    if province:
+        regions = regions.filter(level=Region.Level.KOTA)
+    regions = {r.code: r for r in regions}
     region = regions.get(code)
-    if region is None and code != DKI_JAKARTA:
+    if region is None and not province:
         raise Http404
     clock, day = _clock(request)
-    scoped = Building.objects.in_scope(request.user).filter(
-        active=True, kelurahan__code__startswith=code
-    )
-    buildings = list(scoped.select_related("kelurahan").order_by("name"))
-    snapshot = province_snapshot(clock.period) if code == DKI_JAKARTA else None
-    if snapshot is not None:
-        # The snapshot holds every active building; keep those the user may see.
-        figures = {b.pk: snapshot.figures[b.pk] for b in buildings if b.pk in snapshot.figures}
-        series = snapshot.series
-    else:
-        figures = building_figures(scoped)
-        series = daily_closed(Unit.objects.filter(tower__building__in=scoped), clock.period)
-    total = Figures()
-    for f in figures.values():
-        total.add(f)
-    if region is not None and region.level == Region.Level.KELURAHAN:
-        children = [(b, figures.get(b.pk) or Figures()) for b in buildings]
-        child_kind = "building"
-    else:
-        by_code = roll_up(list(regions.values()), buildings, figures)
-        level = {None: "kota", "kota": "kecamatan", "kecamatan": "kelurahan"}[
-            region.level if region else None
-        ]
+    snapshot = None
+    if province:
+        # A province-wide scope sees every building, so this page is the same for everyone
+        # who may open it: it is served from the snapshot (see dashboard.coverage).
+        snapshot = province_snapshot(clock.period)
+        total, series = snapshot.total, snapshot.series
         children = [
-            (r, by_code[r.code])
+            (r, snapshot.kota[r.code])
             for r in sorted(regions.values(), key=lambda r: r.code)
-            if r.level == level and r.code.startswith(code) and by_code[r.code].residential
+            if r.code in snapshot.kota and snapshot.kota[r.code].residential
         ]
         child_kind = "region"
+        shown = {
+            b.pk: b
+            for b in Building.objects.in_scope(request.user)
+            .filter(pk__in=[pk for pk, _f in snapshot.at_risk])
+            .select_related("kelurahan")
+        }
+        ranked = [shown[pk] for pk, _f in snapshot.at_risk if pk in shown]
+        at_risk = buildings_at_risk(ranked, dict(snapshot.at_risk), clock)
+    else:
+        scoped = Building.objects.in_scope(request.user).filter(
+            active=True, kelurahan__code__startswith=code
+        )
+        buildings = list(scoped.select_related("kelurahan").order_by("name"))
+        figures = building_figures(scoped)
+        series = daily_closed(Unit.objects.filter(tower__building__in=scoped), clock.period)
+        total = Figures()
+        for f in figures.values():
+            total.add(f)
+        if region.level == Region.Level.KELURAHAN:
+            children = [(b, figures.get(b.pk) or Figures()) for b in buildings]
+            child_kind = "building"
+        else:
+            by_code = roll_up(list(regions.values()), buildings, figures)
+            level = {"kota": "kecamatan", "kecamatan": "kelurahan"}[region.level]
+            children = [
+                (r, by_code[r.code])
+                for r in sorted(regions.values(), key=lambda r: r.code)
+                if r.level == level and r.code.startswith(code) and by_code[r.code].residential
+            ]
+            child_kind = "region"
+        at_risk = buildings_at_risk(buildings, figures, clock)
     period = clock.period
     return render(
         request,
@@ -117,7 +135,7 @@ def region_detail(request, code):
             "pace": clock.pace_needed(total),
             "children": children,
             "child_kind": child_kind,
-            "at_risk": buildings_at_risk(buildings, figures, clock),
+            "at_risk": at_risk,
             "snapshot_taken_at": snapshot and snapshot.taken_at,
             "chart": coverage_chart(
                 series,
