@@ -125,10 +125,10 @@ def building_checklist(building: Building) -> list[Step]:
     ]
 
 
-def schedules_waiting(buildings_qs, user: User):
+def schedules_waiting(building_ids, user: User):
     """Proposals from the KPU side that wait for this manager's answer."""
     return (
-        Schedule.objects.filter(building__in=buildings_qs, status=Schedule.Status.PROPOSED)
+        Schedule.objects.filter(building_id__in=building_ids, status=Schedule.Status.PROPOSED)
         .exclude(proposed_by=user)
         .exclude(proposed_by__role=User.Role.PENGELOLA)
         .select_related("building", "tower", "proposed_by")
@@ -136,19 +136,19 @@ def schedules_waiting(buildings_qs, user: User):
     )
 
 
-def schedules_upcoming(buildings_qs, today):
+def schedules_upcoming(building_ids, today):
     return (
         Schedule.objects.filter(
-            building__in=buildings_qs, status__in=ACTIVE_STATUSES, date__gte=today
+            building_id__in=building_ids, status__in=ACTIVE_STATUSES, date__gte=today
         )
         .select_related("building", "tower")
         .order_by("date", "start")
     )
 
 
-def issues_open(buildings_qs):
+def issues_open(building_ids):
     return (
-        AccessIssue.objects.filter(building__in=buildings_qs)
+        AccessIssue.objects.filter(building_id__in=building_ids)
         .exclude(status=AccessIssue.Status.RESOLVED)
         .select_related("building")
         .order_by("-created_at")

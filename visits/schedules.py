@@ -20,6 +20,8 @@ from buildings.models import Building, Tower
 from visits.models import CoklitPeriod, Schedule
 
 ACTIVE_STATUSES = (Schedule.Status.PROPOSED, Schedule.Status.CONFIRMED)
+# The fields an answer (confirm, decline, cancel) sets that carry a rule: a choice, a validator.
+ANSWER = ("status", "reply")
 
 
 class ScheduleEvent:
@@ -42,7 +44,7 @@ def schedule_period_for(day: datetime.date | None) -> CoklitPeriod | None:
 def schedule_check(
     *,
     period: CoklitPeriod | None,
-    building: Building,
+    building_id: int,
     tower: Tower | None,
     date: datetime.date,
     start: datetime.time,
@@ -64,12 +66,12 @@ def schedule_check(
             }
     if end <= start:
         errors["end"] = _("The end time must be after the start time.")
-    if tower is not None and tower.building_id != building.pk:
+    if tower is not None and tower.building_id != building_id:
         errors["tower"] = _("That tower is not in this building.")
     if not errors:
         clash = (
             Schedule.objects.filter(
-                building=building,
+                building_id=building_id,
                 tower=tower,
                 date=date,
                 status__in=ACTIVE_STATUSES,
@@ -96,8 +98,16 @@ def schedule_check(
 
 
 def _lock(schedule: Schedule) -> Schedule:
-    """The schedule re-read under a row lock, so two answers at once cannot both win."""
-    return Schedule.objects.select_for_update().get(pk=schedule.pk)
+    """The schedule re-read under a row lock, so two answers at once cannot both win.
+
+    Its period and tower come along for schedule_check, its building for the audit row's
+    text (Schedule.__str__); only the schedule's row is locked.
+    """
+    return (
+        Schedule.objects.select_for_update(of=("self",))
+        .select_related("period", "building", "tower")
+        .get(pk=schedule.pk)
+    )
 
 
 def _answerable(schedule: Schedule, by: User) -> None:
@@ -108,6 +118,18 @@ def _answerable(schedule: Schedule, by: User) -> None:
         )
     if schedule.proposed_by_id == by.pk:
         raise ValidationError(_("Your own proposal is answered by the other side."))
+
+
+def _answer_save(schedule: Schedule, *, by: User, status: str, reply: str) -> None:
+    """Record an answer on a locked schedule. Only the answer's fields change, so only they
+    are validated: full_clean would check every foreign key and constraint again (13 queries).
+    `by` is the signed-in user, so the foreign key to them needs no check either."""
+    schedule.status = status
+    schedule.decided_by = by
+    schedule.decided_at = timezone.now()
+    schedule.reply = reply
+    schedule.clean_fields(exclude=[f.name for f in Schedule._meta.fields if f.name not in ANSWER])
+    schedule.save(update_fields=["status", "decided_by", "decided_at", "reply"])
 
 
 def _notify(schedule: Schedule, event: str, actor: User) -> None:
@@ -133,7 +155,9 @@ def schedule_propose(
     period = period or schedule_period_for(date)
     # Lock the building so two overlapping proposals sent at once cannot both pass the check.
     Building.objects.select_for_update().filter(pk=building.pk).first()
-    schedule_check(period=period, building=building, tower=tower, date=date, start=start, end=end)
+    schedule_check(
+        period=period, building_id=building.pk, tower=tower, date=date, start=start, end=end
+    )
     schedule = Schedule(
         period=period,
         building=building,
@@ -157,30 +181,15 @@ def schedule_confirm(*, schedule: Schedule, by: User, reply: str = "") -> Schedu
     _answerable(schedule, by)
     schedule_check(
         period=schedule.period,
-        building=schedule.building,
+        building_id=schedule.building_id,
         tower=schedule.tower,
         date=schedule.date,
         start=schedule.start,
         end=schedule.end,
         exclude=(schedule.pk,),
     )
-    schedule.status = Schedule.Status.CONFIRMED
-    schedule.decided_by = by
-    schedule.decided_at = timezone.now()
-    schedule.reply = reply
-    schedule.full_clean()
-    schedule.save(update_fields=["status", "decided_by", "decided_at", "reply"])
+    _answer_save(schedule, by=by, status=Schedule.Status.CONFIRMED, reply=reply)
     _notify(schedule, ScheduleEvent.CONFIRMED, by)
-    return schedule
-
-
-def _decline(schedule: Schedule, by: User, reason: str) -> Schedule:
-    schedule.status = Schedule.Status.DECLINED
-    schedule.decided_by = by
-    schedule.decided_at = timezone.now()
-    schedule.reply = reason
-    schedule.full_clean()
-    schedule.save(update_fields=["status", "decided_by", "decided_at", "reply"])
     return schedule
 
 
@@ -190,7 +199,7 @@ def schedule_decline(*, schedule: Schedule, by: User, reason: str) -> Schedule:
     _answerable(schedule, by)
     if not reason.strip():
         raise ValidationError({"reply": _("Give a reason, so the other side can plan again.")})
-    _decline(schedule, by, reason.strip())
+    _answer_save(schedule, by=by, status=Schedule.Status.DECLINED, reply=reason.strip())
     _notify(schedule, ScheduleEvent.DECLINED, by)
     return schedule
 
@@ -210,17 +219,19 @@ def schedule_counter(
     _answerable(original, by)
     schedule_check(
         period=original.period,
-        building=original.building,
+        building_id=original.building_id,
         tower=original.tower,
         date=date,
         start=start,
         end=end,
         exclude=(original.pk,),
     )
-    _decline(original, by, note or _("Another time proposed."))
+    _answer_save(
+        original, by=by, status=Schedule.Status.DECLINED, reply=note or _("Another time proposed.")
+    )
     counter = Schedule(
         period=original.period,
-        building=original.building,
+        building_id=original.building_id,
         tower=original.tower,
         kind=original.kind,
         date=date,
@@ -258,12 +269,7 @@ def schedule_cancel(*, schedule: Schedule, by: User, reason: str) -> Schedule:
         )
     if not reason.strip():
         raise ValidationError({"reply": _("Give the reason, so the others can plan again.")})
-    schedule.status = Schedule.Status.CANCELLED
-    schedule.decided_by = by
-    schedule.decided_at = timezone.now()
-    schedule.reply = reason.strip()
-    schedule.full_clean()
-    schedule.save(update_fields=["status", "decided_by", "decided_at", "reply"])
+    _answer_save(schedule, by=by, status=Schedule.Status.CANCELLED, reply=reason.strip())
     _notify(schedule, ScheduleEvent.CANCELLED, by)
     return schedule
 

@@ -143,6 +143,26 @@ def test_home_shows_the_managers_buildings_and_the_next_thing_to_do(english):
     assert "Profile 20% complete" in page  # towers with units: one of five steps
 
 
+def test_home_counts_every_waiting_proposal_and_open_issue_not_only_those_listed(english):
+    manager, building = _manager_with_building()
+    pps = UserFactory(role=Role.PPS)
+    ScheduleFactory(building=building, proposed_by=pps)
+    AccessIssueFactory(building=building, raised_by=pps)
+    english.force_login(manager)
+    with CaptureQueriesContext(connection) as one_each:
+        english.get(reverse("portal_home"))
+    for day in range(1, 25):
+        ScheduleFactory(building=building, proposed_by=pps, date=datetime.date(2024, 7, day))
+        AccessIssueFactory(building=building, raised_by=pps)
+
+    with CaptureQueriesContext(connection) as many:
+        page = english.get(reverse("portal_home")).content.decode()
+
+    assert "Proposals waiting for your answer (25)" in page  # 20 listed
+    assert "Open access issues (25)" in page
+    assert len(many) == len(one_each)
+
+
 def test_home_checklist_leads_to_the_profile_when_nothing_waits(english):
     manager, building = _manager_with_building()
     english.force_login(manager)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -66,12 +66,19 @@ def _tower(request, pk):
 
 @manager_required
 def portal_home(request):
-    buildings_qs = Building.objects.in_scope(request.user)
-    buildings = list(buildings_qs.select_related("kelurahan__parent").order_by("name", "pk"))
+    buildings = list(
+        Building.objects.in_scope(request.user)
+        .select_related("kelurahan__parent")
+        .order_by("name", "pk")
+    )
     buildings_overview(buildings)
-    waiting = list(schedules_waiting(buildings_qs, request.user)[:20])
-    upcoming = list(schedules_upcoming(buildings_qs, timezone.localdate())[:10])
-    issues = list(issues_open(buildings_qs)[:20])
+    # The buildings in scope are known by now: their ids spare each query the scope subquery.
+    ids = [b.pk for b in buildings]
+    # The first 20 are listed; the window counts all of them in the same query.
+    waiting = list(schedules_waiting(ids, request.user).annotate(total=Window(Count("pk")))[:20])
+    waiting_count = waiting[0].total if waiting else 0
+    upcoming = list(schedules_upcoming(ids, timezone.localdate())[:10])
+    issues = list(issues_open(ids).annotate(total=Window(Count("pk")))[:20])
     # The next thing to do first: answer proposals, then issues, then finish each profile.
     next_step = None
     if waiting:
@@ -90,8 +97,10 @@ def portal_home(request):
         {
             "buildings": buildings,
             "waiting": waiting,
+            "waiting_count": waiting_count,
             "upcoming": upcoming,
             "issues": issues,
+            "issues_count": issues[0].total if issues else 0,
             "next_step": next_step,
         },
     )

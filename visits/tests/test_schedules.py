@@ -275,3 +275,24 @@ def test_manager_cancels_a_confirmed_visit_in_the_portal(manager, world, proposa
     proposal.refresh_from_db()
     assert proposal.status == "cancelled" and proposal.decided_by == world.manager_a
     assert manager.get(url).context["can_cancel"] is False
+
+
+def test_confirming_in_the_portal_runs_the_same_few_queries_however_many_schedules(
+    manager, world, proposal, django_assert_num_queries
+):
+    # Session and user, the scoped read, then in one transaction the lock, the overlap check,
+    # the audit row (with its read of the row before), the update and the outbox row.
+    confirm = {"action": "confirm", "answer-reply": "Lapor ke pos keamanan"}
+    with django_assert_num_queries(14):
+        response = manager.post(reverse("portal_schedule", args=[proposal.pk]), confirm)
+    assert response.status_code == 302
+    for day in range(2, 21):
+        ScheduleFactory(building=world.building_a, proposed_by=proposal.proposed_by,
+                        date=D(2024, 7, day), tower=TowerFactory(building=world.building_a))  # fmt: skip
+    later = ScheduleFactory(building=world.building_a, proposed_by=proposal.proposed_by,
+                            date=D(2024, 7, 22), tower=TowerFactory(building=world.building_a))  # fmt: skip
+    with django_assert_num_queries(14):
+        response = manager.post(reverse("portal_schedule", args=[later.pk]), confirm)
+    assert response.status_code == 302
+    later.refresh_from_db()
+    assert later.status == Schedule.Status.CONFIRMED
