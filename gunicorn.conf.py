@@ -15,3 +15,19 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "sync"
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
+
+
+def post_worker_init(worker):
+    """Open the Celery broker connection as each worker starts (Django is loaded by then).
+
+    The first task a worker queues otherwise pays ~100 ms of Celery and connection-pool setup
+    inside a manager's request. If Redis is down the worker starts anyway: what it would queue
+    waits in the outbox (reminders.outbox) until the sweep.
+    """
+    try:
+        from coklit.celery import app
+
+        with app.producer_or_acquire() as producer:
+            producer.connection.ensure_connection(max_retries=1, interval_start=0)
+    except Exception as error:  # noqa: BLE001 — any broker trouble only costs the warm-up
+        worker.log.warning("Celery broker not warmed: %s", error)
