@@ -6,11 +6,24 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def email_send(*, template: str, to: str, context: dict, language: str | None = None) -> None:
+def email_send(
+    *,
+    template: str,
+    to: str,
+    context: dict,
+    language: str | None = None,
+    message_id: str | None = None,
+) -> None:
+    """Send the subject/text/HTML trio of `template`, worded in the recipient's language.
+
+    A `message_id` that stays the same when the same email is sent again lets mail systems
+    that deduplicate by Message-ID show one copy (see reminders.services).
+    """
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[to])
+    headers = {"Message-ID": message_id} if message_id else None
+    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[to], headers=headers)
     message.attach_alternative(html, "text/html")
     message.send()

@@ -82,7 +82,8 @@ class SlowLedgerEmailBackend(BaseEmailBackend):
         for message in messages:
             if not early:
                 time.sleep(delay)
-            line = json.dumps({"to": message.to, "subject": message.subject, "pid": os.getpid()})
+            line = json.dumps({"to": message.to, "subject": message.subject, "pid": os.getpid(),
+                               "message_id": message.extra_headers.get("Message-ID")})  # fmt: skip
             with open(os.environ["FAULT_DRILL_LEDGER"], "a") as ledger:
                 ledger.write(line + "\n")
             if early:
@@ -743,8 +744,15 @@ def phase_worker_kill(env, tmp, processes, worker, world, ledger, count, tag, ac
     received = Counter()
     for (to, _subject), n in emails.items():
         received[to] += n
+    # A copy sent again carries the first one's Message-ID: what an inbox that deduplicates
+    # by it shows.
+    distinct = {
+        m["message_id"] or id(m) for m in _ledger(ledger)[delivered_before:]
+        if m["to"][0] != world["proposer"]
+    }  # fmt: skip
     result = {
         "reminders_due": due,
+        "distinct_message_ids": len(distinct),
         "delivered_before_kill": delivered_at_kill,
         "sent_in_log": sum(1 for _, s in rows if s == "sent"),
         "emails_delivered": sum(emails.values()),
@@ -790,7 +798,7 @@ def summary(figures) -> dict:
           f"{o['units_with_wrong_totals']}/{o['units_checked']}")  # fmt: skip
     for label, k in (("worker killed while sending", k1), ("worker killed after accept", k2)):
         print(f"{label:<29}{k['reminders_due']:>8} due, {k['emails_delivered']} emails "
-              f"{'':>14}{k['lost']:>5} {k['duplicated']:>11}")  # fmt: skip
+              f"({k['distinct_message_ids']} Message-IDs) {k['lost']:>5} {k['duplicated']:>11}")  # fmt: skip
     notice_ok = b["notice"]["emails_delivered"] == 1
     pages_ok = all(v in (200, 302, True) for k, v in b["pages"].items() if "healthz" not in k)
     figures["ok"] = (

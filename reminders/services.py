@@ -3,6 +3,7 @@
 import datetime
 import logging
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -128,13 +129,24 @@ def reminder_deliver(*, log_id: int, retrying: bool = False) -> tuple[str, int]:
     try:
         message = reminder_message(log)
         if message is not None:
-            email_send(**message)
+            email_send(**message, message_id=reminder_message_id(log))
     except OSError as exc:  # smtplib's errors are OSErrors, as are refused connections
         return _failed(log, exc)
     ReminderLog.objects.filter(pk=log.pk).update(
         status=ReminderLog.Status.SENT, sent_at=timezone.now(), locked_until=None, last_error=""
     )
     return ("sent" if message is not None else "dropped"), 0
+
+
+def reminder_message_id(log: ReminderLog) -> str:
+    """The same Message-ID whenever this reminder is sent.
+
+    Sending is at least once: a worker killed after the mail server accepted a reminder but
+    before marking it sent leaves it to the sweep, which sends it again. The second copy
+    carries the first one's Message-ID, so mail systems that deduplicate by it show one.
+    """
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<reminder-{log.pk}@{host}>"
 
 
 def _failed(log: ReminderLog, exc: Exception) -> tuple[str, int]:

@@ -92,3 +92,16 @@ def test_the_digest_link_stops_the_digests(area, client):
         if r.kind == "digest"
     )
     assert client.get(path.replace("/berhenti/", "/berhenti/x")).status_code == 404
+
+
+def test_a_reminder_sent_again_carries_the_same_message_id(area, settings):
+    """A worker killed after the mail server accepted a reminder, before marking it sent,
+    leaves it to be sent again: the copy is the same message to a deduplicating inbox."""
+    settings.SITE_URL = "https://coklit.kpu-jakarta.go.id"
+    log_id = services.reminders_run(day=FIRST).to_send[0]
+    services.reminder_deliver(log_id=log_id)
+    ReminderLog.objects.filter(pk=log_id).update(status="pending", locked_until=None)  # unmarked
+    services.reminder_deliver(log_id=log_id)
+    first, again = mail.outbox
+    assert first.extra_headers["Message-ID"] == again.extra_headers["Message-ID"]
+    assert first.message()["Message-ID"] == f"<reminder-{log_id}@coklit.kpu-jakarta.go.id>"
