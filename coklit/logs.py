@@ -49,3 +49,25 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return redact(json.dumps(entry, ensure_ascii=False, default=str))
+
+
+class DatabaseOutageFilter(logging.Filter):
+    """A request answered 503 because the database did not answer is one warning line.
+
+    During a restart every request in flight fails the same way; Django logs each at ERROR with
+    a full traceback, which buries whatever else happened. The line keeps the error's text.
+    """
+
+    def filter(self, record):
+        error = record.exc_info[1] if record.exc_info else None
+        if getattr(record, "status_code", None) == 503 and isinstance(error, _database_down()):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg = f"{record.getMessage()} (database unavailable: {str(error).strip()[:200]})"
+            record.args, record.exc_info, record.exc_text = (), None, None
+        return True
+
+
+def _database_down():
+    from coklit.errors import DATABASE_DOWN
+
+    return DATABASE_DOWN

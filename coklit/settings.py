@@ -312,10 +312,12 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
         },
     },
+    "filters": {"database_outage": {"()": "coklit.logs.DatabaseOutageFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": env.str("LOG_FORMAT", default="text" if DEBUG else "json"),
+            "filters": ["database_outage"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

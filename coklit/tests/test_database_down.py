@@ -104,3 +104,25 @@ def test_other_errors_stay_a_plain_500_page(phone):
     assert not response.has_header("Retry-After")
     page = response.content.decode()
     assert "Kesalahan server" in page and "boom" not in page
+
+
+def test_an_outage_is_logged_as_one_warning_line_not_a_traceback(phone, database_down, caplog):
+    from coklit.logs import DatabaseOutageFilter
+
+    with caplog.at_level("WARNING", logger="django.request"):
+        phone.get(reverse("field_today"))
+    record = next(r for r in caplog.records if r.name == "django.request")
+    assert DatabaseOutageFilter().filter(record)
+    assert record.levelname == "WARNING" and record.exc_info is None
+    assert record.getMessage() == (
+        "Service Unavailable: /lapangan/ (database unavailable: " + str(REFUSED) + ")"
+    )
+    # Any other server error keeps its level and traceback.
+    database_down.stop()
+    caplog.clear()
+    with caplog.at_level("ERROR", logger="django.request"):
+        with mock.patch("coklit.health.JsonResponse", side_effect=RuntimeError("boom")):
+            phone.get("/healthz")
+    record = next(r for r in caplog.records if r.name == "django.request")
+    assert DatabaseOutageFilter().filter(record)
+    assert record.levelname == "ERROR" and record.exc_info is not None
