@@ -23,9 +23,11 @@ ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = {"invitation_accept", "officer_check"}
 
 # Admin pages for data that is the same for everyone (the region tree, the coklit periods),
-# admin's own plumbing, and the audit log, which only KPU Provinsi opens (403 for any id).
+# admin's own plumbing, and the audit log and the notification outbox, which only KPU Provinsi
+# opens (403 for any id).
 SAME_FOR_EVERYONE = re.compile(
-    r"^admin:(buildings_region_|visits_coklitperiod_|auditlog_logentry_|view_on_site$"
+    r"^admin:(buildings_region_|visits_coklitperiod_|auditlog_logentry_|reminders_outboxmessage_"
+    r"|view_on_site$"
     r"|app_list$|accounts_user_password_change$)"
 )
 
@@ -145,3 +147,19 @@ def test_audit_log_opens_only_for_kpu_provinsi(world, client):
     assert client.get(url).status_code == 403
     client.force_login(world.kpu_provinsi)
     assert client.get(url).status_code == 200
+
+
+def test_the_notification_outbox_opens_only_for_kpu_provinsi(world, client):
+    from reminders.models import OutboxMessage
+
+    row = OutboxMessage.objects.create(task="visits.tasks.schedule_notify", args=[1, "x", 2])
+    url = reverse("admin:reminders_outboxmessage_change", args=[row.pk])
+    client.force_login(world.kpu_kota_selatan)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("admin:reminders_outboxmessage_changelist")).status_code == 403
+    client.force_login(world.kpu_provinsi)
+    assert client.get(url).status_code == 200
+    page = client.get(
+        reverse("admin:reminders_outboxmessage_changelist"), {"enqueued_at__isnull": "True"}
+    )
+    assert page.status_code == 200 and b"schedule_notify" in page.content
