@@ -7,6 +7,8 @@ from visits.views import field, files, officer
 urlpatterns = [
     path("lapangan/", field.today, name="field_today"),
     path("lapangan/kirim/", field.sync, name="field_sync"),
+    path("lapangan/sw.js", field.service_worker, name="field_sw"),
+    path("lapangan/luring/", field.offline, name="field_offline"),
     path("lapangan/tower/<int:pk>/", field.grid, name="field_grid"),
     path("lapangan/tower/<int:pk>/lantai/", field.floor_record, name="field_floor"),
     path("lapangan/tower/<int:pk>/mulai/", field.visit_start, name="field_visit_start"),

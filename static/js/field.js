@@ -1,6 +1,38 @@
 /* The pantarlih's field pages: an offline queue of unit outcomes, and a few conveniences.
    Every outcome gets a UUID made here, waits in localStorage until the server has answered
-   for it, and is sent again as often as needed: the server stores it once. No framework. */
+   for it, and is sent again as often as needed: the server stores it once. No framework.
+
+   Offline copies: the service worker (/lapangan/sw.js) keeps the pages
+   opened here so a tab reloaded without signal still shows them. Signing out empties the kept
+   pages first, so the next person on this phone finds none. */
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-sw]");
+  if (!root || !("serviceWorker" in navigator) || !window.caches) return;
+  var controlled = !!navigator.serviceWorker.controller;
+  navigator.serviceWorker.register(root.dataset.sw).then(function (reg) {
+    if (controlled) return;
+    /* This page loaded before the worker was in charge, so it was not kept: ask for it. */
+    navigator.serviceWorker.ready.then(function (ready) {
+      (ready.active || reg.active).postMessage({ keep: location.href });
+    });
+  }).catch(function () {});
+  function forget() {
+    return caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (n) { return n.indexOf("coklit-field-pages-") === 0; })
+        .map(function (n) { return caches.delete(n); }));
+    });
+  }
+  document.querySelectorAll("form").forEach(function (form) {
+    if (form.getAttribute("action") !== root.dataset.signout) return;
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var go = function () { form.submit(); };
+      Promise.race([forget(), new Promise(function (r) { setTimeout(r, 3000); })]).then(go, go);
+    });
+  });
+})();
+
 (function () {
   "use strict";
   var QUEUE = "coklit.queue", REJECTED = "coklit.rejected", BATCH = 50;
@@ -118,7 +150,10 @@
       document.getElementById("mark").open = false;
     });
   }
+})();
 
+(function () {
+  "use strict";
   /* Starting a visit: the phone's location on request, and the photo shrunk before upload. */
   var visitForm = document.getElementById("visit-form");
   if (visitForm) {

@@ -1,21 +1,28 @@
 """The pantarlih's phone pages: today, the unit grid, a unit, a floor, a visit, and the
-JSON endpoint the offline queue (static/js/field.js) sends its batches to.
+JSON endpoint the offline queue (static/js/field.js) sends its batches to, and the service
+worker (templates/visits/sw.js) that keeps opened pages for a reload without signal.
 
 Every page reads fine without JavaScript and its forms post normally; the script only
 turns a tap on a unit into a queued submission that survives a dead connection.
 """
 
+import functools
+import hashlib
 import itertools
 import json
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.db.models import Count, Q
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template, render_to_string
+from django.templatetags.static import PrefixNode, static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -29,6 +36,39 @@ from visits.models import Assignment, Schedule, Visit
 
 # How many outcomes one batch may carry; the phone sends at most this many at once.
 BATCH_MAX = 100
+
+# The service worker keeps a page only when the response carries this header, whose value
+# names the page's owner: the server, not the worker, decides what may live on the phone.
+OFFLINE_COPY_HEADER = "Coklit-Offline-Copy"
+# The banner every kept page carries hidden; the worker shows it on a copy answered offline.
+# A tag (with "<") can never come out of escaped user text, so only the banner matches.
+OFFLINE_BANNER = ('<p class="offline" data-offline hidden>', '<p class="offline" data-offline>')
+# What a field page loads besides itself, cached by the worker when it installs.
+FIELD_ASSETS = ["css/app.css", "js/field.js"]
+
+
+def offline_owner(user) -> str:
+    """An opaque name for the owner of kept pages: equal for the same user, nothing more."""
+    return salted_hmac("visits.offline-copy", str(user.pk)).hexdigest()[:20]
+
+
+def offline_copy(view):
+    """Let the phone keep this page for a reload without signal (templates/visits/sw.js).
+
+    Only today, the grid and the unit page: what a visit needs. The officer card is not kept:
+    its signed code proves who the officer is and should not outlive the page on the phone
+    (a withdrawn assignment would still show a code); it is shown in the lobby, where the
+    checker needs a connection to /cek/ anyway.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200:
+            response[OFFLINE_COPY_HEADER] = offline_owner(request.user)
+        return response
+
+    return wrapper
 
 
 def _short_labels():
@@ -60,6 +100,7 @@ def _scoped_tower(request, pk):
 
 @never_cache
 @login_required
+@offline_copy
 def today(request):
     """The pantarlih's day: assignments, today's schedules, access rules, contacts, progress."""
     user = request.user
@@ -148,6 +189,7 @@ def today(request):
 
 @never_cache
 @login_required
+@offline_copy
 def grid(request, pk):
     """A tower's floors and units, each with its status and the manager's occupancy hint."""
     tower = _scoped_tower(request, pk)
@@ -211,6 +253,7 @@ def _answer_errors_to_form(form, answer):
 
 @never_cache
 @login_required
+@offline_copy
 def unit_record(request, pk):
     """One unit: its history and the outcome form (the no-JavaScript way to record)."""
     units = _field_scope(request, Unit.objects.select_related("tower__building", "occupancy"))
@@ -418,3 +461,41 @@ def sync(request):
         results.append({"client_uuid": str(item.get("client_uuid", "")), **answer.as_json()})
     conflict = any(r["status"] == field.CONFLICT for r in results)
     return JsonResponse({"results": results}, status=409 if conflict else 200)
+
+
+def service_worker(request):
+    """The field pages' service worker, as JavaScript with its settings filled in: the hashed
+    URLs of the stylesheet and script (WhiteNoise in production), the offline page, and a
+    version that changes whenever one of them or the language does, so the phone updates.
+
+    Public, like a static file: it holds no data, and the browser fetches it again to look
+    for an update even after the session has ended (a redirect to the sign-in page there
+    would leave an old worker in place). `no-cache` so an update lands at the next check;
+    a signed-in request gets `no-store` from NoStoreForSignedInMiddleware, stricter still.
+    """
+    prefix = PrefixNode.handle_simple("STATIC_URL")
+    config = {
+        "scope": reverse("field_today"),
+        "header": OFFLINE_COPY_HEADER,
+        "banner": OFFLINE_BANNER,
+        "offline": reverse("field_offline"),
+        "assets": {f"{prefix}{name}": static(name) for name in FIELD_ASSETS},
+        "precache": [static(name) for name in FIELD_ASSETS] + [reverse("field_offline")],
+        "language": request.LANGUAGE_CODE,
+    }
+    digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
+    for name in FIELD_ASSETS:
+        with open(finders.find(name), "rb") as f:
+            digest.update(f.read())
+    digest.update(get_template("visits/offline.html").template.source.encode())
+    config["version"] = digest.hexdigest()[:16]
+    script = render_to_string("visits/sw.js", {"config": mark_safe(json.dumps(config))})
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def offline(request):
+    """What the phone shows for a field page it never kept (the worker stores it at install).
+    Public and without personal data: it stays on the phone for whoever signs in next."""
+    return render(request, "visits/offline.html")
