@@ -77,9 +77,13 @@ function stored(request) {
     return cache && cache.match(request, { ignoreVary: true });
   }).then(function (response) {
     if (!response) return null;
+    /* The body changes, and it is stored already decoded: drop what described the old one. */
+    var headers = new Headers(response.headers);
+    headers.delete("Content-Length");
+    headers.delete("Content-Encoding");
     return response.text().then(function (html) {
       return new Response(html.replace(CONFIG.banner[0], CONFIG.banner[1]), {
-        status: response.status, statusText: response.statusText, headers: response.headers
+        status: response.status, statusText: response.statusText, headers: headers
       });
     });
   });

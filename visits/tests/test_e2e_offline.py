@@ -46,6 +46,11 @@ def test_a_grid_opened_once_reloads_offline_and_its_outcome_is_sent_once(phone, 
     day = pantarlih_day(floors=2, units_per_floor=5)
     context = phone.context
     context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    violations = []
+    phone.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     open_grid(phone, day)
     assert not phone.is_visible("[data-offline]")
 
@@ -64,6 +69,7 @@ def test_a_grid_opened_once_reloads_offline_and_its_outcome_is_sent_once(phone, 
     phone.reload()
     assert not phone.is_visible("[data-offline]")
     assert UnitOutcome.objects.count() == 1
+    assert not violations, violations
 
 
 def test_a_field_page_never_opened_shows_the_offline_page(phone, live_server):
