@@ -367,12 +367,13 @@ def current_period(assignments) -> CoklitPeriod | None:
 
 
 def building_contact(building: Building, primary_manager) -> dict:
-    """Who to call at the building: the primary manager, else the building's contact on duty."""
+    """Who to call at the building: the contact on duty the manager saved in the building's
+    profile ("who answers the phone"), else the primary manager."""
     from accounts.phones import whatsapp_number
 
-    if primary_manager is not None and primary_manager.user.phone:
+    if building.contact_phone or primary_manager is None or not primary_manager.user.phone:
+        name, phone, position = building.contact_name, building.contact_phone, ""
+    else:
         name, phone = primary_manager.user.full_name, primary_manager.user.phone
         position = primary_manager.position
-    else:
-        name, phone, position = building.contact_name, building.contact_phone, ""
     return {"name": name, "phone": phone, "position": position, "wa": whatsapp_number(phone)}

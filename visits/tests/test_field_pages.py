@@ -93,6 +93,19 @@ def test_today_falls_back_to_the_buildings_contact_on_duty(phone, day):
     assert "Pak Budi" in page and 'href="https://wa.me/6285712345678"' in page
 
 
+def test_today_prefers_the_buildings_contact_on_duty_to_the_primary_manager(phone, day):
+    manager = UserFactory(role="pengelola", full_name="Bu Siti", phone="+6281234567890")
+    BuildingManagerFactory(building=day.building, user=manager, is_primary=True)
+    day.building.contact_name = "Pak Budi"
+    day.building.contact_phone = "+6285712345678"
+    day.building.save()
+
+    page = phone.get(reverse("field_today")).content.decode()
+
+    assert "Pak Budi" in page and 'href="https://wa.me/6285712345678"' in page
+    assert "+6281234567890" not in page
+
+
 def test_today_says_when_the_period_is_not_open(phone, day):
     day.period.starts_on = timezone.localdate() + datetime.timedelta(days=3)
     day.period.save()
