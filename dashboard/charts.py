@@ -14,8 +14,14 @@ def coverage_chart(
     starts_on: datetime.date | None,
     ends_on: datetime.date | None,
     today: datetime.date,
+    closed: int | None = None,
 ) -> str:
-    """Cumulative % of residential units closed per day, and the target line; '' if no period."""
+    """Cumulative % of residential units closed per day, and the target line; '' if no period.
+
+    With `closed` (all units closed now), units closed outside the window's days — before it
+    opened, as a new window inherits the old one's statuses — are where the line starts, so
+    it ends where the page's figure does.
+    """
     if not (starts_on and ends_on and residential):
         return ""
     days = (ends_on - starts_on).days + 1
@@ -28,7 +34,8 @@ def coverage_chart(
         return PAD + plot_h * (1 - percent / 100)
 
     closed_by_day = dict(series)
-    points, running = [(x(0), y(0))], 0
+    running = max(0, closed - sum(closed_by_day.values())) if closed is not None else 0
+    points = [(x(0), y(100 * running / residential))]
     last = min(today, ends_on)
     for i in range((last - starts_on).days + 1):
         running += closed_by_day.get(starts_on + datetime.timedelta(days=i), 0)

@@ -377,7 +377,11 @@ def buildings_at_risk(
             if clock.elapsed_fraction > 0:
                 row.reasons.append(_("not started"))
         elif clock.days_left:
-            idle = (clock.today - timezone.localdate(f.last_closed_at)).days
+            # Counted within the window: a unit closed in an earlier one is no news of this one.
+            since = timezone.localdate(f.last_closed_at)
+            if clock.period:
+                since = max(since, clock.period.starts_on)
+            idle = (clock.today - since).days
             if idle >= STALLED_AFTER_DAYS:
                 row.reasons.append(_("stalled for %(days)d days") % {"days": idle})
     return rows

@@ -1,9 +1,10 @@
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from buildings.models import Unit
 from buildings.tests.factories import BuildingFactory, TowerFactory, UnitFactory, kelurahan
@@ -193,3 +194,57 @@ def test_the_province_snapshot_ranks_at_risk_buildings_as_the_live_pages_do(
     assert province.context["total"].closed == sum(
         f.closed for _region, f in province.context["children"]
     )
+
+
+def test_the_trail_starts_at_the_users_own_scope(client, world):
+    client.force_login(world.kpu_kota_selatan)
+    page = client.get(reverse("dashboard_region", args=["31.74.08.1003"]))
+    assert [code for code, _name in page.context["crumbs"]] == [
+        "31.74",
+        "31.74.08",
+        "31.74.08.1003",
+    ]
+    client.force_login(world.kpu_provinsi)
+    page = client.get(reverse("dashboard_region", args=["31.74.08"]))
+    assert [code for code, _name in page.context["crumbs"]] == ["31", "31.74", "31.74.08"]
+
+
+def test_a_page_outside_the_scope_is_a_404_page_in_the_apps_own_words(client, world):
+    client.force_login(world.kpu_kota_selatan)
+    page = client.get(reverse("dashboard_region", args=["31"]))
+    assert page.status_code == 404
+    text = page.content.decode()
+    assert "Halaman tidak ditemukan" in text and 'href="/"' in text
+
+
+def test_the_building_page_counts_its_open_access_issues(client, world):
+    client.force_login(world.kpu_kota_selatan)
+    page = client.get(reverse("dashboard_building", args=[world.building_a.pk]))
+    open_issues = world.building_a.access_issues.exclude(status="resolved").count()
+    assert open_issues and page.context["total"].open_issues == open_issues
+
+
+def test_a_stall_is_counted_from_the_window_opening_at_most(world):
+    from dashboard.coverage import Clock, buildings_at_risk
+    from visits.models import CoklitPeriod
+
+    period = CoklitPeriod.objects.create(name="Baru", starts_on=datetime.date(2026, 11, 21),
+                                         ends_on=datetime.date(2026, 12, 28))  # fmt: skip
+    clock = Clock(period=period, today=datetime.date(2026, 11, 28))
+    from dashboard.coverage import Figures
+
+    figures = {world.building_a.pk: Figures(residential=10, closed=2, last_closed_at=_at(25))}
+    (row,) = buildings_at_risk([world.building_a], figures, clock)
+    assert "macet selama 7 hari" in row.reasons  # stalled 7 days, not 886 (since June 2024)
+
+
+def test_the_chart_starts_from_units_closed_before_the_window(world):
+    from dashboard.charts import coverage_chart
+
+    start, end = datetime.date(2026, 11, 21), datetime.date(2026, 12, 20)
+    with translation.override("en"):
+        svg = coverage_chart([(start, 10)], 100, start, end, start, closed=30)
+    # 20 closed before the window: the line starts at 20 % (y = 32 + 156 × 0.8) and reaches 30 %.
+    line = re.search(r'points="([^"]+)" class="actual"', svg).group(1).split()
+    assert [float(p.split(",")[1]) for p in line] == [32 + 156 * 0.8, 32 + 156 * 0.7]
+    assert "30% of residential units closed" in svg

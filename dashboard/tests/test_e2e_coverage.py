@@ -33,7 +33,7 @@ def test_operator_drills_down_from_kota_to_tower_and_reads_the_at_risk_list(
     assert "tanggal=2024-07-01" in laptop.url
     towers = laptop.inner_text("main table >> nth=0")
     assert "Tower Jasmine" in towers and "Tower Flamboyan" in towers
-    assert laptop.locator(".crumbs a").count() == 4  # DKI › kota › kecamatan › kelurahan
+    assert laptop.locator(".crumbs a").count() == 3  # kota › kecamatan › kelurahan (a KPU Kota)
 
     # The other kota is not there to be opened.
     response = laptop.goto("/dasbor/wilayah/31.72/")

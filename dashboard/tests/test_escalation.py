@@ -193,6 +193,9 @@ def test_the_letter_names_the_manager_the_law_and_the_issue(world, client_en):
     assert "UU 10/2016" in text and "PKPU 7/2024" in text
     assert issue.description in text
     assert "KPU Kota Administrasi Jakarta Utara" in text
+    # The officer reads English; the letter to the manager is in Indonesian all the same.
+    assert "Record the letter as sent" in text and "Dear Sir or Madam" not in text
+    assert "Dengan hormat" in text
     client_en.post(_url(issue), {"action": "letter"})
     event = issue.events.get(action="letter_sent")
     assert event.actor == world.kpu_kota_utara and event.level == "kpu_kota"

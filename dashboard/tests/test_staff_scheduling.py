@@ -75,7 +75,11 @@ def test_bawaslu_and_the_housing_office_only_read_schedules(world, client_en, pe
     assert _propose(client_en, world.building_b).status_code == 403
 
 
-def test_staff_answer_a_managers_posko_proposal(world, client_en):
+def test_staff_answer_a_managers_posko_proposal(world, client_en, monkeypatch):
+    # 1 July 2024: the proposal's day still lies ahead, so it can be answered.
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2024, 7, 1)
+    )
     posko = ScheduleFactory(
         building=world.building_b,
         proposed_by=world.manager_b,

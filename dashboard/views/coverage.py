@@ -56,10 +56,12 @@ def overview(request):
     return redirect(f"{url}?{query}" if query else url)
 
 
-def _breadcrumbs(code: str, regions: dict[str, Region]):
-    crumbs = [(DKI_JAKARTA, "DKI Jakarta")]
+def _breadcrumbs(code: str, regions: dict[str, Region], prefix: str):
+    """The trail from the top of the user's own scope (a KPU Kota starts at its kota: the
+    levels above would be a 404 for them) down to `code`."""
+    crumbs = [(DKI_JAKARTA, "DKI Jakarta")] if prefix == DKI_JAKARTA else []
     for length in (5, 8, 13):
-        if len(code) >= length and code[:length] in regions:
+        if len(prefix) <= length <= len(code) and code[:length] in regions:
             crumbs.append((code[:length], regions[code[:length]].name))
     return crumbs
 
@@ -128,7 +130,7 @@ def region_detail(request, code):
         {
             "code": code,
             "region_name": region.name if region else "DKI Jakarta",
-            "crumbs": _breadcrumbs(code, regions),
+            "crumbs": _breadcrumbs(code, regions, prefix),
             "clock": clock,
             "day": day,
             "total": total,
@@ -143,6 +145,7 @@ def region_detail(request, code):
                 period and period.starts_on,
                 period and period.ends_on,
                 clock.today,
+                closed=total.closed,
             ),
         },
     )
@@ -162,9 +165,10 @@ def building_detail(request, pk):
     total = Figures()
     for f in figures.values():
         total.add(f)
-    at_risk = buildings_at_risk(
-        [building], building_figures(Building.objects.filter(pk=building.pk)), clock
-    )
+    whole = building_figures(Building.objects.filter(pk=building.pk))
+    # Access issues belong to the building, not to a tower: the towers' sum has none.
+    total.open_issues = whole[building.pk].open_issues if building.pk in whole else 0
+    at_risk = buildings_at_risk([building], whole, clock)
     code = building.kelurahan.code
     regions = {r.code: r for r in Region.objects.filter(code__in=[code[:5], code[:8], code])}
     return render(
@@ -172,7 +176,7 @@ def building_detail(request, pk):
         "dashboard/building.html",
         {
             "building": building,
-            "crumbs": _breadcrumbs(code, regions),
+            "crumbs": _breadcrumbs(code, regions, prefix),
             "clock": clock,
             "day": day,
             "total": total,

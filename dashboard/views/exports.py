@@ -47,7 +47,7 @@ def export_region(request, code, kind, fmt):
             request,
             "dashboard/export_confirm.html",
             {"code": code, "kind": kind, "fmt": fmt, "rows": rows,
-             "kind_label": ExportJob.Kind(kind).label},
+             "kind_label": ExportJob.Kind(kind).label, "region_name": _names([code])[code]},
         )  # fmt: skip
     content, _rows = export_build(user=request.user, kind=kind, code=code, fmt=fmt)
     name = ExportJob(kind=kind, code=code, format=fmt).filename
@@ -61,7 +61,17 @@ def export_list(request):
     """The user's own exports, newest first, with their status."""
     jobs = ExportJob.objects.filter(owner=request.user)
     page = Paginator(jobs, 30).get_page(request.GET.get("page"))
+    names = _names({job.code for job in page})
+    for job in page:
+        job.region_name = names[job.code]
     return render(request, "dashboard/export_list.html", {"page": page})
+
+
+def _names(codes) -> dict[str, str]:
+    """Region names for codes, as people know them ("31" is DKI Jakarta), in one query."""
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    names[DKI_JAKARTA] = "DKI Jakarta"
+    return {code: names.get(code, code) for code in codes}
 
 
 @login_required
