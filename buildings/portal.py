@@ -125,10 +125,13 @@ def building_checklist(building: Building) -> list[Step]:
     ]
 
 
-def schedules_waiting(building_ids, user: User):
-    """Proposals from the KPU side that wait for this manager's answer."""
+def schedules_waiting(building_ids, user: User, today):
+    """Proposals from the KPU side that wait for this manager's answer, the nearest first;
+    one whose date has passed can no longer be answered, so it waits for nobody."""
     return (
-        Schedule.objects.filter(building_id__in=building_ids, status=Schedule.Status.PROPOSED)
+        Schedule.objects.filter(
+            building_id__in=building_ids, status=Schedule.Status.PROPOSED, date__gte=today
+        )
         .exclude(proposed_by=user)
         .exclude(proposed_by__role=User.Role.PENGELOLA)
         .select_related("building", "tower", "proposed_by")

@@ -118,6 +118,15 @@ def _answerable(schedule: Schedule, by: User) -> None:
         )
     if schedule.proposed_by_id == by.pk:
         raise ValidationError(_("Your own proposal is answered by the other side."))
+    if schedule_date_passed(schedule):
+        raise ValidationError(
+            _("This proposal's date has passed; it can no longer be answered. Propose a new date.")
+        )
+
+
+def schedule_date_passed(schedule: Schedule) -> bool:
+    """A proposal for a day already gone (Jakarta date) waits for nobody: it cannot be answered."""
+    return schedule.date < timezone.localdate()
 
 
 def _answer_save(schedule: Schedule, *, by: User, status: str, reply: str) -> None:

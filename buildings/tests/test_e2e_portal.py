@@ -21,6 +21,14 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.fixture(autouse=True)
+def _july_first(monkeypatch):
+    """Today is 1 July 2024: the proposal of 2 July lies ahead and can still be answered."""
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2024, 7, 1)
+    )
+
+
+@pytest.fixture(autouse=True)
 def _migration_data(phone, laptop):
     """The region tree and the period the migrations load, back if a flush took them.
 

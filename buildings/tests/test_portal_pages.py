@@ -123,7 +123,12 @@ def test_signed_out_visitor_is_sent_to_sign_in(client):
     assert response.status_code == 302 and response["Location"].startswith("/akun/login/")
 
 
-def test_home_shows_the_managers_buildings_and_the_next_thing_to_do(english):
+def _today_is(monkeypatch, day: datetime.date):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: day)
+
+
+def test_home_shows_the_managers_buildings_and_the_next_thing_to_do(english, monkeypatch):
+    _today_is(monkeypatch, datetime.date(2024, 7, 1))
     manager, building = _manager_with_building(name="Kalibata Uji")
     _other_manager, other = _manager_with_building(name="Gedung Lain")
     tower = TowerFactory(building=building, name="Jasmine")
@@ -143,7 +148,10 @@ def test_home_shows_the_managers_buildings_and_the_next_thing_to_do(english):
     assert "Profile 20% complete" in page  # towers with units: one of five steps
 
 
-def test_home_counts_every_waiting_proposal_and_open_issue_not_only_those_listed(english):
+def test_home_counts_every_waiting_proposal_and_open_issue_not_only_those_listed(
+    english, monkeypatch
+):
+    _today_is(monkeypatch, datetime.date(2024, 6, 24))
     manager, building = _manager_with_building()
     pps = UserFactory(role=Role.PPS)
     ScheduleFactory(building=building, proposed_by=pps)
@@ -161,6 +169,22 @@ def test_home_counts_every_waiting_proposal_and_open_issue_not_only_those_listed
     assert "Proposals waiting for your answer (25)" in page  # 20 listed
     assert "Open access issues (25)" in page
     assert len(many) == len(one_each)
+
+
+def test_a_proposal_whose_date_has_passed_waits_for_nobody(english, monkeypatch):
+    _today_is(monkeypatch, datetime.date(2024, 7, 3))
+    manager, building = _manager_with_building()
+    pps = UserFactory(role=Role.PPS)
+    stale = ScheduleFactory(building=building, proposed_by=pps, date=datetime.date(2024, 6, 29))
+    later = ScheduleFactory(building=building, proposed_by=pps, date=datetime.date(2024, 7, 9))
+    nearest = ScheduleFactory(building=building, proposed_by=pps, date=datetime.date(2024, 7, 3))
+    english.force_login(manager)
+
+    home = english.get(reverse("portal_home"))
+    assert home.context["waiting"] == [nearest, later] and home.context["waiting_count"] == 2
+    assert home.context["next_step"] == ("schedule", nearest)
+    page = english.get(reverse("portal_schedules", args=[building.pk]))
+    assert stale not in page.context["waiting"] and len(page.context["waiting"]) == 2
 
 
 def test_home_checklist_leads_to_the_profile_when_nothing_waits(english):

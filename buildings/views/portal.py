@@ -75,9 +75,11 @@ def portal_home(request):
     # The buildings in scope are known by now: their ids spare each query the scope subquery.
     ids = [b.pk for b in buildings]
     # The first 20 are listed; the window counts all of them in the same query.
-    waiting = list(schedules_waiting(ids, request.user).annotate(total=Window(Count("pk")))[:20])
+    today = timezone.localdate()
+    waiting = schedules_waiting(ids, request.user, today).annotate(total=Window(Count("pk")))
+    waiting = list(waiting[:20])
     waiting_count = waiting[0].total if waiting else 0
-    upcoming = list(schedules_upcoming(ids, timezone.localdate())[:10])
+    upcoming = list(schedules_upcoming(ids, today)[:10])
     issues = list(issues_open(ids).annotate(total=Window(Count("pk")))[:20])
     # The next thing to do first: answer proposals, then issues, then finish each profile.
     next_step = None

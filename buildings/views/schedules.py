@@ -26,6 +26,7 @@ from visits.schedules import (
     schedule_cancellable,
     schedule_confirm,
     schedule_counter,
+    schedule_date_passed,
     schedule_decline,
     schedule_period_for,
     schedule_propose,
@@ -145,6 +146,7 @@ def _waits_for(schedule: Schedule, user) -> bool:
         schedule.status == Schedule.Status.PROPOSED
         and schedule.proposed_by_id != user.pk
         and schedule.proposed_by.role != user.Role.PENGELOLA
+        and not schedule_date_passed(schedule)
     )
 
 
@@ -182,6 +184,8 @@ def portal_schedule(request, pk):
             "schedule": schedule,
             "building": schedule.building,
             "can_answer": _waits_for(schedule, request.user),
+            "date_passed": schedule.status == Schedule.Status.PROPOSED
+            and schedule_date_passed(schedule),
             "can_cancel": schedule_cancellable(schedule),
             "counters": history,
             **forms,

@@ -15,6 +15,7 @@ from visits.models import Schedule
 from visits.schedules import (
     schedule_cancel,
     schedule_confirm,
+    schedule_counter,
     schedule_decline,
     schedule_propose,
 )
@@ -31,6 +32,17 @@ def _english():
     """The services word their refusals in the active language; these tests read English."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def july_first(monkeypatch):
+    """Today is 1 July 2024, inside the Pilkada window, so July schedules lie ahead: a proposal
+    whose date has passed can no longer be answered."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: D(2024, 7, 1))
+
+
+def _july_second(monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: D(2024, 7, 2))
 
 
 @pytest.fixture
@@ -88,6 +100,36 @@ def test_only_a_proposal_can_be_answered(world, proposal):
         schedule_decline(schedule=proposal, by=world.manager_a, reason="Tidak bisa")
     with pytest.raises(ValidationError, match="Only a proposal"):
         schedule_confirm(schedule=proposal, by=world.manager_a)
+
+
+def test_a_proposal_whose_date_has_passed_cannot_be_answered(world, proposal, monkeypatch):
+    _july_second(monkeypatch)
+    answers = (
+        lambda: schedule_confirm(schedule=proposal, by=world.manager_a),
+        lambda: schedule_decline(schedule=proposal, by=world.manager_a, reason="Tidak bisa"),
+        lambda: schedule_counter(schedule=proposal, by=world.manager_a, date=D(2024, 7, 5),
+                                 start=T(9), end=T(12)),  # fmt: skip
+    )
+    for answer in answers:
+        with pytest.raises(ValidationError, match="proposal's date has passed"):
+            answer()
+    proposal.refresh_from_db()
+    assert proposal.status == Schedule.Status.PROPOSED
+    assert not Schedule.objects.filter(counter_of=proposal).exists()
+
+
+def test_the_portal_offers_no_answer_to_a_proposal_whose_date_has_passed(
+    manager, proposal, monkeypatch
+):
+    _july_second(monkeypatch)
+    url = reverse("portal_schedule", args=[proposal.pk])
+    page = manager.get(url)
+    assert page.context["can_answer"] is False
+    assert "date has passed" in page.content.decode() and "Confirm" not in page.content.decode()
+    refused = manager.post(url, {"action": "confirm", "answer-reply": ""})
+    assert "date has passed" in refused.context["answer_form"].non_field_errors()[0]
+    proposal.refresh_from_db()
+    assert proposal.status == Schedule.Status.PROPOSED
 
 
 def test_nobody_answers_their_own_proposal(world):
@@ -226,12 +268,6 @@ def test_manager_of_another_building_cannot_answer(client, world, proposal):
     assert client.post(url, {"action": "confirm"}).status_code == 404
     proposal.refresh_from_db()
     assert proposal.status == Schedule.Status.PROPOSED
-
-
-@pytest.fixture
-def july_first(monkeypatch):
-    """Today is 1 July 2024, inside the Pilkada window, so July schedules lie ahead."""
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: D(2024, 7, 1))
 
 
 def test_a_cancellation_needs_a_reason_and_tells_everyone_involved(
