@@ -22,7 +22,15 @@ from accounts.invitations import INVITATION_DAYS
 from accounts.models import Invitation, User
 from buildings.models import Building, BuildingManager, Region, Tower, Unit, UnitOccupancy
 from buildings.unit_generator import units_generate
-from visits.models import AccessIssue, Assignment, CoklitPeriod, Schedule, UnitOutcome, Visit
+from visits.models import (
+    AccessIssue,
+    AccessIssueEvent,
+    Assignment,
+    CoklitPeriod,
+    Schedule,
+    UnitOutcome,
+    Visit,
+)
 from visits.services import outcome_record
 
 DEMO_PASSWORD = "demo-coklit-2024"
@@ -987,7 +995,7 @@ class _Builder:
         visit = Visit.objects.get(
             client_uuid=uuid.uuid5(_VISIT_NAMESPACE, "kalibata-flamboyan-2024-06-27")
         )
-        self.get_or_create(
+        issue, created = self.get_or_create(
             AccessIssue,
             building=visit.building,
             visit=visit,
@@ -1004,6 +1012,47 @@ class _Builder:
                 "due_at": _wib(1, 16, 0, month=7),
             },
         )
+        if created:  # created_at is auto_now_add: the believable time is set afterwards
+            AccessIssue.objects.filter(pk=issue.pk).update(created_at=_wib(27, 10, 5))
+        # Its history, as the field app and dashboard/escalation.py write it: each event at the
+        # level the issue had once the act was done. PPS had two days (STEP_DAYS), then moved it up.
+        Step, Level = AccessIssueEvent.Action, AccessIssue.Level
+        for at, actor, action, level, note in (
+            (_wib(27, 10, 5), "pantarlih.fitri", Step.RAISED, Level.PPS, ""),
+            (
+                _wib(29, 16, 0),
+                "pps.rawajati",
+                Step.ESCALATED,
+                Level.KPU_KOTA,
+                "Dua hari dihubungi, vendor keamanan tetap menunggu surat dari pengelola. "
+                "Mohon KPU Kota mengirim surat resmi kepada pengelola.",
+            ),
+            (
+                _wib(30, 9, 0),
+                "kpu.jaksel",
+                Step.COMMENT,
+                Level.KPU_KOTA,
+                "Mengambil alih penanganan tahap ini.",
+            ),
+            (
+                _wib(30, 14, 30),
+                "pengelola.kalibata",
+                Step.MANAGER_REPLY,
+                Level.KPU_KOTA,
+                "Pemberitahuan sudah kami teruskan ke vendor keamanan. Pantarlih dapat datang "
+                "Senin 1 Juli pukul 10.00 dan melapor ke pos keamanan lobi Tower Flamboyan.",
+            ),
+        ):
+            event, made = self.get_or_create(
+                AccessIssueEvent,
+                issue=issue,
+                action=action,
+                level=level,
+                actor=self.users[actor],
+                defaults={"note": note},
+            )
+            if made:
+                AccessIssueEvent.objects.filter(pk=event.pk).update(created_at=at)
 
 
 @transaction.atomic

@@ -74,3 +74,9 @@ def test_a_resolved_issue_shows_when_and_takes_no_answer(manager, world, issue):
     )
     assert response.status_code == 302
     assert not issue.events.filter(action=AccessIssueEvent.Action.MANAGER_REPLY).exists()
+
+
+def test_an_issue_without_history_says_so_instead_of_an_empty_list(manager, world, issue):
+    issue.events.all().delete()
+    page = manager.get(reverse("portal_issues", args=[world.building_a.pk])).content.decode()
+    assert "No history yet." in page and '<ol class="history">' not in page

@@ -227,6 +227,21 @@ def test_one_access_issue_records_security_turning_a_pantarlih_away(first_run):
     assert issue.handled_by.role == User.Role.KPU_KOTA
 
 
+def test_the_access_issue_was_raised_before_its_deadline_and_tells_its_history(first_run):
+    issue = AccessIssue.objects.get()
+    assert issue.created_at.date() == issue.visit.started_at.date()
+    assert issue.created_at < issue.due_at
+    steps = list(issue.events.values_list("action", "level", "actor__role", "created_at"))
+    assert [step[:3] for step in steps] == [
+        ("raised", "pps", User.Role.PANTARLIH),
+        ("escalated", "kpu_kota", User.Role.PPS),
+        ("comment", "kpu_kota", User.Role.KPU_KOTA),
+        ("manager_reply", "kpu_kota", User.Role.PENGELOLA),
+    ]
+    assert all(issue.created_at <= at < issue.due_at for *_step, at in steps)
+    assert issue.events.get(action="escalated").note
+
+
 def test_managers_reported_occupancy_hints(first_run):
     reporters = set(UnitOccupancy.objects.values_list("reported_by__role", flat=True))
     assert reporters == {User.Role.PENGELOLA}
