@@ -85,8 +85,10 @@ class OutcomeItemForm(OutcomeForm):
 
 class FloorForm(forms.Form):
     floor = forms.IntegerField(label=_("Floor"), min_value=-10, max_value=150)
+    # Blank by default: one tap must not mark a whole floor with an outcome nobody chose.
     outcome = forms.ChoiceField(
-        label=_("Outcome for every unit not visited yet"), choices=OUTCOME_CHOICES
+        label=_("Outcome for every unit not visited yet"),
+        choices=[("", _("Choose an outcome"))] + list(OUTCOME_CHOICES),
     )
     client_uuid = forms.UUIDField(widget=forms.HiddenInput)
 

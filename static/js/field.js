@@ -133,21 +133,31 @@
     });
     /* A whole floor at once: every unit still unvisited gets the same outcome. */
     var floorForm = document.getElementById("floor-form");
+    var markBox = document.getElementById("mark");
     document.querySelectorAll(".fm").forEach(function (b) {
       b.hidden = false;
       b.addEventListener("click", function () {
-        document.getElementById("mark").open = true;
+        /* The form opens right under the floor it marks, with no outcome chosen. */
+        b.closest("section").after(markBox);
+        markBox.open = true;
         floorForm.elements.floor.value = b.dataset.floor;
+        floorForm.elements.outcome.value = "";
+        markBox.scrollIntoView({ block: "nearest" });
         floorForm.elements.outcome.focus();
       });
     });
     floorForm.addEventListener("submit", function (e) {
       e.preventDefault();
-      var floor = floorForm.elements.floor.value, outcome = floorForm.elements.outcome.value;
-      var tiles = document.querySelectorAll("#f" + floor + " a.u.s-unvisited"), items = [];
+      var floor = floorForm.elements.floor.value, select = floorForm.elements.outcome, outcome = select.value;
+      if (!outcome) { select.reportValidity(); return; }
+      var tiles = document.querySelectorAll('[id="f' + floor + '"] a.u.s-unvisited'), items = [];
+      var name = select.options[select.selectedIndex].text;
+      if (!tiles.length) { alert(t("Tidak ada unit yang belum dikunjungi di lantai ", "No unit left unvisited on floor ") + floor + "."); return; }
+      if (!confirm(t("Tandai " + tiles.length + " unit yang belum dikunjungi di lantai " + floor + " sebagai “" + name + "”?",
+        "Mark " + tiles.length + " units not visited yet on floor " + floor + " as “" + name + "”?"))) return;
       tiles.forEach(function (tile) { items.push(item(tile.dataset.u, outcome)); mark(tile, outcome); });
-      if (items.length) enqueue(items);
-      document.getElementById("mark").open = false;
+      enqueue(items);
+      markBox.open = false;
     });
   }
 })();

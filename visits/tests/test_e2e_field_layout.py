@@ -3,6 +3,8 @@
 import pytest
 
 from conftest import sign_in
+from visits.models import UnitOutcome
+from visits.tests.test_e2e_field import QUEUE_EMPTY
 from visits.tests.test_e2e_offline import pantarlih_day
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -20,3 +22,28 @@ def test_each_voter_count_box_sits_under_its_own_label(phone):
         assert box["y"] - (label["y"] + label["height"]) < 40, name
         assert abs(box["x"] - label["x"]) < 2, name
         assert label["x"] + label["width"] <= box["x"] + box["width"] + 1, name
+
+
+def test_marking_a_floor_opens_under_it_blank_and_asks_first(phone):
+    day = pantarlih_day(floors=3, units_per_floor=5)
+    sign_in(phone, day.pantarlih.email)
+    phone.goto(f"/lapangan/tower/{day.tower.pk}/")
+    asked = []
+
+    phone.click("#f2 .fm")
+    assert phone.eval_on_selector("#mark", "m => m.previousElementSibling.id") == "f2"
+    assert phone.input_value("#floor-form select[name=outcome]") == ""
+    phone.click("#floor-form button[type=submit]")  # nothing chosen: nothing happens
+    assert not UnitOutcome.objects.exists()
+
+    phone.select_option("#floor-form select[name=outcome]", "vacant")
+    phone.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    phone.click("#floor-form button[type=submit]")
+    assert phone.locator("#f2 a.u.s-vacant").count() == 0
+    phone.once("dialog", lambda d: (asked.append(d.message), d.accept()))
+    phone.click("#floor-form button[type=submit]")
+    phone.wait_for_function(QUEUE_EMPTY)
+
+    assert "5 unit" in asked[0] and "lantai 2" in asked[0]
+    assert UnitOutcome.objects.filter(outcome="vacant", unit__floor=2).count() == 5
+    assert UnitOutcome.objects.count() == 5

@@ -228,6 +228,22 @@ def test_marking_a_floor_records_every_unit_not_visited_yet_once(phone, day):
     assert not Unit.objects.filter(tower=day.tower, floor=2).exclude(status="unvisited").exists()
 
 
+def test_marking_a_floor_without_choosing_an_outcome_is_refused_naming_the_field(phone, day):
+    url = reverse("field_floor", args=[day.tower.pk])
+    grid = phone.get(reverse("field_grid", args=[day.tower.pk])).content.decode()
+    assert '<option value="" selected>Choose an outcome</option>' in grid
+
+    response = phone.post(
+        url, {"floor": 1, "outcome": "", "client_uuid": uuid.uuid4()}, follow=True
+    )
+
+    assert (
+        "Outcome for every unit not visited yet: This field is required."
+        in response.content.decode()
+    )
+    assert not UnitOutcome.objects.exists()
+
+
 def test_other_roles_find_no_field_pages(client, day):
     staff = UserFactory(role="kpu_provinsi")
     client.force_login(staff)
