@@ -226,3 +226,26 @@ def test_manager_proposes_posko_days_and_counters_on_a_laptop(laptop, live_serve
     assert laptop.get_attribute("a.check-officer", "href") == "/cek/"
     if os.environ.get("PORTAL_SCREENSHOTS"):
         laptop.screenshot(path=str(DOCS / "portal-laptop.png"), type="png")
+
+
+def test_floor_inputs_keep_their_labels_on_a_phone(phone, live_server):
+    from buildings.tests.factories import TowerFactory, UnitFactory
+
+    building, manager, _proposal = _world()
+    tower = TowerFactory(building=building, name="Jasmine", floors=2)
+    unit = UnitFactory(tower=tower, number="J-0101", floor=1)
+    phone.goto("/akun/login/")
+    phone.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    sign_in(phone, manager.email)
+    phone.goto(f"/portal/tower/{tower.pk}/lantai/1/")
+
+    for name in (f"best_{unit.pk}", f"residential_{unit.pk}"):
+        label = phone.locator(f"label[for=id_{name}]")
+        box = label.bounding_box()
+        assert box["width"] > 20 and box["height"] > 10, name  # visible, not the 1 px .sr
+    checkbox = phone.locator(f"input[name=residential_{unit.pk}]").bounding_box()
+    label = phone.locator(f"label[for=id_residential_{unit.pk}]").bounding_box()
+    assert checkbox["width"] >= 24 and checkbox["height"] >= 24
+    assert abs(label["y"] + label["height"] / 2 - (checkbox["y"] + checkbox["height"] / 2)) < 8
+    assert label["x"] > checkbox["x"]  # beside it, on its right
+    _fits(phone, 390)
