@@ -161,3 +161,9 @@ def test_region_autocomplete_of_a_user_finds_kota_kecamatan_and_kelurahan(admin_
         "Pancoran (31.74.08)",
         "Pancoran (31.74.08.1001)",
     ]
+
+
+def test_the_audit_log_section_is_named_in_indonesian(admin_client):
+    admin_client.cookies["django_language"] = "id"
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Log audit" in page and "Audit log" not in page
