@@ -281,3 +281,11 @@ def test_an_empty_or_broken_sheet_is_refused_with_a_message(client, world, conte
     assert response.status_code == 200
     assert b"could not be read as CSV or XLSX" in response.content
     assert not Invitation.objects.exists()
+
+
+def test_the_actions_column_has_a_header(client, world, invite):
+    invite()
+    client.force_login(world.kpu_kota_selatan)
+    client.cookies["django_language"] = "id"
+    page = client.get(reverse("invitation_list")).content.decode()
+    assert "<th>Tindakan</th>" in page and "<th></th>" not in page
