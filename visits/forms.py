@@ -211,3 +211,15 @@ class VisitEndForm(IssueFieldsMixin):
         validators=[validate_no_nik],
         max_length=2000,
     )
+
+    # Access first: the issue fields below it only matter when access was partial or denied.
+    field_order = ["access", "issue_kind", "issue_description", "note"]
+
+    def clean(self):
+        if self.data.get("access") == Visit.Access.GRANTED:
+            # The phone hides the issue fields when access was granted (static/js/field.js):
+            # whatever was left in them raises no issue and blocks nothing.
+            for name in ("issue_kind", "issue_description"):
+                self.errors.pop(name, None)
+                self.cleaned_data[name] = ""
+        return super().clean()

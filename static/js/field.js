@@ -196,3 +196,15 @@
     });
   }
 })();
+
+(function () {
+  "use strict";
+  /* Ending a visit: what went wrong is asked only when access was partial or denied. */
+  var form = document.querySelector("form [name=issue_description]");
+  form = form && form.form;
+  if (!form || !form.elements.access || form.id === "visit-form") return;
+  var boxes = [form.elements.issue_kind.closest("div"), form.elements.issue_description.closest("div")];
+  function sync() { var granted = form.elements.access.value === "granted"; boxes.forEach(function (b) { b.hidden = granted; }); }
+  form.elements.access.addEventListener("change", sync);
+  sync();
+})();

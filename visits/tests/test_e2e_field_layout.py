@@ -47,3 +47,17 @@ def test_marking_a_floor_opens_under_it_blank_and_asks_first(phone):
     assert "5 unit" in asked[0] and "lantai 2" in asked[0]
     assert UnitOutcome.objects.filter(outcome="vacant", unit__floor=2).count() == 5
     assert UnitOutcome.objects.count() == 5
+
+
+def test_ending_a_visit_shows_the_issue_fields_only_when_access_was_not_granted(phone):
+    day = pantarlih_day()
+    sign_in(phone, day.pantarlih.email)
+    phone.goto(f"/lapangan/kunjungan/{day.visit.pk}/selesai/")
+    issue = phone.locator("[name=issue_description]")
+
+    assert phone.locator("main form select").first.get_attribute("name") == "access"
+    assert issue.is_hidden()
+    phone.select_option("[name=access]", "partial")
+    assert issue.is_visible()
+    phone.select_option("[name=access]", "granted")
+    assert issue.is_hidden()

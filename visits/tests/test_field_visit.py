@@ -175,3 +175,21 @@ def test_ending_a_visit_twice_keeps_the_first_end(phone, day):
     visit.refresh_from_db()
     assert visit.ended_at == first_end and visit.access == "partial"
     assert AccessIssue.objects.get().kind == "other"
+
+
+def test_ending_a_visit_asks_access_first_and_ignores_issue_fields_when_access_was_granted(
+    phone, day
+):
+    phone.post(reverse("field_visit_start", args=[day.tower.pk]), start_form())
+    visit = Visit.objects.get()
+    url = reverse("field_visit_end", args=[visit.pk])
+    page = phone.get(url).content.decode()
+    assert page.index('name="access"') < page.index('name="issue_kind"')
+
+    response = phone.post(url, {"access": "granted", "issue_kind": "security_refused",
+                                "issue_description": "x" * 3000})  # fmt: skip
+
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.ended_at and visit.access == "granted"
+    assert not AccessIssue.objects.exists()
