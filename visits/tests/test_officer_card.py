@@ -77,6 +77,17 @@ def test_the_qr_holds_the_check_url(client, day):
     assert client.get(reverse("officer_check", args=[code])).status_code == 200
 
 
+def test_the_qr_scales_with_its_box_and_the_check_address_is_written_in_full(client, day, settings):
+    settings.SITE_URL = "https://coklit.example.id/"
+    english(client).force_login(day.pantarlih)
+
+    page = client.get(reverse("officer_card")).content.decode()
+
+    svg = page[page.index("<svg") : page.index(">", page.index("<svg"))]
+    assert "viewBox=" in svg and "width=" not in svg and "height=" not in svg
+    assert "typing it at https://coklit.example.id/cek/." in page
+
+
 def test_a_tampered_code_says_so(client, day):
     code = card_code(day.pantarlih.pk, day.period.ends_on)
     # Change the encoded user id: the signature no longer matches.

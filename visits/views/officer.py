@@ -8,6 +8,7 @@ nothing else (no email, no phone), and answers at most CHECKS_PER_MINUTE per add
 import time
 
 import segno
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.shortcuts import redirect, render
@@ -46,7 +47,9 @@ def card(request):
     if period:
         code = card_code(user.pk, period.ends_on)
         url = request.build_absolute_uri(reverse("officer_check", args=[code]))
-        qr = mark_safe(segno.make(url, error="m").svg_inline(scale=4, border=2))  # noqa: S308
+        # A viewBox and no fixed size, so the stylesheet scales it and keeps it centred.
+        qr = segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True)
+        qr = mark_safe(qr)  # noqa: S308 - segno's own markup around a URL it encoded
     return render(
         request,
         "visits/officer_card.html",
@@ -55,6 +58,7 @@ def card(request):
             "assignments": assignments,
             "code": code,
             "qr": qr,
+            "check_url": settings.SITE_URL.rstrip("/") + reverse("officer_check_form"),
             "expired": period and period.ends_on < timezone.localdate(),
         },
     )
