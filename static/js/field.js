@@ -208,3 +208,13 @@
   form.elements.access.addEventListener("change", sync);
   sync();
 })();
+
+(function () {
+  "use strict";
+  /* A field page's messages float over the grid: "saved" goes by itself, a tap dismisses any. */
+  document.querySelectorAll("main > .messages li").forEach(function (li) {
+    if (!document.querySelector("main > .field")) return;
+    li.addEventListener("click", function () { li.remove(); });
+    if (!/\berror\b|\bwarning\b/.test(li.className)) setTimeout(function () { li.remove(); }, 6000);
+  });
+})();

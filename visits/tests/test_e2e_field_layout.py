@@ -61,3 +61,19 @@ def test_ending_a_visit_shows_the_issue_fields_only_when_access_was_not_granted(
     assert issue.is_visible()
     phone.select_option("[name=access]", "granted")
     assert issue.is_hidden()
+
+
+def test_saved_unit_message_shows_where_the_officer_is(phone):
+    day = pantarlih_day(floors=12, units_per_floor=8)
+    unit = day.units[-1]
+    sign_in(phone, day.pantarlih.email)
+    phone.goto(f"/lapangan/unit/{unit.pk}/")
+
+    phone.click("label.o-done")
+    phone.click("main form button[type=submit]")
+    phone.wait_for_url(f"**/lapangan/tower/{day.tower.pk}/#f{unit.floor}")
+
+    toast = phone.locator("main > .messages li").bounding_box()
+    assert phone.inner_text("main > .messages") == f"Tersimpan: {unit.number}."
+    assert 0 <= toast["y"] and toast["y"] + toast["height"] <= 844
+    assert phone.evaluate("window.scrollY") > 0
