@@ -77,3 +77,16 @@ def test_saved_unit_message_shows_where_the_officer_is(phone):
     assert phone.inner_text("main > .messages") == f"Tersimpan: {unit.number}."
     assert 0 <= toast["y"] and toast["y"] + toast["height"] <= 844
     assert phone.evaluate("window.scrollY") > 0
+
+
+def test_header_and_back_links_are_44_px_tall_on_a_touch_screen(phone):
+    day = pantarlih_day()
+    phone.goto("/akun/login/")
+    for selector in ("header.top nav a", "header.top nav button.link"):
+        assert phone.locator(selector).first.bounding_box()["height"] >= 44, selector
+
+    sign_in(phone, day.pantarlih.email)
+    phone.goto(f"/lapangan/tower/{day.tower.pk}/")
+    for selector in ("header.top nav button.link", ".field > p.muted > a"):
+        for box in phone.locator(selector).all():
+            assert box.bounding_box()["height"] >= 44, selector
