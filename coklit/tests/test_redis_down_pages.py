@@ -81,8 +81,12 @@ def test_field_pages_and_outcomes_work(client):
 
 @pytest.mark.usefixtures("broker_down")
 def test_a_manager_confirms_a_schedule_and_the_notice_waits_in_the_outbox(
-    client, world, django_capture_on_commit_callbacks, mailoutbox
+    client, world, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
 ):
+    # 1 July 2024: the proposal of 2 July still lies ahead, so it can be answered.
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2024, 7, 1)
+    )
     proposer = UserFactory(role="pps", email="pps.redis@uji.coklit.id")
     schedule = ScheduleFactory(
         building=world.building_a, proposed_by=proposer,
