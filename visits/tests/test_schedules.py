@@ -107,8 +107,9 @@ def test_a_proposal_whose_date_has_passed_cannot_be_answered(world, proposal, mo
     answers = (
         lambda: schedule_confirm(schedule=proposal, by=world.manager_a),
         lambda: schedule_decline(schedule=proposal, by=world.manager_a, reason="Tidak bisa"),
-        lambda: schedule_counter(schedule=proposal, by=world.manager_a, date=D(2024, 7, 5),
-                                 start=T(9), end=T(12)),  # fmt: skip
+        lambda: schedule_counter(
+            schedule=proposal, by=world.manager_a, date=D(2024, 7, 5), start=T(9), end=T(12)
+        ),  # fmt: skip
     )
     for answer in answers:
         with pytest.raises(ValidationError, match="proposal's date has passed"):
