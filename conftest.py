@@ -228,4 +228,10 @@ def sign_in(page, email, password=PASSWORD):
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
-    page.wait_for_url("**/")
+    # Signed in means the sign-in page is left behind (a bare "**/" also matches it).
+    try:
+        page.wait_for_url(lambda url: "/akun/login/" not in url)
+    except Exception as error:
+        raise AssertionError(
+            f"sign-in as {email} failed: {page.inner_text('main')[:300]}"
+        ) from error

@@ -179,3 +179,13 @@ def test_the_chosen_language_is_remembered_for_emails_and_the_next_device(client
     other = type(client)()  # another phone: no cookie, the account's choice applies
     other.force_login(officer)
     assert other.get(LOGIN.replace("login/", "password/change/")).context["LANGUAGE_CODE"] == "en"
+
+
+def test_an_expired_form_gets_a_page_in_the_apps_words_without_inline_style():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/akun/login/", {"login": "a@b.id", "password": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Formulir sudah kedaluwarsa" in page and "<style" not in page and "style=" not in page
