@@ -248,3 +248,11 @@ def test_the_chart_starts_from_units_closed_before_the_window(world):
     line = re.search(r'points="([^"]+)" class="actual"', svg).group(1).split()
     assert [float(p.split(",")[1]) for p in line] == [32 + 156 * 0.8, 32 + 156 * 0.7]
     assert "30% of residential units closed" in svg
+
+
+def test_a_404_never_sets_the_csrf_cookie(client, world):
+    """A late 404 (a stray request from the page before) must not put back an old CSRF
+    cookie after sign-in rotated it: the next form would be refused."""
+    client.force_login(world.kpu_kota_selatan)
+    response = client.get("/favicon.ico")
+    assert response.status_code == 404 and "csrftoken" not in response.cookies
