@@ -46,22 +46,28 @@ def main():
     django.setup()
     from django.db import connection
 
+    figures = run_in_bench_database(connection, args, "dashboard", run)
+    path = OUT / "dashboard_bench.json"
+    path.write_text(json.dumps(figures, indent=2))
+    print(f"\nwritten to {path.relative_to(ROOT)}")
+
+
+def run_in_bench_database(connection, args, name: str, run) -> dict:
+    """`run(args)` on PostgreSQL, in the kept database (--keep DB, migrated) or in a throw-away
+    one named after the benchmark, dropped afterwards."""
     if connection.vendor != "postgresql":
         sys.exit("Run it on PostgreSQL (DATABASE_URL=postgres://…): the budget is for production.")
     OUT.mkdir(parents=True, exist_ok=True)
     if args.keep:
         _use_kept_database(connection, args)
-        figures = run(args)
-    else:
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_dashboard_{os.getpid()}"
-        old = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            figures = run(args)
-        finally:
-            connection.creation.destroy_test_db(old, verbosity=0)
-    path = OUT / "dashboard_bench.json"
-    path.write_text(json.dumps(figures, indent=2))
-    print(f"\nwritten to {path.relative_to(ROOT)}")
+        return run(args)
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{name}_{os.getpid()}"
+    old = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        return run(args)
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old, verbosity=0)
 
 
 def _use_kept_database(connection, args):

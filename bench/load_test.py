@@ -123,24 +123,10 @@ def main():
     import django
 
     django.setup()
+    from dashboard_bench import run_in_bench_database
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        sys.exit("Run it on PostgreSQL (DATABASE_URL=postgres://…): the budget is for production.")
-    OUT.mkdir(parents=True, exist_ok=True)
-    if args.keep:
-        from dashboard_bench import _use_kept_database
-
-        _use_kept_database(connection, args)
-        figures = run(args)
-    else:
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_load_{os.getpid()}"
-        old = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            figures = run(args)
-        finally:
-            connection.close()
-            connection.creation.destroy_test_db(old, verbosity=0)
+    figures = run_in_bench_database(connection, args, "load", run)
     path = OUT / "load_test.json"
     path.write_text(json.dumps(figures, indent=2))
     print(f"\nwritten to {path.relative_to(ROOT)}")

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
 
-from bench.dashboard_bench import _use_kept_database, scale_seed_or_reuse  # noqa: E402
+from bench.dashboard_bench import run_in_bench_database, scale_seed_or_reuse  # noqa: E402
 
 
 def main():
@@ -47,19 +47,7 @@ def main():
     django.setup()
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        sys.exit("Run it on PostgreSQL (DATABASE_URL=postgres://…): the budget is for production.")
-    OUT.mkdir(parents=True, exist_ok=True)
-    if args.keep:
-        _use_kept_database(connection, args)
-        figures = run(args)
-    else:
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_reminders_{os.getpid()}"
-        old = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            figures = run(args)
-        finally:
-            connection.creation.destroy_test_db(old, verbosity=0)
+    figures = run_in_bench_database(connection, args, "reminders", run)
     path = OUT / "reminders_bench.json"
     path.write_text(json.dumps(figures, indent=2, default=str))
     print(f"\nwritten to {path.relative_to(ROOT)}")
