@@ -7,12 +7,22 @@ are the two worlds; each persona has a scope that contains one and not the other
 import os
 import shutil
 import tempfile
+import uuid
+from pathlib import Path
 
 import pytest
 
 from coklit.celery import app as celery_app
 
 PASSWORD = "kata-sandi-uji-123"
+
+
+# Every Redis key a test run writes starts with this, and the run deletes only those keys: the
+# suite may be pointed at a Redis that other programs use (REDIS_URL), and it owns none of it.
+RUN_PREFIX = f"coklit-test-{uuid.uuid4().hex[:12]}"
+# Written beside the run's keys at the start and checked at the end: a FLUSHDB by any test
+# (or by the code it drives) removes it, and the run then fails (pytest_sessionfinish).
+GUARD_KEY = f"coklit-test-guard:{RUN_PREFIX}"
 
 
 def pytest_configure(config):
@@ -26,14 +36,75 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # Uploads made by tests (photos, evidence, exports) go to a scratch folder, not media/.
-    settings.MEDIA_ROOT = config._coklit_media = tempfile.mkdtemp(prefix="coklit-test-media-")
+    # A scratch folder of the run's own: uploads (photos, evidence, exports) and, on SQLite, the
+    # test database, removed at the end.
+    scratch = config._coklit_scratch = Path(tempfile.mkdtemp(prefix="coklit-test-"))
+    settings.MEDIA_ROOT = scratch / "media"
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        # A file, not SQLite's in-memory database: with that, Django hands the test's own
+        # connection to every thread of the live server, and two requests at once then share
+        # one transaction ("no such savepoint", on_commit emails lost). With a file each thread
+        # has its own connection, as on PostgreSQL.
+        database.setdefault("TEST", {})["NAME"] = str(scratch / "test.sqlite3")
+    # The run's own namespace in Redis, for the cache and Celery's queues alike.
+    settings.REDIS_KEY_PREFIX = RUN_PREFIX
+    if "KEY_PREFIX" in settings.CACHES["default"]:
+        settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": RUN_PREFIX}}
+    if settings.REDIS_URL:
+        options = {**celery_app.conf.broker_transport_options, "global_keyprefix": f"{RUN_PREFIX}:"}
+        celery_app.conf.broker_transport_options = options
+        _redis().set(GUARD_KEY, "1", ex=24 * 3600)
+
+
+# Which tests belong to the slower sets, by file name, so a new file of a kind is marked too.
+# `bin/test --fast` leaves all three out.
+FAULT_FILES = {
+    "test_fault_postgres_restart.py",
+    "test_scale_out.py",
+    "test_restore_drill.py",
+    "test_worker.py",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        name = item.path.name
+        if name.startswith("test_e2e_"):
+            item.add_marker(pytest.mark.e2e)
+        elif name.startswith("test_fuzz_"):
+            item.add_marker(pytest.mark.slow)
+        elif name in FAULT_FILES:
+            item.add_marker(pytest.mark.fault)
+
+
+def _redis():
+    import redis
+    from django.conf import settings
+
+    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return
+    from coklit.cache import redis_delete_prefixed
+
+    client = _redis()
+    redis_delete_prefixed(client, RUN_PREFIX)
+    if not client.delete(GUARD_KEY):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(
+            f"\nFAILED: the Redis key {GUARD_KEY} is gone: a test flushed a database it does not own"
+        )
 
 
 def pytest_unconfigure(config):
-    media = getattr(config, "_coklit_media", None)
-    if media:
-        shutil.rmtree(media, ignore_errors=True)
+    scratch = getattr(config, "_coklit_scratch", None)
+    if scratch:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -76,10 +147,24 @@ def _migration_data(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: no rate-limit count or coverage snapshot left over."""
+    """Each test starts with an empty cache: no rate-limit count or coverage snapshot left over.
+
+    On Redis, clear() deletes the run's own keys only (coklit/cache.py), never a FLUSHDB.
+    """
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Indonesian: a request through the test client leaves the language it
+    chose active in the test's thread (LocaleMiddleware never switches it back)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,9 @@ the password hasher and /healthz's alarm between an attacker and the form, for t
 
 After a failure the cache is not tried again for a few seconds, so a request pays at most one
 connection attempt, and the log gets one warning per outage window, not one per call.
+
+`clear()` deletes only the keys under this deployment's KEY_PREFIX (settings.REDIS_KEY_PREFIX):
+Django's own clear() is a FLUSHDB, which would wipe whatever else shares the Redis database.
 """
 
 import logging
@@ -69,7 +72,30 @@ class ResilientRedisCache(RedisCache):
         return self._guard("delete_many", lambda: None, keys, version=version)
 
     def clear(self):
-        return self._guard("clear", lambda: False)
+        if time.monotonic() < self._down_until:
+            return False
+        try:
+            return redis_delete_prefixed(self._cache.get_client(write=True), self.key_prefix)
+        except RedisError as exc:
+            self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+            logger.warning("Cache unavailable, clear treated as done: %s", exc)
+            return False
+
+
+def redis_delete_prefixed(client, prefix: str) -> bool:
+    """Delete every key that starts with `prefix:` (and nothing else); True if any was deleted."""
+    if not prefix:
+        raise ValueError("refusing to clear Redis keys without a prefix")
+    escaped = "".join(f"\\{c}" if c in "*?[]\\" else c for c in prefix)
+    deleted, batch = 0, []
+    for key in client.scan_iter(match=f"{escaped}:*", count=1000):
+        batch.append(key)
+        if len(batch) == 500:
+            deleted += client.unlink(*batch)
+            batch = []
+    if batch:
+        deleted += client.unlink(*batch)
+    return bool(deleted)
 
 
 def _missing(key):

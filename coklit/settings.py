@@ -48,6 +48,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Redis: Celery broker and the shared cache. Empty on the embedded default.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every key this deployment writes to Redis (cache entries and Celery's queues) starts with this,
+# so two deployments, or a test run, sharing one Redis never read or clear each other's keys.
+REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="coklit")
+if not REDIS_KEY_PREFIX:
+    raise ImproperlyConfigured("REDIS_KEY_PREFIX must not be empty: it namespaces Redis keys.")
 
 # APPS
 INSTALLED_APPS = [
@@ -112,6 +117,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A kept connection is checked before its first use in a request, so a restarted PostgreSQL
 # costs no failed request per worker; a database that is down answers 503 (coklit/errors.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default serves several threads (runserver, the test's live server): a write
+    # waits for the other writer instead of failing at once with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHES
@@ -123,6 +134,7 @@ CACHES = {
         "BACKEND": "coklit.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "KEY_PREFIX": REDIS_KEY_PREFIX,
     }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -233,6 +245,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 # Redis hands an unacknowledged task (a late-acked one, or one waiting for its retry) to
 # another worker after this long; reminders retry within 15 minutes, well inside it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+if REDIS_URL:
+    # Queues live under the deployment's prefix ("coklit:celery"), like the cache's keys.
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = f"{REDIS_KEY_PREFIX}:"
 # How long a worker holds a reminder it is sending; one left pending longer (its worker was
 # killed) is sent again by the sweep. Longer than CELERY_TASK_TIME_LIMIT.
 REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=10 * 60)

@@ -11,6 +11,8 @@ import signal
 import subprocess
 import sys
 import time
+import types
+import uuid
 
 import pytest
 from django.conf import settings
@@ -35,8 +37,9 @@ from visits.tests.factories import AssignmentFactory, ScheduleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# A Redis database of its own, flushed at the start, so the test never sees other queues.
-BROKER = "redis://127.0.0.1:6379/7"
+# The run's Redis (or the default one) under a prefix of this test's own: its queues are
+# nobody else's, and at the end it deletes those keys and nothing more.
+BROKER = settings.REDIS_URL or "redis://127.0.0.1:6379/0"
 TIMEOUT = 60
 
 
@@ -50,15 +53,23 @@ def _unavailable(reason):
 def broker():
     import redis
 
+    from coklit.cache import redis_delete_prefixed
+
     if connection.vendor != "postgresql":
         _unavailable("the worker test needs PostgreSQL (DATABASE_URL)")
+    prefix = f"{settings.REDIS_KEY_PREFIX}-worker-{uuid.uuid4().hex[:8]}"
     try:
         client = redis.Redis.from_url(BROKER, socket_connect_timeout=2)
-        client.flushdb()
+        client.ping()
     except redis.RedisError as exc:
         _unavailable(f"the worker test needs Redis at {BROKER}: {exc}")
-    yield client
-    client.flushdb()
+    saved = app.conf.broker_transport_options
+    app.conf.broker_transport_options = {**saved, "global_keyprefix": f"{prefix}:"}
+    try:
+        yield types.SimpleNamespace(client=client, prefix=prefix)
+    finally:
+        app.conf.broker_transport_options = saved
+        redis_delete_prefixed(client, prefix)
 
 
 def _database_url():
@@ -78,6 +89,7 @@ def worker(broker, tmp_path):
         "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": os.environ.get("DEBUG", "0"),
         "REDIS_URL": BROKER,
+        "REDIS_KEY_PREFIX": broker.prefix,
         "CELERY_TASK_ALWAYS_EAGER": "0",
         # django-environ drops the first slash of the path: four make it absolute.
         "EMAIL_URL": f"filemail:///{mail_dir}",

@@ -8,7 +8,6 @@ nothing else (no email, no phone), and answers at most CHECKS_PER_MINUTE per add
 import time
 
 import segno
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.shortcuts import redirect, render
@@ -58,7 +57,9 @@ def card(request):
             "assignments": assignments,
             "code": code,
             "qr": qr,
-            "check_url": settings.SITE_URL.rstrip("/") + reverse("officer_check_form"),
+            # The address the officer's phone reached, as the QR: right on a demo served on
+            # another host or port, and in production (the allowed host, HTTPS via the proxy).
+            "check_url": request.build_absolute_uri(reverse("officer_check_form")),
             "expired": period and period.ends_on < timezone.localdate(),
         },
     )
