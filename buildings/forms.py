@@ -14,6 +14,7 @@ from buildings.unit_generator import (
     FLOOR_MAX,
     FLOOR_MIN,
     MAX_UNITS_PER_FLOOR,
+    NUMBER_FORMAT_MAX_LENGTH,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -98,15 +99,22 @@ class UnitGenerateForm(forms.Form):
     number_format = forms.CharField(
         label=gettext_lazy("Numbering pattern"),
         initial=DEFAULT_NUMBER_FORMAT,
-        max_length=60,
+        max_length=NUMBER_FORMAT_MAX_LENGTH,
         help_text=gettext_lazy(
-            "{tower}, {floor} and {unit}; {floor:02d} writes floor 5 as 05. "
-            "“{tower}-{floor:02d}{unit:02d}” gives A-0512."
+            "{lantai}, {unit} and {tower}; {lantai:2} writes floor 5 as 05. "
+            "“{lantai:2}{unit:2}” gives 0512, “{tower}-{lantai}-{unit:2}” gives A-5-12."
         ),
     )
     non_residential = forms.BooleanField(
         label=gettext_lazy("These units are not dwellings (shops, offices)"), required=False
     )
+
+    def __init__(self, data=None, *args, **kwargs):
+        # An oversize pattern is refused by max_length; it must not be echoed back into the page.
+        if data is not None and len(data.get("number_format", "")) > NUMBER_FORMAT_MAX_LENGTH:
+            data = data.copy()
+            data["number_format"] = ""
+        super().__init__(data, *args, **kwargs)
 
     def clean_skip_floors(self):
         return _floor_list(self.cleaned_data["skip_floors"])

@@ -5,7 +5,7 @@ no 4th, 13th or 14th floor, numbered A-12-05". `units_generate` turns that into 
 Running it again is harmless: numbers the tower already has are left as they are.
 """
 
-import string
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,8 +18,15 @@ from accounts.models import User
 from accounts.validators import contains_nik
 from buildings.models import Tower, Unit
 
-DEFAULT_NUMBER_FORMAT = "{floor:02d}{unit:02d}"
-NUMBER_FORMAT_FIELDS = {"tower", "floor", "unit"}
+DEFAULT_NUMBER_FORMAT = "{lantai:2}{unit:2}"
+# The numbering pattern is a small grammar of our own, never Python's str.format (whose width
+# and index syntax let one form field allocate gigabytes or raise): literal text and the fields
+# below, each optionally zero-padded to 1-3 digits. "{floor:02d}" of earlier versions is still
+# read as {floor:2}.
+NUMBER_FORMAT_FIELDS = {"tower": "tower", "menara": "tower", "floor": "floor", "lantai": "floor",
+                        "unit": "unit"}  # fmt: skip
+NUMBER_FORMAT_MAX_LENGTH = 60
+_FIELD = re.compile(r"\{([a-z]+)(?::0?([1-3])d?)?\}")
 MAX_UNITS_PER_FLOOR = 200
 FLOOR_MIN, FLOOR_MAX = -10, 150
 NUMBER_MAX_LENGTH = Unit._meta.get_field("number").max_length
@@ -45,10 +52,10 @@ def unit_numbers(
 ) -> list[tuple[int, str]]:
     """(floor, number) for every unit, in order; a ValidationError explains a bad plan.
 
-    `number_format` is a Python format string with {tower}, {floor} and {unit}, e.g.
-    "{tower}-{floor:02d}-{unit:02d}" gives "A-12-05".
+    `number_format` uses {tower}, {lantai} (or {floor}) and {unit}, each optionally padded
+    with zeros to 1-3 digits: "{tower}-{lantai:2}-{unit:2}" gives "A-12-05".
     """
-    _check_number_format(number_format)
+    pattern = number_pattern_parse(number_format)
     if not 1 <= units_per_floor <= MAX_UNITS_PER_FLOOR:
         raise ValidationError(
             _("Units per floor must be between 1 and %(max)s.") % {"max": MAX_UNITS_PER_FLOOR},
@@ -58,7 +65,7 @@ def unit_numbers(
     seen = {}
     for floor in floors:
         for unit in range(1, units_per_floor + 1):
-            number = number_format.format(tower=tower_name, floor=floor, unit=unit).strip()
+            number = _number(pattern, tower=tower_name, floor=floor, unit=unit)
             if not number or len(number) > NUMBER_MAX_LENGTH:
                 raise ValidationError(
                     _("Unit number “%(number)s” must have 1 to %(max)s characters.")
@@ -147,21 +154,44 @@ def units_generate(
     )
 
 
-def _check_number_format(number_format: str) -> None:
-    try:
-        names = {
-            name.split(".")[0].split("[")[0]
-            for _text, name, _spec, _conv in string.Formatter().parse(number_format)
-            if name is not None
-        }
-        number_format.format(tower="A", floor=1, unit=1)
-    except (ValueError, KeyError, IndexError, AttributeError):
-        names = None
-    if names is None or not names <= NUMBER_FORMAT_FIELDS or "unit" not in names:
-        raise ValidationError(
-            _(
-                "The number format may use only {tower}, {floor} and {unit}, and must "
-                "use {unit}, e.g. “{floor:02d}{unit:02d}”."
-            ),
-            code="number_format",
-        )
+def number_pattern_parse(number_format: str) -> list[str | tuple[str, int]]:
+    """The pattern as literal strings and (field, width) pairs; a ValidationError if it is not
+    one of ours."""
+    refused = ValidationError(
+        _(
+            "The numbering pattern may use only {tower}, {lantai} and {unit}, each with an "
+            "optional width of 1 to 3 digits ({lantai:2} writes floor 5 as 05), and must use "
+            "{unit}, e.g. “{tower}-{lantai:2}{unit:2}”."
+        ),
+        code="number_format",
+    )
+    if len(number_format) > NUMBER_FORMAT_MAX_LENGTH:
+        raise refused
+    parts: list[str | tuple[str, int]] = []
+    position = 0
+    for match in _FIELD.finditer(number_format):
+        parts.append(number_format[position : match.start()])
+        field = NUMBER_FORMAT_FIELDS.get(match[1])
+        if field is None or (field == "tower" and match[2]):
+            raise refused
+        parts.append((field, int(match[2] or 0)))
+        position = match.end()
+    parts.append(number_format[position:])
+    literals = [part for part in parts if isinstance(part, str)]
+    if any("{" in text or "}" in text for text in literals):
+        raise refused
+    if not any(isinstance(part, tuple) and part[0] == "unit" for part in parts):
+        raise refused
+    return [part for part in parts if part != ""]
+
+
+def _number(pattern: list[str | tuple[str, int]], **values) -> str:
+    text = []
+    for part in pattern:
+        if isinstance(part, str):
+            text.append(part)
+        else:
+            field, width = part
+            value = values[field]
+            text.append(str(value) if field == "tower" else str(value).zfill(width))
+    return "".join(text).strip()

@@ -2,8 +2,6 @@
 phone and on a laptop."""
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +14,6 @@ from visits.models import Schedule
 from visits.tests.factories import ScheduleFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.fixture(autouse=True)
@@ -153,8 +149,6 @@ def test_manager_prepares_the_building_on_a_phone(phone, live_server, mailoutbox
     phone.goto("/portal/")
     assert "Nothing waiting." in phone.inner_text("main")
     assert "0 / 539" in phone.inner_text("main")  # the shop is not a dwelling
-    if os.environ.get("PORTAL_SCREENSHOTS"):
-        phone.screenshot(path=str(DOCS / "portal-phone.png"), type="png")
 
     # A pantarlih turns up at the lobby: the manager checks the card's code from the portal.
     from django.utils import timezone
@@ -224,8 +218,6 @@ def test_manager_proposes_posko_days_and_counters_on_a_laptop(laptop, live_serve
 
     laptop.goto("/portal/")
     assert laptop.get_attribute("a.check-officer", "href") == "/cek/"
-    if os.environ.get("PORTAL_SCREENSHOTS"):
-        laptop.screenshot(path=str(DOCS / "portal-laptop.png"), type="png")
 
 
 def test_floor_inputs_keep_their_labels_on_a_phone(phone, live_server):

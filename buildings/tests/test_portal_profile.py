@@ -136,6 +136,23 @@ def test_a_bad_numbering_pattern_names_the_field(manager, world):
     assert "e.g. 4, 13, 14" in response.context["generate_form"].errors["skip_floors"][0]
 
 
+@pytest.mark.parametrize(
+    "pattern", ["{unit:,>100000000}", "{unit[0]}", "{floor[x]}{unit}", "{unit}" + "x" * 1_000_000]
+)
+def test_a_hostile_numbering_pattern_is_a_message_not_a_crash_or_an_echo(manager, world, pattern):
+    # Issue #13: Python's str.format ran on this field; one post took a worker to 923 MB.
+    url = reverse("portal_tower", args=[world.tower_a.pk])
+    units = world.tower_a.units.count()
+
+    response = manager.post(url, {"action": "generate", "first_floor": "1", "last_floor": "2",
+                                  "units_per_floor": "5", "number_format": pattern})  # fmt: skip
+
+    assert response.status_code == 200
+    assert response.context["generate_form"].errors["number_format"]
+    assert len(response.content) < 100_000 and "x" * 1000 not in response.content.decode()
+    assert world.tower_a.units.count() == units
+
+
 def test_a_unit_number_that_exists_is_refused_and_nothing_is_lost(manager, world):
     unit = UnitFactory(tower=world.tower_a, number="A-0502", floor=5)
     response = manager.post(

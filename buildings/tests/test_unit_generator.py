@@ -95,6 +95,41 @@ def test_a_number_format_without_unit_or_with_unknown_fields_is_refused(number_f
     assert error.value.code == "number_format"
 
 
+@pytest.mark.parametrize(
+    "number_format",
+    [
+        "{unit:,>100000000}",  # Python's format would build a 100 MB string (issue #13)
+        "{unit:>999999999}",
+        "{unit[0]}",  # Python's format would raise: a 500
+        "{floor[x]}{unit}",
+        "{floor.real}{unit}",
+        "{unit!r}",
+        "{lantai:4}{unit}",  # widths are 1 to 3
+        "x" * 61 + "{unit}",
+    ],
+)
+def test_a_pattern_outside_our_grammar_is_refused_without_being_run(number_format):
+    with pytest.raises(ValidationError) as error:
+        unit_numbers(tower_name="A", floors=[1], units_per_floor=2, number_format=number_format)
+
+    assert error.value.code == "number_format"
+
+
+@pytest.mark.parametrize(
+    "number_format, numbers",
+    [
+        ("{lantai:2}{unit:2}", ["0501", "0502"]),
+        ("{tower}-{lantai}-{unit:3}", ["A-5-001", "A-5-002"]),
+        ("{menara}{floor:02d}{unit:02d}", ["A0501", "A0502"]),  # the earlier spelling
+        ("{unit:1}", ["1", "2"]),
+    ],
+)
+def test_the_pattern_grammar_pads_with_zeros(number_format, numbers):
+    plan = unit_numbers(tower_name="A", floors=[5], units_per_floor=2, number_format=number_format)
+
+    assert [number for _floor, number in plan] == numbers
+
+
 def test_a_numbering_that_repeats_a_number_on_two_floors_is_refused_before_writing():
     tower = TowerFactory(floors=3)
 
@@ -117,7 +152,11 @@ def test_a_numbering_that_repeats_a_number_on_two_floors_is_refused_before_writi
         ({"units_per_floor": 2, "last_floor": 151}, "floors"),
         ({"units_per_floor": 2, "first_floor": -11}, "floors"),
         ({"units_per_floor": 2, "last_floor": 1, "skip_floors": [1]}, "floors"),
-        ({"units_per_floor": 2, "number_format": "{tower}{floor:020d}{unit}"}, "number_length"),
+        ({"units_per_floor": 2, "number_format": "{tower}{floor:020d}{unit}"}, "number_format"),
+        (
+            {"units_per_floor": 2, "number_format": "Blok-Sangat-Panjang-{floor}-{unit}"},
+            "number_length",
+        ),  # fmt: skip
         ({"units_per_floor": 2, "number_format": "31740812039{floor:03d}{unit:02d}"}, "nik"),
     ],
 )

@@ -155,10 +155,7 @@ def portal_tower(request, pk):
     tower_form = TowerForm(
         data if action == "tower" else None, instance=tower, building=tower.building
     )
-    generate_form = UnitGenerateForm(
-        data if action == "generate" else None,
-        initial={"number_format": f"{tower.name}-" + "{floor:02d}{unit:02d}"},
-    )
+    generate_form = UnitGenerateForm(data if action == "generate" else None)
     unit_form = UnitForm(data if action == "unit" else None, tower=tower)
     if action == "tower" and tower_form.is_valid():
         tower_form.save()

@@ -1,0 +1,115 @@
+"""README screenshots of the demo, one per role, in Indonesian (the default language).
+
+Run through bin/screenshots, which serves a throw-away demo database and passes its address:
+
+    .venv/bin/python docs/screenshots.py http://127.0.0.1:8000
+
+Each account signs in in a fresh browser context; every PNG is one viewport (not the full
+page) so the files stay small. They are written to docs/screens/.
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "demo-coklit-2024"  # visits.demo.DEMO_PASSWORD
+SCREENS = Path(__file__).resolve().parent / "screens"
+
+# Indonesian is the default; the browser asks for it too, so nothing falls back to English.
+LANGUAGE = {"locale": "id-ID", "extra_http_headers": {"Accept-Language": "id-ID,id;q=0.9"}}
+PHONE = {
+    "viewport": {"width": 360, "height": 640},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 1,
+}
+LAPTOP = {"viewport": {"width": 1366, "height": 768}, "device_scale_factor": 1}
+
+# (account, device, [(path, file name)]); a path of None means "the first tower on /lapangan/".
+SHOTS = [
+    (
+        "pantarlih.rizky@demo.coklit.id",
+        PHONE,
+        [("/lapangan/", "pantarlih-hari-ini.png"), (None, "pantarlih-grid.png")],
+    ),
+    ("pengelola.kalibata@demo.coklit.id", PHONE, [("/portal/", "pengelola-portal.png")]),
+    (
+        "kpu.provinsi@demo.coklit.id",
+        LAPTOP,
+        [("/dasbor/?tanggal=2024-06-28", "kpu-provinsi-dasbor.png")],
+    ),
+    (
+        "kpu.jaksel@demo.coklit.id",
+        LAPTOP,
+        [("/dasbor/?tanggal=2024-06-28", "kpu-kota-dasbor.png")],
+    ),
+    (
+        "pps.rawajati@demo.coklit.id",
+        LAPTOP,
+        [("/dasbor/wilayah/31.74.08.1003/penugasan/", "pps-penugasan.png")],
+    ),
+    ("dinas.perumahan@demo.coklit.id", LAPTOP, [("/dasbor/masalah/", "dinas-masalah.png")]),
+    ("bawaslu@demo.coklit.id", LAPTOP, [("/dasbor/?tanggal=2024-06-28", "bawaslu-dasbor.png")]),
+]
+
+
+def sign_in(page, email):
+    page.goto("/akun/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    try:
+        page.wait_for_url(lambda url: "/akun/login/" not in url)
+    except Exception as error:
+        raise SystemExit(f"sign-in as {email} failed: {page.inner_text('main')[:300]}") from error
+
+
+def open_page(page, path):
+    if path is None:
+        page.goto("/lapangan/")
+        page.wait_for_load_state("networkidle")
+        page.locator("a[href*='/lapangan/tower/']").first.click()
+        page.wait_for_load_state("load")
+    else:
+        response = page.goto(path)
+        if response is None or response.status != 200:
+            status = response.status if response else "no response"
+            raise SystemExit(f"{path}: HTTP {status}")
+    page.wait_for_load_state("networkidle")
+
+
+def main(base_url):
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for email, device, shots in SHOTS:
+                context = browser.new_context(base_url=base_url, **device, **LANGUAGE)
+                context.set_default_timeout(30_000)
+                page = context.new_page()
+                sign_in(page, email)
+                for path, name in shots:
+                    open_page(page, path)
+                    target = SCREENS / name
+                    page.screenshot(path=str(target), full_page=False)
+                    size = target.stat().st_size // 1024
+                    print(f"{target.relative_to(SCREENS.parent.parent)}  {size} KB  {page.url}")
+                context.close()
+        finally:
+            browser.close()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: docs/screenshots.py BASE_URL (bin/screenshots passes it)")
+    main(sys.argv[1].rstrip("/"))
