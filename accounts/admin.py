@@ -1,16 +1,18 @@
 from allauth.account.models import EmailAddress
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scope import ScopedAdminMixin
+from accounts.audit import audit_password_event, password_reset_link_send
 from accounts.models import Invitation, Role, User
-from accounts.scope import invitable_roles, region_prefix
+from accounts.scope import account_manageable, invitable_roles, region_prefix
 from buildings.admin import kota_filter
 from buildings.models import Region
 
@@ -82,9 +84,48 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     autocomplete_fields = ("region",)
     ordering = ("email",)
 
+    actions = ["send_password_reset_link"]
+
     def user_change_password(self, request, id, form_url=""):
         self._require_in_scope(request, id)
-        return super().user_change_password(request, id, form_url)
+        # Nobody sets another person's password, superusers included: they send a reset link
+        # (the action on the list), so only the owner ever knows it.
+        if str(request.user.pk) != str(id):
+            raise PermissionDenied
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit_password_event(request.user, "changed", actor=request.user)
+        return response
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.pk != request.user.pk:
+            return super().has_change_permission(request) and account_manageable(request.user, obj)
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None:
+            return super().has_delete_permission(request) and account_manageable(request.user, obj)
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description=_("Send a password reset link"))
+    def send_password_reset_link(self, request, queryset):
+        sent = refused = 0
+        for user in queryset:
+            if account_manageable(request.user, user) and user.is_active:
+                password_reset_link_send(request, user)
+                sent += 1
+            else:
+                refused += 1
+        if sent:
+            messages.success(
+                request, _("Reset link sent to %(count)s account(s).") % {"count": sent}
+            )
+        if refused:
+            messages.warning(
+                request,
+                _("%(count)s account(s) skipped: not yours to manage, or inactive.")
+                % {"count": refused},
+            )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

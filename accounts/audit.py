@@ -43,3 +43,21 @@ def audit_bulk(model, rows: list[tuple[int, str, int, dict]], *, actor) -> int:
 def _text(value) -> str:
     """auditlog keeps values as text ("None" for none), so bulk rows read like the others."""
     return "None" if value is None else str(value)
+
+
+def audit_password_event(user, event: str, *, actor) -> None:
+    """An audit row for a password changed, reset or set, or a reset link sent: who and when,
+    never the password or its hash."""
+    audit_bulk(
+        user._meta.model, [(user.pk, str(user), UPDATE, {"password": ("", event)})], actor=actor
+    )
+
+
+def password_reset_link_send(request, user) -> None:
+    """Email `user` allauth's password reset link (the owner then chooses the password)."""
+    from allauth.account.forms import ResetPasswordForm
+
+    form = ResetPasswordForm(data={"email": user.email})
+    if form.is_valid():
+        form.save(request)
+    audit_password_event(user, "reset link sent", actor=request.user)

@@ -76,6 +76,31 @@ _INVITABLE = {
 }
 
 
+# Who may manage whose account (edit role, region, active; send a password reset link). The
+# one rule for the admin and every view: an institution never manages an account of another
+# (only KPU Provinsi touches Dinas Perumahan and Bawaslu accounts), and nobody sets another
+# person's password - they send a reset link, so the owner chooses it (README, "Accounts").
+_MANAGEABLE = {
+    Role.KPU_PROVINSI: set(Role),
+    Role.KPU_KOTA: {Role.PPK, Role.PPS, Role.PENGELOLA, Role.PANTARLIH},
+}
+
+
+def account_manageable(actor, target) -> bool:
+    """Whether `actor` may change `target`'s account (never its password: see above)."""
+    if not actor.is_authenticated or not actor.is_active or actor.pk == target.pk:
+        return False
+    if target.is_superuser and not actor.is_superuser:
+        return False
+    if actor.is_superuser:
+        return True
+    if target.role not in _MANAGEABLE.get(actor.role, set()):
+        return False
+    from accounts.models import User
+
+    return User.objects.in_scope(actor).filter(pk=target.pk).exists()
+
+
 def invitable_roles(user) -> set[str]:
     if not user.is_authenticated or not user.is_active:
         return set()
