@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from accounts.admin_scope import ADMIN_ROLES
 from accounts.invitations import invitation_accept
+from accounts.validators import validate_no_nik
 
 SESSION_KEY = "invitation_id"
 
@@ -19,6 +20,11 @@ def pending_invitation(request):
 
 class AccountAdapter(DefaultAccountAdapter):
     """Sign-up only from a valid invitation; the invitation decides role and scope."""
+
+    def clean_email(self, email):
+        # Every email form of allauth (sign-up, /akun/email/ for extra addresses) passes here.
+        validate_no_nik(email)
+        return super().clean_email(email)
 
     def is_open_for_signup(self, request):
         return pending_invitation(request) is not None

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.admin_scope import ScopedAdminMixin
 from accounts.audit import audit_password_event, password_reset_link_send
@@ -35,6 +36,9 @@ class UserChangeForm(EmailLowercaseMixin, DjangoUserChangeForm):
         model = User
         fields = "__all__"
 
+
+# django-auditlog's section title, translated in our catalog; named here so makemessages keeps it.
+gettext_noop("Audit log")
 
 # Autocompletes that should only offer people of one role: the source field → the role.
 AUTOCOMPLETE_ROLES = {

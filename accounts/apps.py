@@ -7,6 +7,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from django.db.models.signals import pre_save
+
+        from accounts.validators import guard_before_save
+
+        # The NIK guard and length caps of every model, checked on save (accounts.validators).
+        pre_save.connect(guard_before_save, dispatch_uid="accounts-nik-guard")
+
         # allauth's own pages (change, reset, set) announce a new password only by signal;
         # each becomes an audit row (who, when, which event; never the password).
         from allauth.account import signals

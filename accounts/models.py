@@ -81,10 +81,14 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField(_("email"), unique=True)
+    email = models.EmailField(_("email"), unique=True, validators=[validate_no_nik])
     full_name = models.CharField(_("full name"), max_length=150, validators=[validate_no_nik])
     phone = models.CharField(
-        _("phone"), max_length=20, blank=True, help_text=_("Indonesian format, e.g. +62812…")
+        _("phone"),
+        max_length=20,
+        blank=True,
+        validators=[validate_no_nik],
+        help_text=_("Indonesian format, e.g. +62812…"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     region = models.ForeignKey(
@@ -108,6 +112,7 @@ class User(AbstractUser):
         max_length=150,
         blank=True,
         help_text=_("As printed on the officer card, e.g. PPS Kelurahan Rawajati."),
+        validators=[validate_no_nik],
     )
 
     USERNAME_FIELD = "email"
@@ -178,9 +183,9 @@ class Invitation(models.Model):
         EXPIRED = "expired", _("Expired")
         REVOKED = "revoked", _("Revoked")
 
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), validators=[validate_no_nik])
     full_name = models.CharField(_("full name"), max_length=150, validators=[validate_no_nik])
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_no_nik])
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     region = models.ForeignKey(
         "buildings.Region",
@@ -198,7 +203,7 @@ class Invitation(models.Model):
         blank=True,
         related_name="invitations",
     )
-    tps = models.CharField(_("TPS"), max_length=10, blank=True)
+    tps = models.CharField(_("TPS"), max_length=10, blank=True, validators=[validate_no_nik])
     nonce = models.CharField(max_length=32, editable=False)
     invited_by = models.ForeignKey(
         "accounts.User",
@@ -276,7 +281,7 @@ class Briefing(models.Model):
     title = models.CharField(_("title"), max_length=200, validators=[validate_no_nik])
     starts_at = models.DateTimeField(_("starts at"))
     place = models.CharField(_("place"), max_length=300, blank=True, validators=[validate_no_nik])
-    online_link = models.URLField(_("online link"), blank=True)
+    online_link = models.URLField(_("online link"), blank=True, validators=[validate_no_nik])
     organiser = models.ForeignKey(
         "accounts.User",
         verbose_name=_("organiser"),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import phone_field_clean
 from accounts.scope import building_q
-from accounts.validators import validate_no_nik
+from accounts.validators import free_text, validate_no_nik
 
 
 class RegionLevel(models.TextChoices):
@@ -128,7 +128,8 @@ class Building(models.Model):
     access_notes = models.TextField(
         _("access rules"),
         blank=True,
-        validators=[validate_no_nik],
+        max_length=2000,
+        validators=free_text(2000),
         help_text=_("Anything else an officer should know before coming."),
     )
     access_hours = models.CharField(
@@ -155,7 +156,9 @@ class Building(models.Model):
     contact_name = models.CharField(
         _("contact person on duty"), max_length=150, blank=True, validators=[validate_no_nik]
     )
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[validate_no_nik]
+    )
     posko_available = models.BooleanField(
         _("lobby help desk (posko) space available"), default=False
     )

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import validate_no_nik
+from accounts.validators import free_text, validate_no_nik
 from buildings.models import Building, ScopedQuerySet, Tower, Unit, UnitStatus
 
 # A unit outcome takes the unit status codes, less "not visited yet".
@@ -27,7 +27,7 @@ class CoklitPeriodQuerySet(models.QuerySet):
 class CoklitPeriod(models.Model):
     """A coklit window (24 June – 24 July 2024 for Pilkada DKI); data, never a constant."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_no_nik])
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
 
@@ -79,7 +79,12 @@ class Assignment(models.Model):
         related_name="assignments",
         help_text=_("Leave empty when the pantarlih covers the whole building."),
     )
-    tps = models.CharField(_("TPS"), max_length=10, help_text=_("Polling station number, e.g. 012"))
+    tps = models.CharField(
+        _("TPS"),
+        max_length=10,
+        validators=[validate_no_nik],
+        help_text=_("Polling station number, e.g. 012"),
+    )
     expected_voters = models.PositiveIntegerField(_("expected voters (DPS)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -150,7 +155,7 @@ class Schedule(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
     )
-    note = models.TextField(_("note"), blank=True, validators=[validate_no_nik])
+    note = models.TextField(_("note"), blank=True, max_length=2000, validators=free_text(2000))
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("proposed by"),
@@ -169,7 +174,8 @@ class Schedule(models.Model):
     reply = models.TextField(
         _("reply"),
         blank=True,
-        validators=[validate_no_nik],
+        max_length=2000,
+        validators=free_text(2000),
         help_text=_("The other side's answer: a reason to decline, or a note on confirming."),
     )
     counter_of = models.ForeignKey(
@@ -254,14 +260,16 @@ class Visit(models.Model):
     access = models.CharField(
         _("access"), max_length=10, choices=Access.choices, default=Access.GRANTED
     )
-    note = models.TextField(_("note"), blank=True, validators=[validate_no_nik])
+    note = models.TextField(_("note"), blank=True, max_length=2000, validators=free_text(2000))
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
-    photo = models.FileField(_("photo"), upload_to="visits/%Y/%m/", blank=True)
+    photo = models.FileField(
+        _("photo"), upload_to="visits/%Y/%m/", blank=True, validators=[validate_no_nik]
+    )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -398,7 +406,7 @@ class AccessIssue(models.Model):
         related_name="access_issues",
     )
     kind = models.CharField(_("kind"), max_length=25, choices=Kind.choices)
-    description = models.TextField(_("description"), validators=[validate_no_nik])
+    description = models.TextField(_("description"), max_length=4000, validators=free_text(4000))
     level = models.CharField(
         _("escalation level"), max_length=10, choices=Level.choices, default=Level.PPS
     )
@@ -423,7 +431,9 @@ class AccessIssue(models.Model):
         _("current step due"), null=True, blank=True, help_text=_("The clock on this step.")
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    resolution = models.TextField(_("resolution"), blank=True, validators=[validate_no_nik])
+    resolution = models.TextField(
+        _("resolution"), blank=True, max_length=2000, validators=free_text(2000)
+    )
     created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -485,8 +495,10 @@ class AccessIssueEvent(models.Model):
     )
     action = models.CharField(_("action"), max_length=15, choices=AccessIssueEventAction.choices)
     level = models.CharField(_("escalation level"), max_length=10, choices=AccessIssueLevel.choices)
-    note = models.TextField(_("note"), blank=True, validators=[validate_no_nik])
-    evidence = models.FileField(_("evidence"), upload_to="access-issues/%Y/%m/", blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000, validators=free_text(2000))
+    evidence = models.FileField(
+        _("evidence"), upload_to="access-issues/%Y/%m/", blank=True, validators=[validate_no_nik]
+    )
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     objects = AccessIssueEventQuerySet.as_manager()

@@ -45,6 +45,52 @@ def test_phone_numbers_dates_postcodes_and_other_lengths_are_not_flagged(text):
     assert not contains_nik(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3174/0812/0390/0001",
+        "3174_0812_0390_0001",
+        "3174,0812,0390,0001",
+        "3174\t0812\t0390\t0001",
+        "3174 0812\n0390 0001",  # a line break inside the number
+        "3174\r\n08120390\r\n0001",
+        "3174\u200b0812\u200c0390\u200d0001",  # zero-width space, non-joiner, joiner
+        "3\u00ad174081203900001",  # a soft hyphen
+        "\uff13\uff11\uff17\uff14\uff10\uff18\uff11\uff12\uff10\uff13\uff19\uff10\uff10\uff10\uff10\uff11",
+        "\u0663\u0661\u0667\u0664\u0660\u0668\u0661\u0662\u0660\u0663\u0669\u0660\u0660\u0660\u0660\u0661",
+        "\u0969\u0967\u096d\u096a081203900001",  # Devanagari digits mixed in
+        "3174O81203900001",  # a letter O for a zero
+        "3174 - 0812 - 0390 - 0001",
+        "NIK: 3174 / 0812 / 0390 / 0001",
+    ],
+)
+def test_a_nik_is_found_whatever_separators_or_digits_hide_it(text):
+    # Issue #13: each of these was stored by every guarded field.
+    assert contains_nik(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lantai 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12",
+        "Senin–Jumat 08.00–17.00, Sabtu 08.00–12.00",
+        "0812-3456-7890 / 0813-9876-5432",
+        "Tower 1: 120 unit, Tower 2: 118 unit, Tower 3: 96 unit",
+        "24/06/2024 - 24/07/2024",
+    ],
+)
+def test_ordinary_numbers_with_any_separators_are_not_flagged(text):
+    assert not contains_nik(text)
+
+
+def test_a_megabyte_of_digits_and_separators_is_checked_quickly():
+    import time
+
+    start = time.monotonic()
+    contains_nik("12 " * 350_000)
+    assert time.monotonic() - start < 30  # a hang guard (it was quadratic), not a benchmark
+
+
 def test_two_phone_numbers_separated_by_a_space_are_not_flagged():
     assert not contains_nik("021 7988 1001 0812 3456 7890")
 
