@@ -25,6 +25,11 @@ from lokal import parse_nik
 _DIGIT_RUN = re.compile(r"(?<![0-9])[0-9]+(?:[\W_]{1,3}[0-9]+)*(?![0-9])")
 _GROUP = re.compile(r"[0-9]+")
 _LOOK_ALIKE = {"O": "0", "o": "0", "I": "1", "l": "1"}
+# A time of day (09:08, 09:08:12.123456, a +07:00 offset) is not part of a number: without this,
+# a timestamp such as "2026-12-03 09:08:12.123456" joins into 16 digits that can read as a NIK.
+_TIME = re.compile(
+    r"(?<![0-9])(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:[.,][0-9]{1,6})?)?(?![0-9])"
+)
 
 NIK_MESSAGE = _(
     "This looks like a NIK or KK number (16 digits). Those numbers must never be stored "
@@ -56,7 +61,11 @@ def _normalised(text: str) -> tuple[str, list[int]]:
     for i in range(1, len(chars) - 1):
         if chars[i] in _LOOK_ALIKE and chars[i - 1].isdigit() and chars[i + 1].isdigit():
             chars[i] = _LOOK_ALIKE[chars[i]]
-    return "".join(chars), origin
+    text = "".join(chars)
+    if ":" in text:
+        # Same length, so `origin` still maps each character back.
+        text = _TIME.sub(lambda match: "x" * len(match.group()), text)
+    return text, origin
 
 
 def _nik_spans(normalised: str) -> list[tuple[int, int]]:

@@ -77,6 +77,9 @@ def test_a_nik_is_found_whatever_separators_or_digits_hide_it(text):
         "0812-3456-7890 / 0813-9876-5432",
         "Tower 1: 120 unit, Tower 2: 118 unit, Tower 3: 96 unit",
         "24/06/2024 - 24/07/2024",
+        "2026-12-03 09:08:12.123456+00:00",  # this timestamp's digits read as a NIK
+        "{'created_at': [None, '2026-12-03 09:08:12.123456+00:00'], 'id': [None, 2]}",
+        "12-03 09:08:12.123456",
     ],
 )
 def test_ordinary_numbers_with_any_separators_are_not_flagged(text):
