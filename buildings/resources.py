@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 
 from accounts.audit import UPDATE, audit_bulk
+from accounts.spreadsheets import spreadsheet_safe
 from accounts.validators import NIK_MESSAGE, contains_nik
 from buildings.import_widgets import (
     ChoiceWidget,
@@ -57,6 +58,10 @@ class ScopedResource(resources.ModelResource):
 
     def get_queryset(self):
         return self.filter_export(self._meta.model.objects.all())
+
+    def export(self, *args, **kwargs):
+        # The admin's export: no cell may reach Excel as a formula (accounts.spreadsheets).
+        return spreadsheet_safe(super().export(*args, **kwargs))
 
     def filter_export(self, queryset, **kwargs):
         """Whatever queryset the admin hands over: only the region's rows, no query per row."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import DKI_JAKARTA
+from accounts.spreadsheets import spreadsheet_safe
 from buildings.models import Building, Region
 from dashboard.coverage import Figures, building_figures, roll_up
 from visits.models import AccessIssue, AccessIssueEvent
@@ -175,7 +176,7 @@ TABLES = {"coverage": coverage_table, "buildings": buildings_table, "issues": is
 
 def export_build(*, user, kind: str, code: str, fmt: str) -> tuple[bytes, int]:
     """The export's file content and its number of rows."""
-    data = TABLES[kind](user=user, code=code)
+    data = spreadsheet_safe(TABLES[kind](user=user, code=code))
     if fmt == "csv":
         # A BOM, so Excel opens the UTF-8 names (Rawajati, Cempaka Putih…) correctly.
         return ("\ufeff" + data.export("csv")).encode("utf-8"), data.height

