@@ -15,7 +15,8 @@ a. PostgreSQL restarted: phone-like clients submit outcomes to /lapangan/kirim/ 
    static/js/field.js, keep every outcome not answered stored/duplicate and send it again;
    mid-run `pg_ctl restart -m fast`. Counts 503s, 500s and other errors and the seconds until
    the first success; every UUID sent must be stored exactly once and every unit's running
-   totals (outcome_count, refusal_count, voters_verified) must equal a recount of its outcomes.
+   totals (outcome_count, refusal_count, voters_verified) must equal a recount of its outcomes
+   (voters: the newest outcome's).
 b. Redis stopped: submissions, a real sign-in, the field and portal pages and a schedule
    confirmation go on; the confirmation's email waits in the outbox and, once Redis is back
    and the beat's sweep runs (the drill sends it, as beat would), is delivered exactly once.
@@ -435,7 +436,7 @@ def outcome_integrity(fleet) -> dict:
 
 def outcomes_check(sent: list[str], unit_ids: list[int]) -> dict:
     """How many of the UUIDs sent are stored, lost, doubled; which units' totals are wrong."""
-    from django.db.models import Count, Q, Sum
+    from django.db.models import Count, OuterRef, Q, Subquery
     from django.db.models.functions import Coalesce
 
     from buildings.models import Unit
@@ -449,7 +450,15 @@ def outcomes_check(sent: list[str], unit_ids: list[int]) -> dict:
     units = Unit.objects.filter(pk__in=unit_ids).annotate(
         n=Count("outcomes"),
         refusals=Count("outcomes", filter=Q(outcomes__outcome__in=REFUSALS)),
-        verified=Coalesce(Sum("outcomes__voters_verified"), 0),
+        # A household counts once: the newest outcome's voters (issue #13).
+        verified=Coalesce(
+            Subquery(
+                UnitOutcome.objects.filter(unit=OuterRef("pk"))
+                .order_by("-recorded_at", "-pk")
+                .values("voters_verified")[:1]
+            ),
+            0,
+        ),
     )
     mismatched = [
         u.pk for u in units

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.fields import BoundedDateField
 from accounts.validators import validate_no_nik
 from buildings.models import Building, Tower, Unit, UnitOccupancy
 from buildings.unit_generator import (
@@ -248,7 +249,7 @@ class ScheduleCancelForm(forms.Form):
 
 
 class ScheduleSlotForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
+    date = BoundedDateField(label=gettext_lazy("Date"), widget=DATE)
     start = forms.TimeField(label=gettext_lazy("Start"), widget=TIME)
     end = forms.TimeField(label=gettext_lazy("End"), widget=TIME)
     note = forms.CharField(

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from accounts.fields import BoundedDateField
 from accounts.validators import validate_no_nik
 from buildings.forms import DATE, TIME
 from buildings.models import Tower
@@ -61,7 +62,7 @@ class StaffScheduleForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("Whole building"),
     )
-    date = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
+    date = BoundedDateField(label=gettext_lazy("Date"), widget=DATE)
     start = forms.TimeField(label=gettext_lazy("Start"), widget=TIME)
     end = forms.TimeField(label=gettext_lazy("End"), widget=TIME)
     note = forms.CharField(

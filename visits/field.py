@@ -23,6 +23,9 @@ from visits.services import outcome_record
 
 # A phone's clock may run a little ahead of the server's; more than this is refused.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
+# A phone that was offline on the last day may still send that day's work the day after; then
+# the period is closed and its records no longer change.
+CLOSED_AFTER = datetime.timedelta(days=1)
 
 STORED, DUPLICATE, CONFLICT, INVALID = "stored", "duplicate", "conflict", "invalid"
 
@@ -59,6 +62,13 @@ def _invalid(field: str, message: str) -> Answer:
 def time_problem(moment: datetime.datetime, period: CoklitPeriod, now=None) -> str:
     """Why a time sent by the phone cannot be taken, or '' when it can."""
     now = now or timezone.now()
+    if timezone.localdate(now) > period.ends_on + CLOSED_AFTER:
+        return _(
+            "The coklit period %(name)s closed on %(end)s; its records can no longer change."
+        ) % {
+            "name": period.name,
+            "end": period.ends_on.strftime("%d-%m-%Y"),
+        }
     if moment > now + CLOCK_SKEW:
         return _("This time lies in the future; check the phone's clock.")
     if not period.contains(timezone.localdate(moment)):
@@ -133,6 +143,13 @@ def outcome_submit(
     unit = unit.order_by("pk").first()  # not Unit's default order, which joins the building
     if unit is None:
         return _invalid("unit", _("This unit is not in the building of the visit."))
+    if not tower_assigned(pantarlih, visit, unit.tower_id):
+        return _invalid(
+            "unit",
+            _(
+                "This tower is assigned to another pantarlih: record only the towers assigned to you."
+            ),
+        )
     problem = time_problem(recorded_at, visit.period, now)
     if problem:
         return _invalid("recorded_at", problem)
@@ -192,6 +209,18 @@ def floor_mark(
 
 
 # --- Visits --------------------------------------------------------------------------------
+
+
+def tower_assigned(pantarlih: User, visit: Visit, tower_id: int) -> bool:
+    """Whether the visit's period assigns the pantarlih this tower (a building-level assignment
+    covers every tower of the building)."""
+    return (
+        Assignment.objects.filter(
+            pantarlih=pantarlih, period=visit.period_id, building=visit.building_id
+        )
+        .filter(Q(tower__isnull=True) | Q(tower=tower_id))
+        .exists()
+    )
 
 
 def assignment_for(pantarlih: User, tower: Tower, day: datetime.date) -> Assignment | None:

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from accounts.fields import BoundedDateTimeField
 from accounts.validators import validate_no_nik
 from visits.models import OUTCOME_CHOICES, AccessIssue, UnitOutcome, Visit
 
@@ -42,7 +43,7 @@ class OutcomeForm(forms.Form):
     )
     client_uuid = forms.UUIDField(widget=forms.HiddenInput)
     # Set when the form is shown, so the same form sent twice has the same content.
-    recorded_at = forms.DateTimeField(
+    recorded_at = BoundedDateTimeField(
         label=_("Recorded at"), widget=forms.HiddenInput, required=False
     )
 
@@ -59,7 +60,7 @@ class OutcomeItemForm(OutcomeForm):
 
     visit = forms.UUIDField(label=_("Visit"))
     unit = forms.IntegerField(label=_("Unit"), min_value=1)
-    recorded_at = forms.DateTimeField(label=_("Recorded at"))
+    recorded_at = BoundedDateTimeField(label=_("Recorded at"))
 
     def __init__(self, data=None, *args, **kwargs):
         # JSON gives numbers, booleans, lists and objects where a POST only gives strings;
@@ -157,7 +158,7 @@ class IssueFieldsMixin(forms.Form):
 
 class VisitStartForm(IssueFieldsMixin):
     client_uuid = forms.UUIDField(widget=forms.HiddenInput)
-    started_at = forms.DateTimeField(widget=forms.HiddenInput)
+    started_at = BoundedDateTimeField(widget=forms.HiddenInput)
     access = forms.ChoiceField(
         label=_("Access"),
         choices=Visit.Access.choices,

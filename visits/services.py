@@ -4,7 +4,7 @@ import datetime
 import uuid
 
 from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
 
 from buildings.models import Unit
 from visits.models import UnitOutcome, Visit
@@ -52,6 +52,10 @@ def outcome_record(
         status_at=Case(When(newer, then=Value(recorded_at)), default=F("status_at")),
         outcome_count=F("outcome_count") + 1,
         refusal_count=F("refusal_count") + (1 if outcome in REFUSALS else 0),
-        voters_verified=F("voters_verified") + voters_verified,
+        # A household counts once: the newest outcome's figure, not a sum over every visit.
+        voters_verified=Case(
+            When(newer, then=Value(voters_verified, output_field=PositiveIntegerField())),
+            default=F("voters_verified"),
+        ),
     )
     return result

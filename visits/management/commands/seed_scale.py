@@ -120,10 +120,9 @@ def scale_seed(*, rng, buildings, towers, units, pantarlih, outcomes) -> dict:
             voters = rng.randint(1, 4) if code == Unit.Status.DONE else 0
             outcome_specs.append((len(visit_specs) - 1, index, code, at, voters))
             if unit.status_at is None or unit.status_at <= at:
-                unit.status, unit.status_at = code, at
+                unit.status, unit.status_at, unit.voters_verified = code, at, voters
             unit.outcome_count += 1
             unit.refusal_count += code in REFUSALS
-            unit.voters_verified += voters
             made += 1
     _bulk(Unit, unit_rows)
 
