@@ -1,5 +1,6 @@
 from allauth.account.models import EmailAddress
 from auditlog.admin import LogEntryAdmin
+from auditlog.filters import CIDFilter, ResourceTypeFilter
 from auditlog.models import LogEntry
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -199,8 +200,23 @@ admin.site.unregister(EmailAddress)
 admin.site.unregister(LogEntry)
 
 
+class _ResourceTypeFilter(ResourceTypeFilter):
+    """auditlog's filter, minus the 500 for a resource_type that is not a number."""
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is not None and not value.isdigit():
+            return queryset.none()
+        return super().queryset(request, queryset)
+
+
 @admin.register(LogEntry)
 class AuditLogAdmin(LogEntryAdmin):
+    list_filter = ["action", _ResourceTypeFilter, CIDFilter]
+    # auditlog searches actor__first_name/last_name, which our User (full_name) does not have:
+    # every search term was a 500.
+    search_fields = ["object_repr", "changes", "actor__full_name", "actor__email"]
+
     def _is_auditor(self, request):
         user = request.user
         return user.is_active and (user.is_superuser or user.role == Role.KPU_PROVINSI)

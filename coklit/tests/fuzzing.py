@@ -68,9 +68,12 @@ NIKS = ["3174081507900001", "3174085507900002", "3172041201850003"]
 @st.composite
 def nik_like(draw):
     digits = draw(st.sampled_from(NIKS))
-    sep = draw(st.sampled_from(["", " ", ".", "-"]))
+    sep = draw(st.sampled_from(["", " ", ".", "-", "/", "_", ",", "\t", "\n", "\u200b", " / "]))
     if sep:
         digits = sep.join([digits[:2], digits[2:4], digits[4:6], digits[6:12], digits[12:]])
+    if draw(st.booleans()):  # full-width or Arabic-Indic digits (issue #13)
+        base = draw(st.sampled_from([0xFF10, 0x0660]))
+        digits = "".join(chr(base + int(c)) if c.isdigit() else c for c in digits)
     return draw(st.sampled_from(["", "NIK ", "catatan: "])) + digits
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.fields import EARLIEST, LATEST
 from accounts.models import Role
 from buildings.models import Building
 from buildings.views.schedules import _form_errors, schedule_answer
@@ -152,9 +153,12 @@ def _monday(request) -> tuple[datetime.date, bool]:
     day, valid = timezone.localdate(), True
     if value:
         try:
-            day = datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value[:10])
         except ValueError:
             valid = False
+        if valid and not EARLIEST <= day <= LATEST:
+            # Year 1 or 9999: the week's first or last day would not exist (a 500 before).
+            day, valid = timezone.localdate(), False
     return day - datetime.timedelta(days=day.weekday()), valid
 
 
@@ -164,7 +168,9 @@ def schedule_agenda(request):
     _prefix(request)
     monday, valid = _monday(request)
     if not valid:
-        messages.error(request, _("That is not a date (YYYY-MM-DD); showing this week."))
+        messages.error(
+            request, _("That is not a date between 2000 and 2100 (YYYY-MM-DD); showing this week.")
+        )
     sunday = monday + datetime.timedelta(days=6)
     schedules = list(
         Schedule.objects.in_scope(request.user)

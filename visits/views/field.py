@@ -432,7 +432,8 @@ def sync(request):
         items = json.loads(request.body)["outcomes"]
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             raise ValueError
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
+        # (RecursionError: JSON nested thousands deep; the batch has one level of nesting.)
         return JsonResponse({"error": _('Expected JSON: {"outcomes": [...]}.')}, status=400)
     if len(items) > BATCH_MAX:
         return JsonResponse(
