@@ -120,9 +120,11 @@ def _ci_uses_real_services(django_db_blocker):
 def _migration_data(request):
     """Put back the rows the migrations load, for tests on a flushed (transactional) database.
 
-    pytest-django runs transactional tests last and flushes the tables after each; the
-    serialized copy meant to restore them is not seen from the connection Playwright's
-    event loop uses, so the region tree and the coklit period are reloaded here when missing.
+    pytest-django runs transactional tests last and flushes the tables after each (post_migrate
+    then remakes the content types and permissions, with new ids). No test uses
+    serialized_rollback: restoring its snapshot on top of those remade content types broke
+    their unique key when a plain transactional test ran just before (seen in a random
+    order). The region tree and the coklit period are reloaded here instead.
     """
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker and marker.kwargs.get("transaction")) or any(
@@ -140,9 +142,8 @@ def _migration_data(request):
     from buildings.regions import regions_load
     from visits.models import CoklitPeriod
 
-    # A flush after a serialized_rollback test skips post_migrate, so the content types (which
-    # every audit row points at) may be gone while the cache still holds their old ids: the
-    # next audit row then breaks a foreign key at commit. Forget the cache; remake them.
+    # After a flush the content types (which every audit row points at) have new ids while the
+    # cache still holds the old ones: the next audit row would break a foreign key at commit.
     ContentType.objects.clear_cache()
     if not ContentType.objects.exists():
         emit_post_migrate_signal(verbosity=0, interactive=False, db="default")

@@ -10,7 +10,7 @@ from buildings.models import BuildingManager, Region
 from buildings.tests.factories import BuildingFactory
 from conftest import sign_in
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def test_operator_invites_a_manager_who_signs_up_on_a_phone(laptop, phone, mailoutbox):

@@ -13,7 +13,7 @@ from conftest import sign_in
 from visits.models import Schedule
 from visits.tests.factories import ScheduleFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)

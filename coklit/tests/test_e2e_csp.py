@@ -4,7 +4,7 @@ import pytest
 
 from conftest import sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PAGES = {
     "kpu.provinsi@demo.coklit.id": ["/", "/dasbor/", "/undangan/", "/admin/",

@@ -4,7 +4,7 @@ import pytest
 
 from conftest import sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_operator_drills_down_from_kota_to_tower_and_reads_the_at_risk_list(

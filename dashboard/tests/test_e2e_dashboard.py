@@ -11,7 +11,7 @@ from visits.access import access_issue_raise
 from visits.models import AccessIssue, Schedule
 from visits.tests.factories import AssignmentFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

@@ -8,7 +8,7 @@ from conftest import sign_in
 from visits.models import UnitOutcome, Visit
 from visits.tests.factories import field_day
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 QUEUE_EMPTY = "() => JSON.parse(localStorage.getItem('coklit.queue') || '[]').length === 0"
 

@@ -7,7 +7,7 @@ from visits.models import UnitOutcome
 from visits.tests.test_e2e_field import QUEUE_EMPTY
 from visits.tests.test_e2e_offline import pantarlih_day
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_each_voter_count_box_sits_under_its_own_label(phone):

@@ -10,7 +10,7 @@ from visits.models import UnitOutcome
 from visits.tests.factories import field_day
 from visits.tests.test_e2e_field import QUEUE_EMPTY, record
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CONTROLLED = "() => !!navigator.serviceWorker.controller"
 KEPT = """async (path) => {
