@@ -56,3 +56,20 @@ class NoStoreForSignedInMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """No page may use the camera, microphone, location or payment APIs, except the field pages
+    (`/lapangan/`), which take a visit's location and a lobby photo on the officer's phone."""
+
+    CLOSED = "camera=(), geolocation=(), microphone=(), payment=(), usb=()"
+    FIELD = "camera=(self), geolocation=(self), microphone=(), payment=(), usb=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        field = request.path.startswith("/lapangan/")
+        response.setdefault("Permissions-Policy", self.FIELD if field else self.CLOSED)
+        return response

@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "accounts.middleware.RoleSessionMiddleware",
     "accounts.middleware.NoStoreForSignedInMiddleware",
+    "accounts.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -297,6 +298,11 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# A load balancer probes /healthz over plain HTTP: a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Flash messages name people and emails ("Invitation sent to …"): keep them in the server-side
+# session, not in a cookie anyone holding the phone can read.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Content-Security-Policy (django-csp): our own scripts and styles only, no inline code.
 CONTENT_SECURITY_POLICY = {

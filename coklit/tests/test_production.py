@@ -70,3 +70,36 @@ def test_health_check_reports_redis_down(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["redis"] == "down"
+
+
+@pytest.mark.django_db
+def test_only_the_field_pages_may_ask_for_location_and_camera(client):
+    # Issue #13: no Permissions-Policy at all.
+    policy = client.get("/akun/login/")["Permissions-Policy"]
+    assert "geolocation=()" in policy and "camera=()" in policy and "microphone=()" in policy
+
+    client.force_login(UserFactory(role="pantarlih"))
+    policy = client.get(reverse("field_today"))["Permissions-Policy"]
+    assert "geolocation=(self)" in policy and "camera=(self)" in policy
+    assert "microphone=()" in policy
+
+
+@pytest.mark.django_db
+def test_the_load_balancers_probe_is_not_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/akun/login/").status_code == 301
+
+
+@pytest.mark.django_db
+def test_messages_are_not_kept_in_a_readable_cookie(client, world):
+    # Issue #13: names and emails sat in the `messages` cookie, readable on the phone.
+    client.force_login(world.kpu_provinsi)
+    response = client.post(reverse("invitation_list"), {
+        "email": "budi.santoso@contoh.coklit.id", "full_name": "Budi Santoso",
+        "role": "pengelola", "building": world.building_a.pk,
+    })  # fmt: skip
+
+    assert response.status_code == 302
+    assert "budi.santoso" in client.get(response["Location"]).content.decode()  # shown once
+    assert "messages" not in response.cookies
