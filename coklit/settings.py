@@ -281,6 +281,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 # The admin's import form takes files up to this size; larger imports use the commands.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# No form takes more than one file; a request of hundreds of files or fields is refused (400).
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # SECURITY
 # Production is served over HTTPS behind a proxy that sets X-Forwarded-Proto.

@@ -7,12 +7,17 @@ it), a clock (`due_at`, STEP_DAYS from the moment the issue reached the rung) an
 """
 
 import datetime
+import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
 
 from accounts.models import Role, User
 from visits.models import AccessIssue, AccessIssueEvent
@@ -108,6 +113,40 @@ def evidence_check(upload: UploadedFile | None) -> None:
         raise ValidationError(
             {"evidence": _("The evidence must be a PDF, JPEG or PNG file (a scan or a photo).")}
         )
+
+
+def evidence_clean(upload: UploadedFile | None) -> ContentFile | None:
+    """The checked evidence with nothing about its author left in it: an image re-encoded from
+    its pixels (no EXIF: GPS position, phone model, time), a PDF rewritten without its document
+    info and XMP metadata (author, software, dates). The name becomes neutral too. A file that
+    cannot be read is refused with a message (ValidationError)."""
+    evidence_check(upload)
+    if not upload:
+        return None
+    unreadable = ValidationError(
+        {"evidence": _("The evidence file is damaged or protected; scan or save it again.")}
+    )
+    upload.seek(0)
+    out = io.BytesIO()
+    try:
+        if upload.read(4) == b"%PDF":
+            upload.seek(0)
+            reader = PdfReader(upload)
+            if reader.is_encrypted:
+                raise unreadable
+            writer = PdfWriter(clone_from=reader)
+            writer.metadata = None
+            writer.xmp_metadata = None
+            writer.write(out)
+            return ContentFile(out.getvalue(), name="bukti.pdf")
+        upload.seek(0)
+        with Image.open(upload) as image:
+            kind = image.format
+            image = ImageOps.exif_transpose(image)
+            image.save(out, kind, **({"quality": 85} if kind == "JPEG" else {}))
+        return ContentFile(out.getvalue(), name="bukti.jpg" if kind == "JPEG" else "bukti.png")
+    except (PyPdfError, OSError, ValueError, Image.DecompressionBombError) as error:
+        raise unreadable from error
 
 
 def _locked(issue: AccessIssue, user: User, action: str) -> AccessIssue:

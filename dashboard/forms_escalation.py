@@ -7,7 +7,7 @@ from accounts.fields import BoundedDateField
 from accounts.validators import validate_no_nik
 from buildings.forms import DATE, TIME
 from buildings.models import Tower
-from dashboard.escalation import evidence_check
+from dashboard.escalation import evidence_clean
 from visits.models import AccessIssue, Schedule
 
 
@@ -35,10 +35,9 @@ class IssueStepForm(forms.Form):
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
         try:
-            evidence_check(upload)
+            return evidence_clean(upload)
         except forms.ValidationError as error:
             raise forms.ValidationError(error.message_dict["evidence"]) from None
-        return upload
 
 
 class IssueFilterForm(forms.Form):

@@ -13,7 +13,18 @@ from visits.tests.factories import AssignmentFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), "grey").save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 def _staff(email, role, code):

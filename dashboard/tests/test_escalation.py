@@ -1,6 +1,7 @@
 """The escalation ladder from the staff side: who acts at which rung, clocks, evidence, emails."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,8 +16,33 @@ from visits.tests.factories import AccessIssueFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+def _pdf(**metadata) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    if metadata:
+        writer.add_metadata(metadata)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _jpeg_with_gps() -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (32, 32), "white")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "S", 2: (6.0, 15.0, 30.0), 3: "E", 4: (106.0, 51.0, 10.0)}  # GPS
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+PDF = _pdf()
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32  # a PNG's signature and nothing readable
 
 
 @pytest.fixture(autouse=True)
@@ -153,6 +179,41 @@ def test_evidence_is_stored_with_the_step(world, client_en):
     event = issue.events.get(action="comment")
     assert event.evidence.name.endswith(".pdf")
     assert event.evidence.read().startswith(b"%PDF-")
+
+
+def test_evidence_keeps_no_author_software_or_location(world, client_en):
+    # Issue #13: evidence files kept GPS and camera metadata (visit photos were cleaned).
+    from PIL import Image
+    from pypdf import PdfReader
+
+    issue = _issue(world)
+    client_en.force_login(world.pps_marunda)
+    for name, content in [
+        ("surat 3174.pdf", _pdf(**{"/Author": "Agus Setiawan", "/Creator": "HP Scan"})),
+        ("satpam.jpg", _jpeg_with_gps()),
+    ]:
+        client_en.post(_url(issue), {"action": "comment", "comment-note": name,
+                                     "comment-evidence": SimpleUploadedFile(name, content)})  # fmt: skip
+
+    pdf, jpeg = (e.evidence for e in issue.events.filter(action="comment").order_by("pk"))
+    data = pdf.read()
+    assert b"Agus" not in data and b"HP Scan" not in data
+    assert not (PdfReader(io.BytesIO(data)).metadata or {}).get("/Author")
+    assert "3174" not in pdf.name
+    with Image.open(jpeg) as image:
+        assert not image.getexif()
+
+
+def test_a_damaged_evidence_file_is_refused_with_a_message(world, client_en):
+    issue = _issue(world)
+    client_en.force_login(world.pps_marunda)
+    response = client_en.post(_url(issue), {
+        "action": "comment", "comment-note": "Rusak.",
+        "comment-evidence": SimpleUploadedFile("foto.png", PNG),
+    })  # fmt: skip
+
+    assert "damaged" in response.content.decode()
+    assert not issue.events.filter(action="comment").exists()
 
 
 @pytest.mark.parametrize(
