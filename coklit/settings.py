@@ -162,9 +162,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # No "remember me" box: how long a session lasts follows the role (RoleSessionMiddleware).
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Coklit] "
-# Failed logins: 5 per account per 5 minutes and 20 per IP per minute. Each limit lifts by itself
-# when its window passes, so nobody can keep an officer locked out by guessing.
-ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/5m/key"}
+# Failed logins: 5 per account and address per 5 minutes (accounts.adapter: a stranger elsewhere
+# cannot lock an officer's phone out) and 60 per address per minute (a carrier's NAT puts
+# thousands of phones behind one address). Each limit lifts by itself when its window passes.
+ACCOUNT_RATE_LIMITS = {"login_failed": "60/m/ip,5/5m/key"}
 # Staff sessions end after 30 minutes idle; a pantarlih's phone stays signed in for the day.
 STAFF_SESSION_IDLE_SECONDS = 30 * 60
 FIELD_SESSION_SECONDS = 14 * 60 * 60

@@ -64,11 +64,44 @@ def test_failed_logins_are_limited_per_account_and_the_limit_lifts_by_itself(
 
 
 def test_failed_logins_are_limited_per_ip(client, officer):
-    for n in range(20):
+    for n in range(60):
         _login(client, f"tidak-ada-{n}@uji.coklit.id", "salah-sandi")
     blocked = _login(client, officer.email, PASSWORD)
     assert "_auth_user_id" not in client.session
     assert blocked.status_code in (200, 429)
+
+
+def _from(client, address):
+    client.defaults["REMOTE_ADDR"] = address
+    return client
+
+
+def test_a_stranger_guessing_elsewhere_cannot_lock_the_officer_out(client, officer):
+    # Issue #13: five wrong passwords from anywhere blocked the right one for 5 minutes, for ever.
+    attacker = _from(client.__class__(), "203.0.113.9")
+    for _ in range(10):
+        _login(attacker, officer.email, "salah-sandi")
+
+    phone = _from(client, "198.51.100.7")
+    assert _login(phone, officer.email, PASSWORD).status_code == 302
+
+
+def test_twenty_failures_behind_one_carrier_nat_do_not_block_a_correct_sign_in(client, officer):
+    nat = _from(client, "100.64.0.1")
+    for n in range(20):
+        _login(nat, f"rekan-{n}@uji.coklit.id", "salah-sandi")
+
+    assert _login(nat, officer.email, PASSWORD).status_code == 302
+
+
+def test_a_hammered_account_is_offered_the_emailed_code(client, officer):
+    for n in range(20):
+        _login(_from(client.__class__(), f"203.0.113.{n}"), officer.email, "salah-sandi")
+
+    page = _login(_from(client, "198.51.100.7"), officer.email, "salah-lagi")
+    messages = [str(m) for m in page.context["messages"]]
+    assert any("code" in m or "kode" in m for m in messages)
+    assert "/akun/login/code/" in page.content.decode()
 
 
 def test_password_reset_answers_the_same_for_known_and_unknown_emails(client, officer):
