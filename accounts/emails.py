@@ -13,12 +13,20 @@ def email_send(
     context: dict,
     language: str | None = None,
     message_id: str | None = None,
-) -> None:
+    once_key: str | None = None,
+) -> bool:
     """Send the subject/text/HTML trio of `template`, worded in the recipient's language.
 
     A `message_id` that stays the same when the same email is sent again lets mail systems
-    that deduplicate by Message-ID show one copy (see reminders.services).
+    that deduplicate by Message-ID show one copy (see reminders.services). With `once_key`
+    (one notification, e.g. "access_resolved:12:2024-07-01T10:00"), an address that already
+    got it is skipped: a task retried after a failure at its 2nd recipient does not send to
+    the 1st again. Returns whether a message went out.
     """
+    from accounts.models import SentEmail
+
+    if once_key and SentEmail.objects.filter(key=once_key, to=to).exists():
+        return False
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         text = render_to_string(f"emails/{template}.txt", context)
@@ -27,3 +35,6 @@ def email_send(
     message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[to], headers=headers)
     message.attach_alternative(html, "text/html")
     message.send()
+    if once_key:
+        SentEmail.objects.get_or_create(key=once_key[:200], to=to)
+    return True

@@ -351,3 +351,26 @@ class BriefingInvitee(models.Model):
 
     def __str__(self):
         return f"{self.manager} – {self.briefing}"
+
+
+class SentEmail(models.Model):
+    """One notification delivered to one address, so a retried task sends only what is missing.
+
+    A task that emails three people and fails at the second (the mail server refused once) is
+    retried by Celery; without this the first person got it twice. The row is written right
+    after the mail server accepted the message (accounts.emails.email_send with `once_key`).
+    """
+
+    key = models.CharField(_("notification"), max_length=200)
+    to = models.EmailField(_("to"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("email sent")
+        verbose_name_plural = _("emails sent")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "to"], name="accounts_sentemail_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.to}"

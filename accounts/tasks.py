@@ -5,7 +5,16 @@ from accounts.invitations import invitation_url
 from accounts.models import Invitation
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
+# acks_late: a worker killed mid-send leaves the message for another; once_key (a resend makes a
+# new nonce) keeps the invitee from getting the same link twice.
+@shared_task(
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
 def invitation_send_email(invitation_id: int) -> None:
     invitation = (
         Invitation.objects.pending()
@@ -19,4 +28,5 @@ def invitation_send_email(invitation_id: int) -> None:
         template="invitation",
         to=invitation.email,
         context={"invitation": invitation, "url": invitation_url(invitation)},
+        once_key=f"invitation:{invitation.pk}:{invitation.nonce}",
     )

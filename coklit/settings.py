@@ -270,6 +270,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.reminders_sweep",
         "schedule": 5 * 60,
     },
+    "export-jobs-sweep": {
+        "task": "dashboard.export_tasks.export_jobs_sweep",
+        "schedule": 15 * 60,
+    },
     "coverage-snapshot": {
         "task": "dashboard.tasks.coverage_snapshot_refresh",
         "schedule": COVERAGE_SNAPSHOT_SECONDS,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.emails import email_send
 from accounts.models import Briefing, BriefingInvitee
 from buildings.models import Building, BuildingManager
+from reminders.outbox import outbox_enqueue
 
 
 def briefing_invite(*, briefing: Briefing, buildings) -> int:
@@ -30,13 +31,11 @@ def briefing_invite(*, briefing: Briefing, buildings) -> int:
     )
     ids = list(briefing.invitees.filter(manager_id__in=new).values_list("pk", flat=True))
 
-    def send():
-        from dashboard.export_tasks import briefing_invitation_send
+    from dashboard.export_tasks import briefing_invitation_send
 
-        for pk in ids:
-            briefing_invitation_send.delay(pk)
-
-    transaction.on_commit(send)
+    for pk in ids:
+        # Through the outbox: with Redis down the session is saved and the emails wait.
+        outbox_enqueue(briefing_invitation_send, pk)
     return len(ids)
 
 
@@ -66,6 +65,7 @@ def briefing_invitation_email(*, invitee_id: int) -> None:
             "buildings": list(buildings),
             "url": briefing_answer_url(invitee.briefing),
         },
+        once_key=f"briefing_invitation:{invitee.pk}",
     )
 
 

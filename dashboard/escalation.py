@@ -20,6 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 from accounts.models import Role, User
+from reminders.outbox import outbox_enqueue
 from visits.models import AccessIssue, AccessIssueEvent
 
 Level = AccessIssue.Level
@@ -237,7 +238,7 @@ def issue_resolve(
     _event(issue, by, AccessIssueEvent.Action.RESOLVED, issue.resolution, evidence)
     from dashboard.tasks import access_issue_resolved_notify
 
-    transaction.on_commit(lambda: access_issue_resolved_notify.delay(issue.pk))
+    outbox_enqueue(access_issue_resolved_notify, issue.pk)
     return issue
 
 

@@ -1,5 +1,6 @@
 """Celery tasks of the dashboard's exports and socialisation sessions: ids in, a service out."""
 
+import datetime
 import logging
 
 from celery import shared_task
@@ -8,11 +9,12 @@ from django.utils import timezone
 
 from dashboard.exports import export_build
 from dashboard.models import ExportJob
+from visits.tasks import RETRY
 
 log = logging.getLogger(__name__)
 
 
-@shared_task
+@shared_task(**RETRY)
 def export_job_build(job_id: int) -> None:
     job = (
         ExportJob.objects.select_related("owner")
@@ -35,7 +37,21 @@ def export_job_build(job_id: int) -> None:
     job.save(update_fields=["file", "rows", "status", "finished_at"])
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
+# A job still pending after this was lost (its worker died and its message was not delivered
+# again): it is marked failed, and the exports page tells its owner to ask again.
+STUCK_AFTER = datetime.timedelta(hours=2)
+
+
+@shared_task(ignore_result=True)
+def export_jobs_sweep() -> int:
+    """Beat's job: mark exports that never finished as failed, so nobody waits for ever."""
+    cutoff = timezone.now() - STUCK_AFTER
+    return ExportJob.objects.filter(status=ExportJob.Status.PENDING, created_at__lt=cutoff).update(
+        status=ExportJob.Status.FAILED, finished_at=timezone.now()
+    )
+
+
+@shared_task(max_retries=5, **RETRY)
 def briefing_invitation_send(invitee_id: int) -> None:
     from dashboard.briefings import briefing_invitation_email
 

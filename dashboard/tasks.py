@@ -42,6 +42,7 @@ def access_issue_resolved_notify(issue_id: int) -> None:
             to=person.email,
             language=person.language,
             context={"issue": issue, "person": person},
+            once_key=f"access_resolved:{issue.pk}:{issue.resolved_at.isoformat()}",
         )
 
 

@@ -7,7 +7,16 @@ from accounts.emails import email_send
 from accounts.models import User
 from visits.models import AccessIssueEvent, Schedule
 
-RETRY = {"autoretry_for": (OSError,), "retry_backoff": 30, "retry_backoff_max": 600}
+# Retried on a mail server error, and acknowledged only when done: a worker killed mid-send
+# leaves the message to be delivered again, and email_send's once_key skips whoever already
+# got it.
+RETRY = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+}
 
 
 @shared_task(max_retries=5, **RETRY)
@@ -36,6 +45,7 @@ def schedule_notify(schedule_id: int, event: str, actor_id: int) -> None:
                 "person": person,
                 "site_url": settings.SITE_URL,
             },
+            once_key=f"schedule:{schedule_id}:{event}:{actor_id}",
         )
 
 
@@ -61,4 +71,5 @@ def access_issue_reply_notify(event_id: int) -> None:
             to=person.email,
             language=person.language,
             context={"event": event, "issue": issue, "person": person},
+            once_key=f"access_reply:{event_id}",
         )

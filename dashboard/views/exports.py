@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from buildings.models import Region
 from dashboard.export_tasks import export_job_build
 from dashboard.exports import FORMATS, KINDS, export_build, export_rows, must_run_in_background
 from dashboard.models import ExportJob
+from reminders.outbox import outbox_enqueue
 
 
 def _region_code(request, code: str) -> str:
@@ -39,7 +39,7 @@ def export_region(request, code, kind, fmt):
     background = must_run_in_background(kind=kind, code=code, rows=rows)
     if request.method == "POST":
         job = ExportJob.objects.create(owner=request.user, kind=kind, code=code, format=fmt)
-        transaction.on_commit(lambda: export_job_build.delay(job.pk))
+        outbox_enqueue(export_job_build, job.pk)
         messages.success(request, _("Your export is being prepared; it appears here when ready."))
         return redirect("dashboard_exports")
     if background:
