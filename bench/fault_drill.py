@@ -131,6 +131,16 @@ class Postgres:
                           "-w", "restart")  # fmt: skip
         return time.monotonic() - t0
 
+    def outage(self, seconds: float) -> float:
+        """Stopped (fast) for `seconds`, then started again; the seconds it was down."""
+        t0 = time.monotonic()
+        self._as_postgres("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        time.sleep(seconds)
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1"
+        self._as_postgres("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options,
+                          "-w", "start")  # fmt: skip
+        return time.monotonic() - t0
+
     def stop(self):
         if self.data.exists():
             subprocess.run(["runuser", "-u", "postgres", "--", str(PGBIN / "pg_ctl"), "-D",
@@ -268,13 +278,20 @@ def world_create(phones: int) -> dict:
     schedule = ScheduleFactory(period=period, building=manager.building, proposed_by=proposer,
                                date=today + datetime.timedelta(days=3), start=datetime.time(9),
                                end=datetime.time(12))  # fmt: skip
+    kpu = UserFactory(role="kpu_provinsi", email="kpu@latihan.coklit.id", is_staff=True)
+    from visits.tests.factories import AccessIssueFactory
+
     login = UserFactory(role="pantarlih", email="masuk@latihan.coklit.id")
+    issue = AccessIssueFactory(building=manager.building, raised_by=login)
     login.set_password(PASSWORD)
     login.save(update_fields=["password"])
     EmailAddress.objects.create(user=login, email=login.email, verified=True, primary=True)
     return {
         "period": period.pk, "phones": field, "proposer": proposer.email,
         "manager": session_for(manager.user), "schedule": schedule.pk, "login": login.email,
+        "kpu": kpu.email, "issue": issue.pk, "manager_email": manager.user.email,
+        # Addresses of the notifications of phase b: not reminder recipients in phase c.
+        "notified": {proposer.email, manager.user.email, login.email, "diundang@latihan.coklit.id"},
         "assign": lambda count, tag: _reminder_targets(period, count, tag, proposer),
     }  # fmt: skip
 
@@ -314,11 +331,15 @@ class Phone(threading.Thread):
     """
 
     OUTCOMES = ["done", "not_home", "refused", "done", "vacant", "security_refused"]
+    # Every POISON_EVERY-th item carries a year-1 time, as a phone with a broken clock sends:
+    # it must be answered "invalid" alone while the rest of its batch is stored (issue #13).
+    POISON_EVERY = 25
 
     def __init__(self, port, me, log):
         super().__init__(daemon=True)
         self.port, self.me, self.log = port, me, log
         self.queue, self.sent, self.answers = [], [], Counter()
+        self.poison, self.poison_answers = set(), Counter()
         self.n = 0
         self.csrf = None
         self.producing = threading.Event()
@@ -341,8 +362,12 @@ class Phone(threading.Thread):
             "voters_removed": 0, "voters_new": 0, "sticker": "placed",
             "recorded_at": datetime.datetime.now(datetime.UTC).isoformat(),
         }  # fmt: skip
+        if self.n % self.POISON_EVERY == 0:
+            item["recorded_at"] = "0001-01-01T00:00:00+14:00"
+            self.poison.add(item["client_uuid"])
+        else:
+            self.sent.append(item["client_uuid"])
         self.queue.append(item)
-        self.sent.append(item["client_uuid"])
 
     def run(self):
         backoff = 0.1
@@ -374,7 +399,10 @@ class Phone(threading.Thread):
             backoff = 0.1
             done = set()
             for r in results:
-                self.answers[r["status"]] += 1
+                if r["client_uuid"] in self.poison:
+                    self.poison_answers[r["status"]] += 1
+                else:
+                    self.answers[r["status"]] += 1
                 done.add(r["client_uuid"])  # conflict/invalid are dropped too, and counted
             self.queue = [i for i in self.queue if i["client_uuid"] not in done]
             time.sleep(0.03)
@@ -425,12 +453,19 @@ def outcome_integrity(fleet) -> dict:
     """Every UUID sent stored once; every unit's running totals equal a recount."""
     sent = [u for p in fleet.phones for u in p.sent]
     units = sorted({u for p in fleet.phones for u in p.me["units"]})
-    answers = Counter()
+    answers, poison_answers = Counter(), Counter()
+    poison = [u for p in fleet.phones for u in p.poison]
     for p in fleet.phones:
         answers.update(p.answers)
+        poison_answers.update(p.poison_answers)
+    from visits.models import UnitOutcome
+
     return outcomes_check(sent, units) | {
         "answers": dict(answers),
         "still_queued": sum(len(p.queue) for p in fleet.phones),
+        "poison_sent": len(poison),
+        "poison_answers": dict(poison_answers),
+        "poison_stored": UnitOutcome.objects.filter(client_uuid__in=poison).count(),
     }
 
 
@@ -594,6 +629,7 @@ def drill(args, tmp, postgres, redis, processes) -> dict:
     try:
         figures["postgres_restart"] = phase_postgres(fleet, postgres)
         figures["redis_stop"], confirmed_at = phase_redis(fleet, redis, port, world)
+        figures["postgres_outage"] = phase_postgres_outage(fleet, postgres)
     finally:
         fleet.stop()
     figures["outcomes"] = outcome_integrity(fleet)
@@ -649,6 +685,74 @@ def phase_postgres(fleet, postgres, before=4, after=6) -> dict:
     return result
 
 
+def phase_postgres_outage(fleet, postgres, seconds=15.0, before=3, after=8) -> dict:
+    """PostgreSQL down for `seconds` under load: 503s, never 500s; then every queue drained."""
+    from django.db import connection
+
+    print(f"\nd. PostgreSQL down for {seconds:.0f} s under load")
+    connection.close()  # this process's own connection would not survive the outage
+    t0 = time.monotonic()
+    fleet.producing(True)
+    time.sleep(before)
+    down_at = time.monotonic()
+    down = postgres.outage(seconds)
+    back_at = time.monotonic()
+    time.sleep(after)
+    left = fleet.drain(timeout=90)
+    result = fleet.window(t0, time.monotonic())
+    first_ok = min((r[1] for r in fleet.log if r[0] >= back_at and r[2] in (200, 409)),
+                   default=None)  # fmt: skip
+    result |= {
+        "seconds_down": round(down, 1),
+        "seconds_to_first_success_after_start": round(first_ok - back_at, 2) if first_ok else None,
+        "failed_while_down": sum(1 for r in fleet.log if down_at <= r[0] < back_at
+                                 and r[2] not in (200, 409)),
+        "queued_at_end": left,
+    }  # fmt: skip
+    print(f"   {result}")
+    return result
+
+
+def notifications_while_redis_down(world) -> dict:
+    """Every kind of notification, made while the broker is unreachable: what should arrive."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts.invitations import invitation_create
+    from accounts.models import Briefing, User
+    from buildings.models import Building
+    from dashboard.briefings import briefing_invite
+    from dashboard.escalation import issue_resolve
+    from dashboard.export_tasks import export_job_build
+    from dashboard.models import ExportJob
+    from reminders.outbox import outbox_enqueue
+    from visits.models import AccessIssue
+
+    kpu = User.objects.get(email=world["kpu"])
+    building = Building.objects.get(name="Rusun Latihan Jadwal")
+    issue = AccessIssue.objects.get(pk=world["issue"])
+    with transaction.atomic():
+        invitation_create(invited_by=kpu, email="diundang@latihan.coklit.id",
+                          full_name="Dewi Lestari", role="pengelola", building=building)  # fmt: skip
+    with transaction.atomic():
+        issue_resolve(issue=issue, by=kpu, resolution="Akses diberikan mulai besok.")
+    with transaction.atomic():
+        briefing = Briefing.objects.create(
+            title="Sosialisasi latihan", starts_at=timezone.now() + datetime.timedelta(days=2),
+            place="Aula", organiser=kpu, region=building.kelurahan.parent.parent,
+        )  # fmt: skip
+        briefing_invite(briefing=briefing, buildings=Building.objects.filter(pk=building.pk))
+    with transaction.atomic():
+        job = ExportJob.objects.create(owner=kpu, kind="buildings", code="31", format="csv")
+        outbox_enqueue(export_job_build, job.pk)
+    # Emails each address must get, once each: the invitation; the resolution (the manager and
+    # the pantarlih who raised it); the briefing invitation (the manager).
+    return {
+        "emails": {"diundang@latihan.coklit.id": 1, world["login"]: 1, world["manager_email"]: 2},
+        "export_job": job.pk,
+    }
+
+
 def phase_redis(fleet, redis, port, world):
     from bench.load_test import csrf_from
 
@@ -678,6 +782,7 @@ def phase_redis(fleet, redis, port, world):
                                                csrf=csrf, form={"action": "confirm",
                                                                 "answer-reply": ""})[0]  # fmt: skip
     pages["healthz while down"] = request(port, "GET", "/healthz")[0]
+    world["expected"] = notifications_while_redis_down(world)
     time.sleep(2)
     redis.start()
     time.sleep(3)
@@ -746,7 +851,7 @@ def phase_worker_kill(env, tmp, processes, worker, world, ledger, count, tag, ac
     connection.close()
     emails = Counter(
         (m["to"][0], m["subject"]) for m in _ledger(ledger)[delivered_before:]
-        if m["to"][0] != world["proposer"]
+        if m["to"][0] not in world["notified"]
     )  # fmt: skip
     per_recipient = Counter(email for email, _ in rows)
     due = len(rows)
@@ -757,7 +862,7 @@ def phase_worker_kill(env, tmp, processes, worker, world, ledger, count, tag, ac
     # by it shows.
     distinct = {
         m["message_id"] or id(m) for m in _ledger(ledger)[delivered_before:]
-        if m["to"][0] != world["proposer"]
+        if m["to"][0] not in world["notified"]
     }  # fmt: skip
     result = {
         "reminders_due": due,
@@ -785,14 +890,37 @@ def outbox_delivery(worker, world, ledger, confirmed_at) -> dict:
     for _ in range(2):  # a second sweep must send nothing more
         _run_task(reminders_sweep)
         time.sleep(3)
-    notices = [m for m in _ledger(ledger) if m["to"][0] == world["proposer"]]
+    wanted = sum(world["expected"]["emails"].values()) + 1  # and the schedule notice
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        addresses = {*world["expected"]["emails"], world["proposer"]}
+        if sum(1 for m in _ledger(ledger) if m["to"][0] in addresses) >= wanted:
+            break
+        time.sleep(0.5)
+    time.sleep(2)  # anything sent twice would arrive now
+    from dashboard.models import ExportJob
+
+    delivered = _ledger(ledger)
+    notices = [m for m in delivered if m["to"][0] == world["proposer"]]
+    expected = world["expected"]["emails"]
+    got = Counter(m["to"][0] for m in delivered if m["to"][0] in expected)
+    kinds = {
+        "expected": sum(expected.values()),
+        "delivered": sum(got.values()),
+        "lost": sum(max(0, n - got[e]) for e, n in expected.items()),
+        "duplicated": sum(max(0, got[e] - n) for e, n in expected.items()),
+    }
+    job = ExportJob.objects.get(pk=world["expected"]["export_job"])
+    kinds["export_job"] = {"status": job.status, "built": bool(job.file)}
     row = OutboxMessage.objects.filter(task="visits.tasks.schedule_notify").values(
         "enqueued_at", "attempts").first()  # fmt: skip
-    return {"emails_delivered": len(notices), "outbox_row": row}
+    waiting = OutboxMessage.objects.filter(enqueued_at__isnull=True).count()
+    return {"emails_delivered": len(notices), "outbox_row": row, "kinds": kinds,
+            "outbox_still_waiting": waiting}  # fmt: skip
 
 
 def summary(figures) -> dict:
-    a, b = figures["postgres_restart"], figures["redis_stop"]
+    a, b, d = figures["postgres_restart"], figures["redis_stop"], figures["postgres_outage"]
     o = figures["outcomes"]
     k1, k2 = figures["worker_kill_while_sending"], figures["worker_kill_after_accept"]
     print(
@@ -802,7 +930,17 @@ def summary(figures) -> dict:
           f"{a['other_errors']:>6} {a['seconds_to_first_success'] or 0:>11}  (outcomes below)")  # fmt: skip
     print(f"Redis stopped                {b['requests']:>8} {b['503']:>5} {b['500']:>5} "
           f"{b['other_errors']:>6} {'–':>11}  notice emails: {b['notice']['emails_delivered']}")  # fmt: skip
-    print(f"outcomes (a + b)             {o['uuids_sent']:>8} uuids, {o['rows_found']} rows "
+    print(f"PostgreSQL down {d['seconds_down']:>4.0f} s        {d['requests']:>8} {d['503']:>5} "
+          f"{d['500']:>5} {d['other_errors']:>6} "
+          f"{d['seconds_to_first_success_after_start'] or 0:>11}  (outcomes below)")  # fmt: skip
+    n = b["notice"]["kinds"]
+    print(f"notifications, Redis down    {n['expected']:>8} due, {n['delivered']} delivered "
+          f"{'':>10}{n['lost']:>5} {n['duplicated']:>11}  export job: "
+          f"{n['export_job']['status']}; outbox still waiting: "
+          f"{b['notice']['outbox_still_waiting']}")  # fmt: skip
+    print(f"poison items (year 1)        {o['poison_sent']:>8} sent, answered "
+          f"{o['poison_answers']}, stored {o['poison_stored']}")  # fmt: skip
+    print(f"outcomes (a + b + d)         {o['uuids_sent']:>8} uuids, {o['rows_found']} rows "
           f"{'':>12}{o['lost']:>5} {o['duplicated']:>11}  wrong unit totals: "
           f"{o['units_with_wrong_totals']}/{o['units_checked']}")  # fmt: skip
     for label, k in (("worker killed while sending", k1), ("worker killed after accept", k2)):
@@ -810,8 +948,14 @@ def summary(figures) -> dict:
               f"({k['distinct_message_ids']} Message-IDs) {k['lost']:>5} {k['duplicated']:>11}")  # fmt: skip
     notice_ok = b["notice"]["emails_delivered"] == 1
     pages_ok = all(v in (200, 302, True) for k, v in b["pages"].items() if "healthz" not in k)
+    kinds_ok = (
+        n["lost"] == n["duplicated"] == 0 and n["export_job"]["status"] == "done"
+        and b["notice"]["outbox_still_waiting"] == 0
+    )  # fmt: skip
+    poison_ok = o["poison_stored"] == 0 and set(o["poison_answers"]) <= {"invalid"}
     figures["ok"] = (
-        a["500"] == b["500"] == 0 and b["503"] == 0 and o["lost"] == o["duplicated"] == 0
+        kinds_ok and poison_ok and d["500"] == 0
+        and a["500"] == b["500"] == 0 and b["503"] == 0 and o["lost"] == o["duplicated"] == 0
         and o["units_with_wrong_totals"] == 0 and o["still_queued"] == 0 and notice_ok
         and pages_ok and k1["lost"] == k1["duplicated"] == 0 and k2["lost"] == 0
     )  # fmt: skip
