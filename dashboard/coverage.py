@@ -44,6 +44,11 @@ class Figures:
     refused_twice: int = 0
     open_issues: int = 0
     last_closed_at: datetime.datetime | None = None
+    # Counted per building, then summed up the tree: a building with no residential unit on
+    # file yet (imported, its towers not entered) is the most at risk, not an invisible 0/0.
+    buildings: int = 0
+    buildings_without_units: int = 0
+    buildings_not_started: int = 0
 
     def add_units(self, other: "Figures") -> None:
         """Add another row's unit figures (not its expected voters or issues)."""
@@ -57,7 +62,8 @@ class Figures:
 
     def add(self, other: "Figures") -> None:
         for name in ("residential", "closed", "outcomes", "units_visited", "voters_verified",
-                     "expected_voters", "refused_twice", "open_issues"):  # fmt: skip
+                     "expected_voters", "refused_twice", "open_issues", "buildings",
+                     "buildings_without_units", "buildings_not_started"):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         if other.last_closed_at and (
             self.last_closed_at is None or other.last_closed_at > self.last_closed_at
@@ -166,10 +172,15 @@ def building_figures(buildings, *, all_units: bool = False) -> dict[int, Figures
     units = Unit.objects.all() if all_units else Unit.objects.filter(tower__building__in=ids)
     per_building: dict[int, Figures] = {}
     _unit_totals(units, "tower__building_id", per_building)
-    wanted = set(buildings.values_list("pk", flat=True)) if all_units else None
+    wanted = set(buildings.values_list("pk", flat=True))
     for building_id, f in per_building.items():
-        if wanted is None or building_id in wanted:
+        if building_id in wanted:
             figures.setdefault(building_id, Figures()).add_units(f)
+    for building_id in wanted:  # every building counts, with or without units
+        f = figures.setdefault(building_id, Figures())
+        f.buildings = 1
+        f.buildings_without_units = int(not f.residential)
+        f.buildings_not_started = int(bool(f.residential) and not f.units_visited)
     for r in (
         AccessIssue.objects.filter(building__in=ids)
         .exclude(status=AccessIssue.Status.RESOLVED)
@@ -230,7 +241,8 @@ def daily_closed(units, period: CoklitPeriod | None) -> list[tuple[datetime.date
 
 # The fields of Figures, in order: a snapshot stores figures as tuples.
 _FIELDS = ("residential", "closed", "outcomes", "units_visited", "voters_verified",
-           "expected_voters", "refused_twice", "open_issues", "last_closed_at")  # fmt: skip
+           "expected_voters", "refused_twice", "open_issues", "last_closed_at", "buildings",
+           "buildings_without_units", "buildings_not_started")  # fmt: skip
 # The buildings a snapshot keeps for the at-risk list (the page shows this many).
 AT_RISK_SHOWN = 20
 
@@ -259,7 +271,7 @@ class ProvinceSnapshot:
 
 
 def _snapshot_key(period: CoklitPeriod | None) -> str:
-    return f"coverage:province:v2:{period.pk if period else 0}"
+    return f"coverage:province:v3:{period.pk if period else 0}"
 
 
 def province_snapshot_take(period: CoklitPeriod | None) -> ProvinceSnapshot:
@@ -309,8 +321,11 @@ def province_snapshot(period: CoklitPeriod | None) -> ProvinceSnapshot:
     return province_snapshot_take(period)
 
 
-def _ranked(buildings, figures: dict[int, Figures], limit: int) -> list[tuple[Building, Figures]]:
-    """Buildings with open units, least covered first (then most units still open).
+def _ranked(
+    buildings, figures: dict[int, Figures], limit: int | None
+) -> list[tuple[Building, Figures]]:
+    """Buildings with no unit data first, then those with open units, least covered first
+    (then most units still open).
 
     Every building shares the day's straight-line target, so the share closed alone orders
     them by how far behind it they are, whatever the day.
@@ -318,10 +333,10 @@ def _ranked(buildings, figures: dict[int, Figures], limit: int) -> list[tuple[Bu
     rows = []
     for building in buildings:
         f = figures.get(building.pk)
-        if f is None or not f.residential or f.open_units == 0:
+        if f is None or (f.residential and f.open_units == 0):
             continue
         rows.append((building, f))
-    rows.sort(key=lambda row: (row[1].percent, -row[1].open_units))
+    rows.sort(key=lambda row: (bool(row[1].residential), row[1].percent, -row[1].open_units))
     return rows[:limit]
 
 
@@ -334,7 +349,7 @@ class AtRisk:
 
 
 def buildings_at_risk(
-    buildings: list[Building], figures: dict[int, Figures], clock: Clock, limit: int = 20
+    buildings: list[Building], figures: dict[int, Figures], clock: Clock, limit: int | None = 20
 ) -> list[AtRisk]:
     """Buildings furthest behind the straight line for the days gone, with the reasons why.
 
@@ -367,13 +382,17 @@ def buildings_at_risk(
     )
     for row in rows:
         pk, f = row.building.pk, row.figures
+        if not f.residential:
+            row.reasons.append(_("no unit data yet"))
         if pk not in managed:
             row.reasons.append(_("no manager"))
         if pk not in scheduled:
             row.reasons.append(_("no schedule"))
         if pk in denied:
             row.reasons.append(_("access denied"))
-        if f.last_closed_at is None:
+        if not f.residential:
+            pass  # nothing to start on yet: "no unit data yet" says it
+        elif f.last_closed_at is None:
             if clock.elapsed_fraction > 0:
                 row.reasons.append(_("not started"))
         elif clock.days_left:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import DKI_JAKARTA
 from accounts.spreadsheets import spreadsheet_safe
 from buildings.models import Building, Region
-from dashboard.coverage import Figures, building_figures, roll_up
+from dashboard.coverage import Figures, building_figures, buildings_at_risk, clock_for, roll_up
 from visits.models import AccessIssue, AccessIssueEvent
 
 # Above this many rows an export is built in the background.
@@ -101,16 +101,22 @@ def buildings_table(*, user, code: str) -> tablib.Dataset:
             _("Kecamatan"),
             _("Kota"),
             *_figure_headers(),
+            _("Why behind"),
         ]  # fmt: skip
     )
     data.title = _("Buildings")
+    reasons = {
+        row.building.pk: ", ".join(row.reasons)
+        for row in buildings_at_risk(list(buildings), figures, clock_for(), limit=None)
+    }
     for b in buildings.iterator(chunk_size=2000):
         kel = b.kelurahan
         kec = kel.parent
         kota = kec.parent if kec else None
         data.append(
             [b.name, b.get_kind_display(), kel.code, kel.name, kec.name if kec else "",
-             kota.name if kota else "", *_figure_columns(figures.get(b.pk) or Figures())]
+             kota.name if kota else "", *_figure_columns(figures.get(b.pk) or Figures()),
+             reasons.get(b.pk, "")]
         )  # fmt: skip
     return data
 

@@ -260,6 +260,23 @@ BUILDINGS = (
             for letter in ("A", "B")
         ),
     ),
+    # Imported from the housing office's list on day 1, before anyone entered its towers: the
+    # dashboard lists it first among the buildings at risk, "no unit data yet".
+    BuildingSpec(
+        key="rasuna",
+        name="Apartemen Taman Rasuna",
+        kind=Building.Kind.APARTEMEN,
+        kelurahan="31.74.02.1005",  # Menteng Atas, Setiabudi, Jakarta Selatan
+        address="Jl. H.R. Rasuna Said, Menteng Atas, Setiabudi, Jakarta Selatan 12960",
+        latitude="-6.220100",
+        longitude="106.835300",
+        manager_org="",
+        access_notes="",
+        contact_name="",
+        contact_phone="",
+        posko_available=False,
+        towers=(),
+    ),
 )
 
 

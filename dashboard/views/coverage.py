@@ -89,7 +89,7 @@ def region_detail(request, code):
         children = [
             (r, snapshot.kota[r.code])
             for r in sorted(regions.values(), key=lambda r: r.code)
-            if r.code in snapshot.kota and snapshot.kota[r.code].residential
+            if r.code in snapshot.kota and snapshot.kota[r.code].buildings
         ]
         child_kind = "region"
         shown = {
@@ -119,7 +119,7 @@ def region_detail(request, code):
             children = [
                 (r, by_code[r.code])
                 for r in sorted(regions.values(), key=lambda r: r.code)
-                if r.level == level and r.code.startswith(code) and by_code[r.code].residential
+                if r.level == level and r.code.startswith(code) and by_code[r.code].buildings
             ]
             child_kind = "region"
         at_risk = buildings_at_risk(buildings, figures, clock)

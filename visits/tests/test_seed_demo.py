@@ -258,7 +258,8 @@ def test_no_demo_text_looks_like_a_nik_and_phones_use_plus_62(first_run):
             assert not any(contains_nik(value) for value in row), row
     phones = list(demo_users().values_list("phone", flat=True))
     phones += list(Building.objects.values_list("contact_phone", flat=True))
-    assert all(phone.startswith("+62") for phone in phones)
+    # (Taman Rasuna was imported with no contact on file yet: an empty phone.)
+    assert all(phone.startswith("+62") for phone in phones if phone)
 
 
 def test_demo_rows_pass_model_validation(first_run):
