@@ -28,6 +28,8 @@ EXEMPT = {
     "reminders.ReminderLog.last_error": "the mail server's answer",
     "reminders.OutboxMessage.task": "a task's dotted name",
     "reminders.OutboxMessage.last_error": "the broker's answer",
+    "accounts.SentEmail.key": "made by the notification tasks",
+    "accounts.SentEmail.to": "copied from an account or invitation, guarded there",
 }
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.FileField)
