@@ -27,6 +27,14 @@ c. A worker killed with SIGKILL in the middle of a reminder run (the test email 
    after the SMTP server accepted a message but before it was marked sent — the one window
    where a reminder can go out twice; the drill measures it instead of hiding it.
 
+d. PostgreSQL stopped for 15 s under load (503s, never 500s); every 25th item a phone sends
+   carries a year-1 time and must be answered "invalid" alone, never stored.
+b'. While Redis was down (phase b) an invitation, an access-issue resolution, a briefing
+   invitation and a background export were made; once it is back each arrives exactly once.
+e. A worker killed while it emails the six recipients of one notification: the message comes
+   back after the visibility timeout (5 s here, an hour in production) and the next worker
+   sends only to those still missing.
+
 Prints a summary table and writes bench/out/fault_drill.json; exits 1 if anything was lost or
 doubled where the design promises it is not. About 2–3 minutes here.
 
@@ -59,6 +67,8 @@ OUT = ROOT / "bench" / "out"
 PGBIN = Path("/usr/lib/postgresql/15/bin")
 PYTHON = ROOT / ".venv" / "bin" / "python"
 LEASE_SECONDS = 8
+# How soon phase e's replacement worker takes back a killed worker's message (production: 1 h).
+VISIBILITY_SECONDS = 5
 SMTP_SECONDS = 0.3
 PASSWORD = "latihan-gangguan-2024"
 SETTINGS = """\
@@ -67,6 +77,18 @@ from bench.load_settings import *  # noqa: F403
 # The production URL conf (its handler500 answers 503 for a database outage), not /ping's.
 ROOT_URLCONF = "coklit.urls"
 EMAIL_BACKEND = "bench.fault_drill.SlowLedgerEmailBackend"
+
+# Phase e's replacement worker takes back a killed worker's unacknowledged message after a few
+# seconds, not the production hour.
+import os as _os  # noqa: E402
+
+if _os.environ.get("FAULT_DRILL_VISIBILITY_TIMEOUT"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+        "visibility_timeout": int(_os.environ["FAULT_DRILL_VISIBILITY_TIMEOUT"]),
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
 """
 
 
@@ -642,6 +664,9 @@ def drill(args, tmp, postgres, redis, processes) -> dict:
         env, tmp, processes, worker, world, ledger, args.reminders, "b", accept="early"
     )
     figures["redis_stop"]["notice"] = outbox_delivery(worker, world, ledger, confirmed_at)
+    worker, figures["notification_worker_kill"] = phase_notification_worker_kill(
+        env, tmp, processes, worker, world, ledger
+    )
     log = web.output()
     figures["server_log"] = {
         "Service Unavailable lines": log.count("Service Unavailable"),
@@ -919,6 +944,64 @@ def outbox_delivery(worker, world, ledger, confirmed_at) -> dict:
             "outbox_still_waiting": waiting}  # fmt: skip
 
 
+def phase_notification_worker_kill(env, tmp, processes, worker, world, ledger) -> tuple:
+    """A worker killed while it emails the six people of one resolved access issue: the message
+    comes back after the visibility timeout, and the next worker sends only to who is missing
+    (accounts.SentEmail)."""
+    from django.db import connection, transaction
+
+    from accounts.models import User
+    from accounts.tests.factories import UserFactory
+    from buildings.tests.factories import BuildingFactory, BuildingManagerFactory
+    from dashboard.escalation import issue_resolve
+    from visits.tests.factories import AccessIssueFactory
+
+    print("\ne. a Celery worker killed while emailing the recipients of one notification")
+    building = BuildingFactory(name="Rusun Latihan Kendala")
+    managers = [
+        BuildingManagerFactory(building=building, user=UserFactory(
+            role="pengelola", email=f"kendala{n}@latihan.coklit.id")).user
+        for n in range(5)
+    ]  # fmt: skip
+    raiser = UserFactory(role="pantarlih", email="pelapor@latihan.coklit.id")
+    issue = AccessIssueFactory(building=building, raised_by=raiser)
+    expected = {u.email for u in managers} | {raiser.email}
+    worker.kill(signal.SIGTERM)
+    first = start_worker(env, tmp, "worker-e1", processes)
+    with transaction.atomic():
+        issue_resolve(issue=issue, by=User.objects.get(email=world["kpu"]),
+                      resolution="Pengelola membuka akses.")  # fmt: skip
+    connection.close()
+
+    def delivered():
+        return Counter(m["to"][0] for m in _ledger(ledger) if m["to"][0] in expected)
+
+    deadline = time.monotonic() + 60
+    while sum(delivered().values()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(SMTP_SECONDS / 2)  # in the middle of the third message
+    first.kill()
+    at_kill = sum(delivered().values())
+    killed_at = time.monotonic()
+    replacement = start_worker(env, tmp, "worker-e2", processes,
+                               FAULT_DRILL_VISIBILITY_TIMEOUT=str(VISIBILITY_SECONDS))  # fmt: skip
+    deadline = time.monotonic() + 90
+    while len(delivered()) < len(expected) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(SMTP_SECONDS * 4 + VISIBILITY_SECONDS)  # anything sent twice would arrive now
+    got = delivered()
+    result = {
+        "recipients": len(expected),
+        "delivered_before_kill": at_kill,
+        "emails_delivered": sum(got.values()),
+        "seconds_until_all_delivered": round(time.monotonic() - killed_at, 1),
+        "lost": sum(1 for e in expected if not got[e]),
+        "duplicated": sum(n - 1 for n in got.values() if n > 1),
+    }
+    print(f"   {result}")
+    return replacement, result
+
+
 def summary(figures) -> dict:
     a, b, d = figures["postgres_restart"], figures["redis_stop"], figures["postgres_outage"]
     o = figures["outcomes"]
@@ -943,6 +1026,9 @@ def summary(figures) -> dict:
     print(f"outcomes (a + b + d)         {o['uuids_sent']:>8} uuids, {o['rows_found']} rows "
           f"{'':>12}{o['lost']:>5} {o['duplicated']:>11}  wrong unit totals: "
           f"{o['units_with_wrong_totals']}/{o['units_checked']}")  # fmt: skip
+    e = figures["notification_worker_kill"]
+    print(f"worker killed, notification  {e['recipients']:>8} due, {e['emails_delivered']} emails "
+          f"({e['delivered_before_kill']} before the kill) {e['lost']:>5} {e['duplicated']:>11}")  # fmt: skip
     for label, k in (("worker killed while sending", k1), ("worker killed after accept", k2)):
         print(f"{label:<29}{k['reminders_due']:>8} due, {k['emails_delivered']} emails "
               f"({k['distinct_message_ids']} Message-IDs) {k['lost']:>5} {k['duplicated']:>11}")  # fmt: skip
@@ -954,7 +1040,7 @@ def summary(figures) -> dict:
     )  # fmt: skip
     poison_ok = o["poison_stored"] == 0 and set(o["poison_answers"]) <= {"invalid"}
     figures["ok"] = (
-        kinds_ok and poison_ok and d["500"] == 0
+        kinds_ok and poison_ok and d["500"] == 0 and e["lost"] == e["duplicated"] == 0
         and a["500"] == b["500"] == 0 and b["503"] == 0 and o["lost"] == o["duplicated"] == 0
         and o["units_with_wrong_totals"] == 0 and o["still_queued"] == 0 and notice_ok
         and pages_ok and k1["lost"] == k1["duplicated"] == 0 and k2["lost"] == 0
