@@ -25,6 +25,7 @@ def email_send(
     """
     from accounts.models import SentEmail
 
+    once_key = once_key[:200] if once_key else None  # the column's length, looked up as stored
     if once_key and SentEmail.objects.filter(key=once_key, to=to).exists():
         return False
     with translation.override(language or settings.LANGUAGE_CODE):
@@ -36,5 +37,5 @@ def email_send(
     message.attach_alternative(html, "text/html")
     message.send()
     if once_key:
-        SentEmail.objects.get_or_create(key=once_key[:200], to=to)
+        SentEmail.objects.get_or_create(key=once_key, to=to)
     return True

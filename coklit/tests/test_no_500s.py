@@ -1,7 +1,6 @@
 """Issue #13: inputs that answered 500. Each now gets a 4xx or a page with a message."""
 
 import io
-import json
 
 import pytest
 from django.urls import reverse
@@ -89,7 +88,6 @@ def test_an_invitation_sheet_with_over_long_cells_is_refused_by_line(client, wor
     )
 
     assert response.status_code in (200, 400)
-    assert json.dumps(response.status_code) != "500"
     from accounts.models import Invitation
 
     assert not Invitation.objects.filter(email="panjang@contoh.coklit.id").exists()
