@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -45,7 +47,11 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
 
 
 class NoStoreForSignedInMiddleware:
-    """Signed-in pages carry personal data: no browser or proxy may keep a copy."""
+    """Signed-in pages carry personal data: no browser or proxy may keep a copy.
+
+    Except a response of a view marked `no_store_exempt`, which holds no data and keeps its
+    own Cache-Control.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -53,9 +59,25 @@ class NoStoreForSignedInMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        exempt = getattr(response, "no_store_exempt", False)
+        if user is not None and user.is_authenticated and not exempt:
             response["Cache-Control"] = "no-store"
         return response
+
+
+def no_store_exempt(view):
+    """Leave this view's responses out of NoStoreForSignedInMiddleware: only for what holds no
+    personal data, like the field pages' service worker. With `no-store` the browser keeps no
+    copy, so it cannot revalidate one (If-None-Match, answered 304): Chromium then downloads
+    the whole script at every update check, signed in or not."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.no_store_exempt = True
+        return response
+
+    return wrapped
 
 
 class PermissionsPolicyMiddleware:

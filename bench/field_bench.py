@@ -3,12 +3,23 @@
 Budgets (DESIGN.md): under 50 KB transferred (gzip) on a field page's first load, a fixed
 number of queries whatever the tower size, p95 < 100 ms server time. This script builds a
 throw-away database (never the development one) with a 40-floor tower of 800 units (a
-quarter of them already visited, some refused twice, occupancy hints from the manager) and
-a 2-floor tower of 20 units, signs a pantarlih in with the Django test client and reports:
+quarter of them already visited, some refused twice, occupancy hints from the manager), a
+15-floor tower of 150 units and a 2-floor tower of 20 units, signs a pantarlih in with the
+Django test client and reports:
 
   bytes: each field page's HTML plus the stylesheet and script it loads, raw and gzip -6;
   queries: per page, for the small tower and the big one (must be equal);
   time: median and p95 of N requests per page (the test client: server time, no network).
+
+Then what a phone sees on the wire (issue #14), every request sent with Accept-Encoding: gzip
+so GZipMiddleware answers as it does a phone:
+
+  wire: bytes sent (gzip, median: Django pads each gzip body with 0-99 random bytes) and
+    median/p95 time of today, the grid of 150 units and the grid of 800 units;
+  submit: POST /lapangan/kirim/ with one outcome (N requests) and with a batch of 50
+    (N/5 requests, at least 5), each outcome new (a fresh client_uuid), so each is stored;
+  navigation: the requests a field page costs once the worker is installed, the page plus
+    the browser's update check of /lapangan/sw.js, answered 304 with no body (If-None-Match).
 
     DEBUG=1 .venv/bin/python bench/field_bench.py                      # SQLite
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/coklit \\
@@ -94,7 +105,8 @@ def build(args):
     )  # fmt: skip
     Assignment.objects.create(period=period, pantarlih=pantarlih, building=building, tps="001")
     towers = {}
-    for name, floors, per_floor in (("Small", 2, 10), ("Big", args.floors, args.units_per_floor)):
+    sizes = (("Small", 2, 10), ("Medium", 15, 10), ("Big", args.floors, args.units_per_floor))
+    for name, floors, per_floor in sizes:
         tower = Tower.objects.create(building=building, name=name, floors=floors)
         Unit.objects.bulk_create(
             Unit(tower=tower, floor=f, number=f"{name[0]}-{f:02d}{u:02d}")
@@ -121,7 +133,7 @@ def build(args):
         UnitOccupancy.objects.bulk_create(
             UnitOccupancy(unit=u, status="vacant") for u in units[len(units) // 2 :: 7]
         )
-        towers[name] = (tower, units)
+        towers[name] = (tower, units, visit)
     return pantarlih, towers
 
 
@@ -134,20 +146,122 @@ def measure(client, url, n):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
+    _last, timing = timed(lambda _i: client.get(url), n)
+    return response, len(ctx.captured_queries), timing
+
+
+def timed(send, n):
+    """Median and p95 in ms of n calls of send(i), and what the last one answered."""
     times = []
-    for _ in range(n):
+    for i in range(n):
         start = time.perf_counter()
-        client.get(url)
+        response = send(i)
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
-    return (
-        response,
-        len(ctx.captured_queries),
-        {
-            "median_ms": round(statistics.median(times), 1),
-            "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
-        },
+    timing = {
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[max(int(len(times) * 0.95) - 1, 0)], 1),
+    }
+    return response, timing
+
+
+def measure_wire(client, url, n):
+    """A page as a phone gets it: gzipped by GZipMiddleware, its size and the server's time."""
+    client.get(url, HTTP_ACCEPT_ENCODING="gzip")  # warm
+    sizes = []
+
+    def send(_i):
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        assert response.status_code == 200, (url, response.status_code)
+        assert response["Content-Encoding"] == "gzip", url
+        sizes.append(len(response.content))
+        return response
+
+    last, timing = timed(send, n)
+    html = gzip.decompress(last.content)
+    return {
+        "url": url,
+        "bytes_gzip": int(statistics.median(sizes)),
+        "bytes_raw": len(html),
+        **timing,
+    }
+
+
+def measure_submit(client, visit, units, batch, n):
+    """POST /lapangan/kirim/ with `batch` new outcomes, n times: every outcome is stored."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import timezone
+
+    def body(i):
+        recorded_at = (timezone.now() - datetime.timedelta(minutes=1)).isoformat()
+        outcomes = [
+            {
+                "client_uuid": str(uuid.uuid4()),
+                "visit": str(visit.client_uuid),
+                "unit": units[(i * batch + k) % len(units)].pk,
+                "outcome": "not_home",
+                "voters_verified": 0,
+                "voters_removed": 0,
+                "voters_new": 0,
+                "sticker": "none",
+                "recorded_at": recorded_at,
+            }  # fmt: skip
+            for k in range(batch)
+        ]
+        return json.dumps({"outcomes": outcomes})
+
+    sizes = {}
+
+    def send(i):
+        data = body(i)
+        response = client.post(
+            reverse("field_sync"), data, content_type="application/json",
+            HTTP_ACCEPT_ENCODING="gzip",
+        )  # fmt: skip
+        assert response.status_code == 200, response.content[:300]
+        answer = response.content
+        if response.get("Content-Encoding") == "gzip":
+            answer = gzip.decompress(answer)
+        statuses = {r["status"] for r in json.loads(answer)["results"]}
+        assert statuses == {"stored"}, statuses
+        sizes.update(request=len(data), response=len(response.content))
+        return response
+
+    send(n)  # warm, with outcomes of its own
+    connection.queries_log.clear()  # as in measure()
+    with CaptureQueriesContext(connection) as ctx:
+        send(n + 1)
+    _response, timing = timed(send, n)
+    return {
+        "outcomes": batch,
+        "requests": n,
+        "queries": len(ctx.captured_queries),
+        "bytes_request": sizes["request"],
+        "bytes_response": sizes["response"],
+        **timing,
+    }
+
+
+def measure_navigation(client, page_url):
+    """A navigation once the worker is installed: the page, and the worker's update check."""
+    from django.urls import reverse
+
+    worker = client.get(reverse("field_sw"), HTTP_ACCEPT_ENCODING="gzip")
+    check = client.get(
+        reverse("field_sw"), HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=worker["ETag"]
     )
+    page = client.get(page_url, HTTP_ACCEPT_ENCODING="gzip")
+    assert page.status_code == 200 and check.status_code == 304, check.status_code
+    return {
+        "requests": 2,
+        "page_bytes_gzip": len(page.content),
+        "sw_full_bytes_gzip": len(worker.content),
+        "sw_check_status": check.status_code,
+        "sw_check_body_bytes": len(check.content),
+        "sw_check_header_bytes": len(check.serialize_headers()),
+    }
 
 
 def assets(html: str) -> list[Path]:
@@ -163,7 +277,7 @@ def run(args):
     pantarlih, towers = build(args)
     client = Client()
     client.force_login(pantarlih)
-    small, big = towers["Small"][0], towers["Big"][0]
+    small, medium, big = towers["Small"][0], towers["Medium"][0], towers["Big"][0]
     unit = towers["Big"][1][5]
     pages = {
         "today": (reverse("field_today"), reverse("field_today")),
@@ -196,6 +310,42 @@ def run(args):
             f"{name:<14}{raw / 1024:>8.1f}{zipped / 1024:>9.1f}"
             f"{f'{small_queries}/{big_queries}':>13}{timing['median_ms']:>11}{timing['p95_ms']:>8}"
         )
+
+    wire = {
+        "today": reverse("field_today"),
+        f"grid {len(towers['Medium'][1])}": reverse("field_grid", args=[medium.pk]),
+        f"grid {len(towers['Big'][1])}": reverse("field_grid", args=[big.pk]),
+    }
+    report["wire"] = {name: measure_wire(client, url, args.requests) for name, url in wire.items()}
+    print(f"\n{'on the wire':<14}{'raw KB':>8}{'gzip KB':>9}{'median ms':>11}{'p95 ms':>8}")
+    for name, row in report["wire"].items():
+        print(
+            f"{name:<14}{row['bytes_raw'] / 1024:>8.1f}{row['bytes_gzip'] / 1024:>9.1f}"
+            f"{row['median_ms']:>11}{row['p95_ms']:>8}"
+        )
+
+    _tower, big_units, big_visit = towers["Big"]
+    report["submit"] = {
+        "one outcome": measure_submit(client, big_visit, big_units, 1, args.requests),
+        "batch of 50": measure_submit(client, big_visit, big_units, 50, max(5, args.requests // 5)),
+    }
+    print(
+        f"\n{'POST kirim':<14}{'requests':>9}{'sent KB':>9}{'answer B':>10}{'queries':>9}"
+        f"{'median ms':>11}{'p95 ms':>8}"
+    )
+    for name, row in report["submit"].items():
+        print(
+            f"{name:<14}{row['requests']:>9}{row['bytes_request'] / 1024:>9.1f}"
+            f"{row['bytes_response']:>10}{row['queries']:>9}{row['median_ms']:>11}{row['p95_ms']:>8}"
+        )
+
+    nav = report["navigation"] = measure_navigation(client, reverse("field_today"))
+    print(
+        f"\nrequests per navigation: page + sw.js(304) = {nav['requests']}; "
+        f"sw.js check {nav['sw_check_status']} with {nav['sw_check_body_bytes']} body bytes "
+        f"(~{nav['sw_check_header_bytes']} B of headers) instead of "
+        f"{nav['sw_full_bytes_gzip'] / 1024:.1f} KB gzip"
+    )
     return report
 
 

@@ -76,6 +76,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, which answers static files itself (compressed at collectstatic), and
+    # above every middleware that reads or changes the body. Safe against BREACH here: the
+    # CSRF token in a page is masked afresh on every response (csrf.get_token), so there is
+    # no fixed secret to guess byte by byte; each gzip body carries 0-99 random bytes (a
+    # random file name in its header: utils.text.compress_string); and with SameSite=Lax
+    # cookies another site can send signed-in requests only as top-level navigations.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
