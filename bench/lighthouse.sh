@@ -61,10 +61,18 @@ headers="{\"Cookie\": \"sessionid=$session\"}"
 for page in "today /lapangan/" "grid /lapangan/tower/$tower/"; do
   read -r name path <<<"$page"
   echo "Lighthouse: $name ($path) ..."
-  "$LH_DIR/node_modules/.bin/lighthouse" "http://127.0.0.1:$PORT$path" --quiet \
-    --only-categories=performance,accessibility --form-factor=mobile \
-    --chrome-flags="--headless=new --no-sandbox" --extra-headers="$headers" \
-    --output=json --output-path="$OUT/$name.json"
+  # Up to 3 tries: Lighthouse now and then fails to record the trace (NO_NAVSTART) on a busy
+  # machine; that says nothing about the page.
+  for try in 1 2 3; do
+    if "$LH_DIR/node_modules/.bin/lighthouse" "http://127.0.0.1:$PORT$path" --quiet \
+      --only-categories=performance,accessibility --form-factor=mobile \
+      --chrome-flags="--headless=new --no-sandbox" --extra-headers="$headers" \
+      --output=json --output-path="$OUT/$name.json"; then
+      break
+    fi
+    [ "$try" = 3 ] && exit 1
+    echo "  (Lighthouse failed; trying again)"
+  done
 done
 
 .venv/bin/python - "$OUT" <<'PY'
