@@ -275,6 +275,8 @@ def world(django_db_setup, django_db_blocker):
 
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+# The cheap Android phone many pantarlih carry (issue 14): the smallest screen the field pages fit.
+SMALL_PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
 LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 
 
@@ -311,6 +313,12 @@ def _page(browser, live_server, device):
 def phone(browser, live_server):
     """A page on a 390×844 touch phone, against the live test server."""
     yield from _page(browser, live_server, PHONE)
+
+
+@pytest.fixture
+def small_phone(browser, live_server):
+    """A page on a 360×640 touch phone, against the live test server."""
+    yield from _page(browser, live_server, SMALL_PHONE)
 
 
 @pytest.fixture

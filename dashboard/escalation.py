@@ -21,15 +21,15 @@ from pypdf.errors import PyPdfError
 
 from accounts.models import Role, User
 from reminders.outbox import outbox_enqueue
+
+# The clock on each rung lives with the issues, below this app, so the field pages read it too.
+from visits.access import STEP_DAYS, is_overdue, step_due  # noqa: F401 (used as escalation.*)
 from visits.models import AccessIssue, AccessIssueEvent
 
 Level = AccessIssue.Level
 Status = AccessIssue.Status
 
 LADDER = [Level.PPS, Level.KPU_KOTA, Level.DINAS, Level.BAWASLU]
-
-# The clock on each rung: the owner has this long before the issue counts as overdue.
-STEP_DAYS = 2
 
 # The role that owns each rung. KPU Provinsi may act at every rung on top of it.
 LEVEL_OWNER = {
@@ -61,15 +61,6 @@ class Action:
 def next_level(level: str) -> str | None:
     index = LADDER.index(level)
     return LADDER[index + 1] if index + 1 < len(LADDER) else None
-
-
-def step_due(issue: AccessIssue) -> datetime.datetime:
-    """When the current rung's clock runs out (the first rung's starts when the issue is raised)."""
-    return issue.due_at or issue.created_at + datetime.timedelta(days=STEP_DAYS)
-
-
-def is_overdue(issue: AccessIssue, now: datetime.datetime | None = None) -> bool:
-    return issue.status != Status.RESOLVED and step_due(issue) < (now or timezone.now())
 
 
 def issue_actions(user: User, issue: AccessIssue) -> set[str]:

@@ -1,10 +1,26 @@
 """Access issues: raised from the field, answered by the manager, each step on record."""
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from buildings.models import Building
 from visits.models import AccessIssue, AccessIssueEvent, Visit
+
+# The clock on each rung of the ladder (dashboard/escalation.py): the owner has this long
+# before the issue counts as overdue. Here, below the dashboard, so the field pages can show it.
+STEP_DAYS = 2
+
+
+def step_due(issue: AccessIssue) -> datetime.datetime:
+    """When the current rung's clock runs out (the first rung's starts when the issue is raised)."""
+    return issue.due_at or issue.created_at + datetime.timedelta(days=STEP_DAYS)
+
+
+def is_overdue(issue: AccessIssue, now: datetime.datetime | None = None) -> bool:
+    return issue.status != AccessIssue.Status.RESOLVED and step_due(issue) < (now or timezone.now())
 
 
 @transaction.atomic

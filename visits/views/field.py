@@ -6,6 +6,7 @@ Every page reads fine without JavaScript and its forms post normally; the script
 turns a tap on a unit into a queued submission that survives a dead connection.
 """
 
+import datetime
 import functools
 import hashlib
 import itertools
@@ -15,7 +16,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
@@ -33,8 +34,9 @@ from accounts.middleware import no_store_exempt
 from accounts.models import Role
 from buildings.models import BuildingManager, Tower, Unit
 from visits import field
+from visits.access import is_overdue, step_due
 from visits.forms import FloorForm, OutcomeForm, OutcomeItemForm, VisitEndForm, VisitStartForm
-from visits.models import Assignment, Schedule, Visit
+from visits.models import AccessIssue, Assignment, Schedule, Visit
 
 # How many outcomes one batch may carry; the phone sends at most this many at once.
 BATCH_MAX = 100
@@ -98,6 +100,11 @@ def _field_scope(request, queryset):
 def _scoped_tower(request, pk):
     towers = _field_scope(request, Tower.objects.select_related("building"))
     return get_object_or_404(towers, pk=pk)
+
+
+# Today lists the officer's access issues; a resolved one stays this long, so they see the answer.
+ISSUE_RESOLVED_SHOWN = datetime.timedelta(days=7)
+ISSUES_SHOWN = 20
 
 
 @never_cache
@@ -177,11 +184,26 @@ def today(request):
             card["today"].append(schedule)
         if schedule.kind == Schedule.Kind.POSKO:
             card["posko"].append(schedule)
+    # Access issues: the ones this officer raised (resolved ones for a week), and the open ones
+    # at the buildings they cover today, whoever raised them. Unresolved first, newest first.
+    now = timezone.now()
+    resolved = Q(status=AccessIssue.Status.RESOLVED)
+    mine = Q(raised_by=user) & (~resolved | Q(resolved_at__gte=now - ISSUE_RESOLVED_SHOWN))
+    issues = list(
+        AccessIssue.objects.in_scope(user)
+        .filter(mine | (Q(building__in=building_ids) & ~resolved))
+        .select_related("building", "visit__tower", "raised_by")
+        .order_by(F("resolved_at").desc(nulls_first=True), "-created_at")[:ISSUES_SHOWN]
+    )
+    for issue in issues:
+        issue.due = step_due(issue)
+        issue.overdue = is_overdue(issue, now)
     return render(
         request,
         "visits/today.html",
         {
             "cards": cards.values(),
+            "issues": issues,
             "period": period,
             "day": day,
             "period_open": period and period.contains(day),
