@@ -579,7 +579,7 @@ class Phase:
             "unit": random.choice(me["units"]),
             "outcome": "done",
             "voters_verified": 2,
-            "sticker": "",
+            "sticker": "placed",
             "recorded_at": datetime.datetime.now(datetime.UTC).isoformat(),
         }
         server_ms = None

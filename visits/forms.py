@@ -34,10 +34,11 @@ class OutcomeForm(forms.Form):
     voters_new = forms.IntegerField(
         label=_("New voters"), min_value=0, max_value=MAX_VOTERS, required=False
     )
+    # No default: for "coklit done" the officer says what happened to the sticker (Bawaslu
+    # audits it); a rushed tap must not store "no sticker" that nobody chose.
     sticker = forms.ChoiceField(
         label=_("Sticker"),
         choices=UnitOutcome.Sticker.choices,
-        initial=UnitOutcome.Sticker.NONE,
         required=False,
         widget=forms.RadioSelect,
     )
@@ -49,6 +50,18 @@ class OutcomeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("outcome") == UnitOutcome.Outcome.DONE:
+            # What Bawaslu audits is said, never defaulted: the sticker and the voters found.
+            if not data.get("sticker") and "sticker" not in self.errors:
+                self.add_error(
+                    "sticker",
+                    _("Coklit done: say whether the sticker was placed (Bawaslu checks it)."),
+                )
+            if data.get("voters_verified") is None and "voters_verified" not in self.errors:
+                self.add_error(
+                    "voters_verified",
+                    _("Coklit done: enter the number of voters verified (0 if none)."),
+                )
         for name in ("voters_verified", "voters_removed", "voters_new"):
             data[name] = data.get(name) or 0
         data["sticker"] = data.get("sticker") or UnitOutcome.Sticker.NONE
@@ -87,9 +100,11 @@ class OutcomeItemForm(OutcomeForm):
 class FloorForm(forms.Form):
     floor = forms.IntegerField(label=_("Floor"), min_value=-10, max_value=150)
     # Blank by default: one tap must not mark a whole floor with an outcome nobody chose.
+    # "Coklit done" is not offered: it needs each unit's voters and sticker, one by one.
     outcome = forms.ChoiceField(
         label=_("Outcome for every unit not visited yet"),
-        choices=[("", _("Choose an outcome"))] + list(OUTCOME_CHOICES),
+        choices=[("", _("Choose an outcome"))]
+        + [c for c in OUTCOME_CHOICES if c[0] != UnitOutcome.Outcome.DONE],
     )
     client_uuid = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -183,7 +198,9 @@ class VisitStartForm(IssueFieldsMixin):
     photo = forms.FileField(
         label=_("Photo (optional)"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/*", "capture": "environment", "data-shrink": ""}
+        ),
     )
 
     field_order = ["access", "note", "issue_kind", "issue_description", "photo"]

@@ -10,15 +10,23 @@ from visits.tests.factories import field_day
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-QUEUE_EMPTY = "() => JSON.parse(localStorage.getItem('coklit.queue') || '[]').length === 0"
+# The phone's queue is kept per officer under "coklit.items.<owner>" (static/js/field.js).
+QUEUE_ITEMS = """() => Object.keys(localStorage).filter(k => k.startsWith('coklit.items.'))
+  .flatMap(k => JSON.parse(localStorage.getItem(k)))"""
+QUEUE_EMPTY = f"() => ({QUEUE_ITEMS})().every(i => i.state !== 'wait')"
+QUEUE_KEY = "() => Object.keys(localStorage).find(k => k.startsWith('coklit.items.'))"
 
 
-def record(page, unit, outcome="done"):
+def record(page, unit, outcome="done", voters=1):
+    """Tap the unit, choose the outcome ("done" takes its voter count and sticker), save."""
     page.click(f'a.u[data-u="{unit.pk}"]')
-    page.wait_for_selector("#rec", state="visible")
-    page.click(f"#rec-form label.o-{outcome}")
+    if outcome == "done":
+        page.click("#rec-form label.o-done_placed")
+        page.fill("#rec-form input[name=voters_verified]", str(voters))
+    else:
+        page.click(f"#rec-form label.o-{outcome}")
     page.click("#rec-form button[type=submit]")
-    page.wait_for_selector("#rec", state="hidden")
+    page.wait_for_selector(".tap-shield", state="hidden")  # the double-tap guard, 350 ms
 
 
 def test_a_day_in_the_field_loses_nothing_and_doubles_nothing(phone, live_server):
@@ -49,7 +57,8 @@ def test_a_day_in_the_field_loses_nothing_and_doubles_nothing(phone, live_server
     for unit in floor[3][:5]:
         record(phone, unit, "vacant")
     assert "5 waiting to send" in phone.inner_text("[data-queue]")
-    waiting = phone.evaluate("localStorage.getItem('coklit.queue')")
+    key = phone.evaluate(QUEUE_KEY)
+    waiting = phone.evaluate("k => localStorage.getItem(k)", key)
     assert UnitOutcome.objects.count() == 20
 
     context.set_offline(False)
@@ -57,7 +66,7 @@ def test_a_day_in_the_field_loses_nothing_and_doubles_nothing(phone, live_server
     assert UnitOutcome.objects.count() == 25
 
     # The page retries what it already sent (a reply lost on the way back): nothing doubles.
-    phone.evaluate("q => localStorage.setItem('coklit.queue', q)", waiting)
+    phone.evaluate("([k, q]) => localStorage.setItem(k, q)", [key, waiting])
     phone.reload()
     phone.wait_for_function(QUEUE_EMPTY, timeout=30_000)
     assert UnitOutcome.objects.count() == 25

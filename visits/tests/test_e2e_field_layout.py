@@ -14,6 +14,7 @@ def test_each_voter_count_box_sits_under_its_own_label(phone):
     day = pantarlih_day()
     sign_in(phone, day.pantarlih.email)
     phone.goto(f"/lapangan/unit/{day.units[0].pk}/")
+    phone.click("label.o-done")  # the counts belong to "done" and show with it
 
     for name in ("voters_verified", "voters_removed", "voters_new"):
         label = phone.locator(f"label[for=id_{name}]").bounding_box()
@@ -69,7 +70,8 @@ def test_saved_unit_message_shows_where_the_officer_is(phone):
     sign_in(phone, day.pantarlih.email)
     phone.goto(f"/lapangan/unit/{unit.pk}/")
 
-    phone.click("label.o-done")
+    phone.click("label.o-done_placed")
+    phone.fill("input[name=voters_verified]", "2")
     phone.click("main form button[type=submit]")
     phone.wait_for_url(f"**/lapangan/tower/{day.tower.pk}/#f{unit.floor}")
 

@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+import time
 import uuid
 
 import pytest
@@ -206,11 +207,39 @@ def test_a_broken_body_is_a_400_with_a_message(phone):
     assert "outcomes" in response.json()["error"]
 
 
-def test_signed_out_sends_are_sent_to_sign_in(client, day):
+def test_signed_out_sends_are_answered_401_with_where_to_sign_in(client, day):
+    """Not the sign-in page (which the queue would take for a bad answer and retry for ever):
+    a JSON 401 the phone reads as "sign in again", keeping its queue."""
     response = send(client, item(day))
 
-    assert response.status_code == 302
+    assert response.status_code == 401
+    answer = response.json()
+    assert answer["signed_out"] is True
+    assert answer["login"].startswith(reverse("account_login"))
+    assert "sign in again" in answer["error"]
+    assert abs(answer["now"] / 1000 - time.time()) < 5
     assert not UnitOutcome.objects.exists()
+
+
+def test_every_answer_carries_the_servers_clock(phone, day):
+    response = send(phone, item(day))
+
+    assert abs(response.json()["now"] / 1000 - time.time()) < 5
+
+
+def test_coklit_done_without_sticker_or_count_is_refused_naming_the_field(phone, day):
+    """Bawaslu audits the sticker: a rushed "done" is never stored as "no sticker, 0 voters"."""
+    bare = item(day)
+    del bare["sticker"], bare["voters_verified"]
+
+    result = send(phone, bare).json()["results"][0]
+
+    assert result["status"] == "invalid"
+    assert set(result["errors"]) == {"sticker", "voters_verified"}
+    assert "sticker" in result["errors"]["sticker"]
+    ok = send(phone, item(day, outcome="not_home", sticker="", voters_verified="")).json()
+    assert ok["results"][0]["status"] == "stored"
+    assert UnitOutcome.objects.get().sticker == "none"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import itertools
 import json
+import time
 import uuid
 
 from django.contrib import messages
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -287,10 +289,10 @@ def unit_record(request, pk):
         request.POST or None, initial={"client_uuid": uuid.uuid4(), "recorded_at": timezone.now()}
     )
     status = 200
+    if request.method == "POST" and visit is None:
+        messages.error(request, _("Start a visit at this tower first."))
+        return redirect("field_visit_start", pk=unit.tower_id)
     if request.method == "POST" and form.is_valid():
-        if visit is None:
-            messages.error(request, _("Start a visit at this tower first."))
-            return redirect("field_visit_start", pk=unit.tower_id)
         data = form.cleaned_data
         answer = field.outcome_submit(
             pantarlih=request.user,
@@ -441,15 +443,34 @@ def visit_end(request, pk):
     )
 
 
-@login_required
+def _server_now() -> int:
+    """The server's clock in milliseconds since the epoch, as JavaScript counts."""
+    return int(time.time() * 1000)
+
+
 def sync(request):
     """The offline queue's endpoint: a JSON batch of outcomes, answered item by item.
 
     Body: {"outcomes": [{"client_uuid", "visit", "unit", "outcome", "voters_verified",
-    "voters_removed", "voters_new", "sticker", "recorded_at"}, …]}. Answer: {"results":
-    [{"client_uuid", "status": stored|duplicate|conflict|invalid, "errors"?}]}, HTTP 409 when
-    any item is a conflict, so the queue can drop what is done and show what is not.
+    "voters_removed", "voters_new", "sticker", "recorded_at"}, …]}. Answer: {"now",
+    "results": [{"client_uuid", "status": stored|duplicate|conflict|invalid, "errors"?}]},
+    HTTP 409 when any item is a conflict, so the queue can drop what is done and show what is
+    not. `now` is the server's clock (ms), from which the phone learns how wrong its own is.
+
+    Signed out (the session ended), the answer is HTTP 401 with `signed_out` and where to sign
+    in, not the sign-in page: the phone keeps the queue and tells the officer.
     """
+    if not request.user.is_authenticated:
+        login = f"{reverse('account_login')}?{urlencode({'next': reverse('field_today')})}"
+        return JsonResponse(
+            {
+                "error": _("Signed out: sign in again to send what waits on this phone."),
+                "signed_out": True,
+                "login": login,
+                "now": _server_now(),
+            },
+            status=401,
+        )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -485,7 +506,7 @@ def sync(request):
             )
         results.append({"client_uuid": str(item.get("client_uuid", "")), **answer.as_json()})
     conflict = any(r["status"] == field.CONFLICT for r in results)
-    return JsonResponse({"results": results}, status=409 if conflict else 200)
+    return JsonResponse({"now": _server_now(), "results": results}, status=409 if conflict else 200)
 
 
 @no_store_exempt
