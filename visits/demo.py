@@ -27,10 +27,12 @@ from visits.models import (
     AccessIssueEvent,
     Assignment,
     CoklitPeriod,
+    OfficerPhoto,
     Schedule,
     UnitOutcome,
     Visit,
 )
+from visits.officer_photo import officer_photo_set
 from visits.services import outcome_record
 
 DEMO_PASSWORD = "demo-coklit-2024"
@@ -378,7 +380,8 @@ ACCOUNTS = (
         "pantarlih.rizky",
         "Rizky Ramadhan",
         R.PANTARLIH,
-        "Field pages (/lapangan/): Kalibata City Tower Jasmine, TPS 021; units to revisit.",
+        "Field pages (/lapangan/): Kalibata City Tower Jasmine, TPS 021; units to revisit; "
+        "officer card with a photo (/lapangan/kartu/).",
         region="31.74.08.1003",
         unit_name="Pantarlih TPS 021 Kelurahan Rawajati",
         phone="+6281287654321",
@@ -387,7 +390,8 @@ ACCOUNTS = (
         "pantarlih.fitri",
         "Fitri Handayani",
         R.PANTARLIH,
-        "Field pages: Towers Herbras, Flamboyan (turned away there) and Jasmine; officer card.",
+        "Field pages: Towers Herbras, Flamboyan (turned away there) and Jasmine; officer card "
+        "with a photo.",
         region="31.74.08.1003",
         unit_name="Pantarlih TPS 022 Kelurahan Rawajati",
         phone="+6285776543210",
@@ -402,6 +406,10 @@ ACCOUNTS = (
         phone="+6281908112233",
     ),
 )
+
+# Pantarlih whose officer card has a photo, and its background colour (Joko's card has none,
+# so the demo shows both).
+OFFICER_PHOTOS = (("pantarlih.rizky", (46, 110, 160)), ("pantarlih.fitri", (150, 70, 110)))
 
 # (pantarlih, building, tower or None for the whole building, TPS)
 ASSIGNMENTS = (
@@ -550,6 +558,24 @@ def _demo_photo(building: Building, tower: Tower) -> bytes:
         draw.text((48, 48 + 28 * i), line, fill=(20, 20, 20))
     out = BytesIO()
     image.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def _demo_portrait(background: tuple[int, int, int]) -> bytes:
+    """A stand-in for an officer's own photo: a plain silhouette, nobody's face."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 800), background)
+    draw = ImageDraw.Draw(image)
+    figure = (236, 228, 214)
+    draw.ellipse((190, 150, 410, 400), fill=figure)  # head
+    draw.rounded_rectangle((255, 380, 345, 470), radius=20, fill=figure)  # neck
+    draw.ellipse((70, 440, 530, 1000), fill=figure)  # shoulders
+    draw.text((20, 20), "Foto demo", fill=(255, 255, 255))
+    out = BytesIO()
+    image.save(out, "JPEG", quality=85)
     return out.getvalue()
 
 
@@ -724,6 +750,8 @@ class _Builder:
             self.manager(user_key, building_key, position)
         for user_key, building_key, tower_name, tps in ASSIGNMENTS:
             self.assignment(user_key, building_key, tower_name, tps)
+        for user_key, background in OFFICER_PHOTOS:
+            self.officer_photo(user_key, background)
         for building_key, tower_name, number, status, best_time in OCCUPANCY:
             unit = Unit.objects.get(tower=self.towers[building_key, tower_name], number=number)
             self.get_or_create(
@@ -930,6 +958,14 @@ class _Builder:
             tower=tower,
             defaults={"tps": tps, "expected_voters": expected},
         )
+
+    def officer_photo(self, user_key: str, background: tuple[int, int, int]):
+        officer = self.users[user_key]
+        if OfficerPhoto.objects.filter(officer=officer).exists():
+            return  # the officer's own photo, perhaps replaced since the last run
+        photo = ContentFile(_demo_portrait(background), name="demo.jpg")
+        officer_photo_set(officer=officer, photo=photo, by=None)
+        self.created["OfficerPhoto"] += 1
 
     def schedule(self, spec: ScheduleSpec):
         decided = spec.decided_by is not None

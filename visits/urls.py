@@ -15,8 +15,11 @@ urlpatterns = [
     path("lapangan/unit/<int:pk>/", field.unit_record, name="field_unit"),
     path("lapangan/kunjungan/<int:pk>/selesai/", field.visit_end, name="field_visit_end"),
     path("lapangan/kartu/", officer.card, name="officer_card"),
+    path("lapangan/kartu/foto/", officer.card_photo, name="officer_card_photo"),
+    path("lapangan/kartu/foto/hapus/", officer.card_photo_remove, name="officer_card_photo_remove"),
     path("berkas/kunjungan/<int:pk>/foto/", files.visit_photo, name="visit_photo"),
     path("berkas/kendala/<int:pk>/bukti/", files.issue_evidence, name="issue_evidence"),
     path("cek/", officer.check_form, name="officer_check_form"),
     path("cek/<str:code>/", officer.check, name="officer_check"),
+    path("cek/<str:code>/foto/", officer.check_photo, name="officer_check_photo"),
 ]

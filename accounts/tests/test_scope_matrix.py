@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Public, signed links: they carry a token, not an id anyone is scoped to.
-PUBLIC = {"invitation_accept", "officer_check"}
+# Public, signed links: they carry a token, not an id anyone is scoped to. (The card photo on
+# the check answers only while the code checks as valid: visits/tests/test_officer_photo.py.)
+PUBLIC = {"invitation_accept", "officer_check", "officer_check_photo"}
 
 # Admin pages for data that is the same for everyone (the region tree, the coklit periods),
 # admin's own plumbing, and the audit log and the notification outbox, which only KPU Provinsi

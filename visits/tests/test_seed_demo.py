@@ -15,7 +15,7 @@ from accounts.models import Invitation, User
 from accounts.validators import contains_nik
 from buildings.models import Building, BuildingManager, Tower, Unit, UnitOccupancy
 from visits.demo import ASSIGNMENTS, DEMO_DOMAIN, DEMO_PASSWORD
-from visits.models import AccessIssue, Assignment, Schedule, UnitOutcome, Visit
+from visits.models import AccessIssue, Assignment, OfficerPhoto, Schedule, UnitOutcome, Visit
 from visits.tests.factories import pilkada_2024
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,7 @@ DEMO_MODELS = [
     AccessIssue,
     Invitation,
     EmailAddress,
+    OfficerPhoto,
 ]
 
 
@@ -278,3 +279,16 @@ def test_the_practice_window_surrounds_today_so_the_field_pages_work(first_run):
     assert period.contains(timezone.localdate())
     assert Assignment.objects.filter(period=period).count() == len(ASSIGNMENTS)
     assert Schedule.objects.filter(period=period, status="proposed").exists()
+
+
+def test_demo_officers_cards_have_a_placeholder_photo_and_one_has_none(first_run):
+    from PIL import Image
+
+    photos = OfficerPhoto.objects.select_related("officer")
+    assert {p.officer.email for p in photos} == {
+        f"pantarlih.rizky@{DEMO_DOMAIN}",
+        f"pantarlih.fitri@{DEMO_DOMAIN}",
+    }
+    for photo in photos:
+        with photo.photo.open("rb"), Image.open(photo.photo) as image:
+            assert image.size == (360, 480) and not image.getexif()
