@@ -40,7 +40,11 @@ SHOTS = [
     (
         "pantarlih.rizky@demo.coklit.id",
         PHONE,
-        [("/lapangan/", "pantarlih-hari-ini.png"), (None, "pantarlih-grid.png")],
+        [
+            ("/lapangan/", "pantarlih-hari-ini.png"),
+            (None, "pantarlih-grid.png"),
+            ("queue", "pantarlih-antrean.png"),
+        ],
     ),
     ("pengelola.kalibata@demo.coklit.id", PHONE, [("/portal/", "pengelola-portal.png")]),
     (
@@ -74,7 +78,40 @@ def sign_in(page, email):
         raise SystemExit(f"sign-in as {email} failed: {page.inner_text('main')[:300]}") from error
 
 
+# The queue's states as the officer sees them (README, "What the officer sees"): on the grid
+# just opened, three units wait on the phone, one was stored and one refused by the server,
+# with no signal. The states are written the way static/js/field.js keeps them, then shown
+# by field.js itself after a reload.
+QUEUE_STATES = """() => {
+  const root = document.querySelector('[data-owner]');
+  const tiles = [...document.querySelectorAll('a.u.s-unvisited')].slice(0, 5).map(a => +a.dataset.u);
+  const now = Date.now(), at = new Date(now).toISOString();
+  const it = (unit, outcome, state, extra) => Object.assign({client_uuid: crypto.randomUUID(),
+    visit: root.dataset.visit, unit, outcome, voters_verified: 0, voters_removed: 0, voters_new: 0,
+    sticker: 'none', recorded_at: at, phone_at: now, offset: 0, state}, extra || {});
+  localStorage.setItem('coklit.items.' + root.dataset.owner, JSON.stringify([
+    it(tiles[0], 'not_home', 'sent', {acked: now + 60000}),
+    it(tiles[1], 'done', 'wait', {voters_verified: 2, sticker: 'placed'}),
+    it(tiles[2], 'vacant', 'wait'),
+    it(tiles[3], 'not_home', 'wait'),
+    it(tiles[4], 'refused', 'bad', {reason: 'Kunjungan tidak dikenal: mulai kunjungan di gedung ini dulu.'}),
+  ]));
+}"""
+
+
+def queue_states(page):
+    page.evaluate(QUEUE_STATES)
+    page.route("**/lapangan/kirim/", lambda route: route.abort("internetdisconnected"))
+    page.context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("[data-queue]:not([hidden])")
+    page.locator("a.u.q-bad").scroll_into_view_if_needed()
+
+
 def open_page(page, path):
+    if path == "queue":
+        queue_states(page)
+        return
     if path is None:
         page.goto("/lapangan/")
         page.wait_for_load_state("networkidle")

@@ -78,9 +78,9 @@
     var items = load(), n = waiting(items).length, bad = refused(items).length;
     var parts = [], offline = unreachable || !navigator.onLine;
     if (signedOut) parts.push(t("Sesi berakhir", "Signed out"));
-    else if (offline) parts.push(t("Luring: yang diketuk disimpan di ponsel ini", "Offline: taps are kept on this phone"));
+    else if (offline) parts.push(n ? t("Luring", "Offline") : t("Luring: yang diketuk disimpan di ponsel ini", "Offline: taps are kept on this phone"));
     if (n) parts.push("◷ " + n + " " + t("menunggu dikirim", "waiting to send"));
-    if (bad) parts.push("! " + bad + " " + t("ditolak server: ketuk unit merah", "refused by the server: tap the red units"));
+    if (bad) parts.push("! " + bad + " " + t("ditolak: ketuk unit merah", "refused: tap the red units"));
     if (!parts.length && allSent > Date.now() - 4000) parts.push("✓ " + t("Semua terkirim", "All sent"));
     document.querySelectorAll("[data-queue]").forEach(function (el) {
       el.textContent = parts.join(" · ");
@@ -98,11 +98,9 @@
   var TICKS = { wait: ["◷", t("menunggu dikirim", "waiting to send")], sent: ["✓", t("terkirim", "sent")],
     bad: ["!", t("ditolak server", "refused by the server")] };
   function paint(tile, it) {
-    if (it.state !== "bad") {
-      tile.className = tile.className.replace(/\bs-\w+/, "s-" + it.outcome);
-      tile.querySelector("small").textContent = label(it.outcome);
-      var hint = tile.querySelector("i"); if (hint) hint.remove();
-    }
+    if (it.state !== "bad") tile.className = tile.className.replace(/\bs-\w+/, "s-" + it.outcome);
+    tile.querySelector("small").textContent = it.state === "bad" ? t("Ditolak server", "Refused") : label(it.outcome);
+    var hint = tile.querySelector("i"); if (hint) hint.remove();
     tile.classList.remove("q-wait", "q-sent", "q-bad");
     tile.classList.add("q-" + it.state);
     var tick = tile.querySelector("b.tick");
