@@ -87,7 +87,7 @@
       if (signedOut) {
         var a = document.createElement("a");
         a.href = root.dataset.login; a.textContent = t("Masuk lagi untuk mengirim", "Sign in again to send");
-        el.appendChild(document.createTextNode(" · ")); el.appendChild(a);
+        el.appendChild(document.createTextNode(" ")); el.appendChild(a);
       }
       el.hidden = !parts.length; el.dataset.count = n; el.dataset.refused = bad;
       el.className = "queue" + (bad || signedOut ? " q-alert" : offline ? " q-offline" : "");

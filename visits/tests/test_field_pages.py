@@ -1,6 +1,7 @@
 """Today and the unit grid: what a pantarlih reads, in a fixed number of queries."""
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -242,6 +243,48 @@ def test_marking_a_floor_without_choosing_an_outcome_is_refused_naming_the_field
         in response.content.decode()
     )
     assert not UnitOutcome.objects.exists()
+
+
+def test_a_whole_floor_cannot_be_marked_coklit_done(phone, day):
+    """ "Done" needs each unit's voters and sticker: a floor at once would store them blank."""
+    grid = phone.get(reverse("field_grid", args=[day.tower.pk])).content.decode()
+    floor_form = grid[grid.index('id="floor-form"') :]
+    assert '<option value="done"' not in floor_form[: floor_form.index("</form>")]
+
+    phone.post(
+        reverse("field_floor", args=[day.tower.pk]),
+        {"floor": 1, "outcome": "done", "client_uuid": uuid.uuid4()},
+    )
+
+    assert not UnitOutcome.objects.exists()
+
+
+def test_coklit_done_by_form_post_needs_the_voters_and_the_sticker(phone, day):
+    url = reverse("field_unit", args=[day.units[0].pk])
+
+    response = phone.post(url, {"outcome": "done", "client_uuid": uuid.uuid4()})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "say whether the sticker was placed" in page
+    assert "enter the number of voters verified (0 if none)" in page
+    assert not UnitOutcome.objects.exists()
+    # Nothing is chosen for the officer: no sticker radio comes checked.
+    stickers = re.findall(r'<input type="radio" name="sticker"[^>]*>', page)
+    assert len(stickers) == 3 and not any("checked" in tag for tag in stickers)
+
+
+def test_a_field_page_tells_the_phone_whose_queue_and_what_time_it_is(phone, day):
+    from visits.views.field import offline_owner
+
+    before = timezone.now().timestamp() * 1000
+    page = phone.get(reverse("field_grid", args=[day.tower.pk])).content.decode()
+
+    assert f'data-owner="{offline_owner(day.pantarlih)}"' in page
+    now = int(page.split('data-now="')[1].split('"')[0])
+    assert before - 1000 <= now <= timezone.now().timestamp() * 1000 + 1000
+    login = reverse("account_login")
+    assert f'data-login="{login}?next=%2Flapangan%2Ftower%2F{day.tower.pk}%2F"' in page
 
 
 def test_other_roles_find_no_field_pages(client, day):
