@@ -16,6 +16,7 @@ pages are computed on each request.
 """
 
 import datetime
+import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from buildings.models import Building, BuildingManager, Region, Tower, Unit
 from visits.models import AccessIssue, CoklitPeriod, Schedule
@@ -49,6 +51,10 @@ class Figures:
     buildings: int = 0
     buildings_without_units: int = 0
     buildings_not_started: int = 0
+    # The same per tower: a tower nobody has reached hides inside its building's average.
+    towers: int = 0
+    towers_without_units: int = 0
+    towers_not_started: int = 0
 
     def add_units(self, other: "Figures") -> None:
         """Add another row's unit figures (not its expected voters or issues)."""
@@ -63,7 +69,8 @@ class Figures:
     def add(self, other: "Figures") -> None:
         for name in ("residential", "closed", "outcomes", "units_visited", "voters_verified",
                      "expected_voters", "refused_twice", "open_issues", "buildings",
-                     "buildings_without_units", "buildings_not_started"):  # fmt: skip
+                     "buildings_without_units", "buildings_not_started", "towers",
+                     "towers_without_units", "towers_not_started"):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         if other.last_closed_at and (
             self.last_closed_at is None or other.last_closed_at > self.last_closed_at
@@ -141,9 +148,12 @@ UNIT_TOTALS = {
 }
 
 
-def _unit_totals(units, group_by: str, figures: dict[int, Figures]) -> None:
-    """One grouped query over units (their status and running totals, see Unit)."""
-    for r in units.filter(residential=True).values(group_by).annotate(**UNIT_TOTALS):
+def _unit_totals(units, group_by: str, figures: dict[int, Figures], *also: str) -> dict:
+    """One grouped query over units (their status and running totals, see Unit).
+
+    Returns, for each group, the values of the `also` fields (e.g. a tower's building)."""
+    extra = {}
+    for r in units.filter(residential=True).values(group_by, *also).annotate(**UNIT_TOTALS):
         f = figures.setdefault(r[group_by], Figures())
         f.residential, f.closed, f.last_closed_at = (
             r["residential"],
@@ -152,32 +162,48 @@ def _unit_totals(units, group_by: str, figures: dict[int, Figures]) -> None:
         )
         f.outcomes, f.units_visited = r["outcomes"] or 0, r["units_visited"]
         f.voters_verified, f.refused_twice = r["voters_verified"] or 0, r["refused_twice"]
+        extra[r[group_by]] = [r[name] for name in also]
+    return extra
 
 
-def building_figures(buildings, *, all_units: bool = False) -> dict[int, Figures]:
-    """Figures for each building of the queryset, in three grouped queries.
+def _tower_counts(f: Figures) -> None:
+    """A tower row counts itself: one tower, without units or not started."""
+    f.towers = 1
+    f.towers_without_units = int(not f.residential)
+    f.towers_not_started = int(bool(f.residential) and not f.units_visited)
+
+
+@dataclass
+class CoverageFigures:
+    """Figures per building and per tower (with each tower's building id) of a queryset."""
+
+    buildings: dict[int, Figures]
+    towers: dict[int, tuple[int, str, Figures]]
+
+
+def coverage_figures(buildings, *, all_units: bool = False) -> CoverageFigures:
+    """Figures for each building of the queryset and each of their towers, in three grouped
+    queries: the units grouped by tower, the towers, the open access issues.
 
     With `all_units` (the whole province is in view) units are read without a filter on
     their building, a plain scan; rows of buildings outside the queryset are then skipped.
     """
     ids = buildings.values("pk")
-    figures: dict[int, Figures] = {}
-    for building_id, expected in (
-        Tower.objects.filter(building__in=ids, expected_voters__isnull=False)
-        .values("building_id")
-        .annotate(expected=Sum("expected_voters"))
-        .values_list("building_id", "expected")
-    ):
-        figures.setdefault(building_id, Figures()).expected_voters = expected or 0
-    units = Unit.objects.all() if all_units else Unit.objects.filter(tower__building__in=ids)
-    per_building: dict[int, Figures] = {}
-    _unit_totals(units, "tower__building_id", per_building)
     wanted = set(buildings.values_list("pk", flat=True))
-    for building_id, f in per_building.items():
-        if building_id in wanted:
-            figures.setdefault(building_id, Figures()).add_units(f)
-    for building_id in wanted:  # every building counts, with or without units
-        f = figures.setdefault(building_id, Figures())
+    figures: dict[int, Figures] = {pk: Figures() for pk in wanted}
+    units = Unit.objects.all() if all_units else Unit.objects.filter(tower__building__in=ids)
+    per_tower: dict[int, Figures] = {}
+    _unit_totals(units, "tower_id", per_tower)
+    towers: dict[int, tuple[int, str, Figures]] = {}
+    for tower_id, building_id, name, expected in Tower.objects.filter(building__in=ids).values_list(
+        "pk", "building_id", "name", "expected_voters"
+    ):
+        f = per_tower.get(tower_id) or Figures()
+        f.expected_voters = expected or 0
+        _tower_counts(f)
+        towers[tower_id] = (building_id, name, f)
+        figures[building_id].add(f)
+    for f in figures.values():  # every building counts, with or without units
         f.buildings = 1
         f.buildings_without_units = int(not f.residential)
         f.buildings_not_started = int(bool(f.residential) and not f.units_visited)
@@ -187,8 +213,14 @@ def building_figures(buildings, *, all_units: bool = False) -> dict[int, Figures
         .values("building_id")
         .annotate(n=Count("pk"))
     ):
-        figures.setdefault(r["building_id"], Figures()).open_issues = r["n"]
-    return figures
+        if r["building_id"] in figures:
+            figures[r["building_id"]].open_issues = r["n"]
+    return CoverageFigures(buildings=figures, towers=towers)
+
+
+def building_figures(buildings, *, all_units: bool = False) -> dict[int, Figures]:
+    """Figures for each building of the queryset (see coverage_figures)."""
+    return coverage_figures(buildings, all_units=all_units).buildings
 
 
 def tower_figures(building: Building) -> dict[int, Figures]:
@@ -196,7 +228,9 @@ def tower_figures(building: Building) -> dict[int, Figures]:
     figures: dict[int, Figures] = {}
     _unit_totals(Unit.objects.filter(tower__building=building), "tower_id", figures)
     for tower in building.towers.all():
-        figures.setdefault(tower.pk, Figures()).expected_voters = tower.expected_voters or 0
+        f = figures.setdefault(tower.pk, Figures())
+        f.expected_voters = tower.expected_voters or 0
+        _tower_counts(f)
     return figures
 
 
@@ -214,35 +248,77 @@ def roll_up(regions: list[Region], buildings: list[Building], figures: dict[int,
     return by_code
 
 
-def daily_closed(units, period: CoklitPeriod | None) -> list[tuple[datetime.date, int]]:
-    """Units closed on each day of the period (by the time their closing outcome was recorded)."""
-    if not period:
-        return []
+def _closed_by_day(units, period: CoklitPeriod):
+    """The residential units closed during the period, each with the `day` it was closed."""
     zone = timezone.get_current_timezone()
     # A range on the column itself (not on its date) lets the partial index serve the query.
     since = datetime.datetime.combine(period.starts_on, datetime.time(), tzinfo=zone)
     until = datetime.datetime.combine(
         period.ends_on + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
     )
-    rows = (
-        units.filter(
-            residential=True,
-            status__in=sorted(Unit.CLOSED_STATUSES),
-            status_at__gte=since,
-            status_at__lt=until,
-        )
-        .annotate(day=TruncDate("status_at", tzinfo=zone))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .order_by("day")
-    )
+    return units.filter(
+        residential=True,
+        status__in=sorted(Unit.CLOSED_STATUSES),
+        status_at__gte=since,
+        status_at__lt=until,
+    ).annotate(day=TruncDate("status_at", tzinfo=zone))
+
+
+def daily_closed(units, period: CoklitPeriod | None) -> list[tuple[datetime.date, int]]:
+    """Units closed on each day of the period (by the time their closing outcome was recorded)."""
+    if not period:
+        return []
+    rows = _closed_by_day(units, period).values("day").annotate(n=Count("pk")).order_by("day")
     return [(r["day"], r["n"]) for r in rows]
+
+
+Series = list[tuple[datetime.date, int]]
+
+
+def daily_closed_by(units, period: CoklitPeriod | None, group_by: str) -> dict[int, Series]:
+    """daily_closed for each group of units at once, in one grouped query: `group_by` is
+    "tower__building_id" (a series per building) or "tower__building__kelurahan_id" (per
+    kelurahan, which series_roll_up sums into kecamatan or kota). The series add up to
+    daily_closed's for the same units."""
+    if not period:
+        return {}
+    rows = (
+        _closed_by_day(units, period)
+        .values(group_by, "day")
+        .annotate(n=Count("pk"))
+        .order_by(group_by, "day")
+    )
+    by_group: dict[int, Series] = {}
+    for r in rows:
+        by_group.setdefault(r[group_by], []).append((r["day"], r["n"]))
+    return by_group
+
+
+def series_sum(many) -> Series:
+    """One daily series from several (the days of any, in order)."""
+    days: dict[datetime.date, int] = {}
+    for series in many:
+        for day, n in series:
+            days[day] = days.get(day, 0) + n
+    return sorted(days.items())
+
+
+def series_roll_up(by_kelurahan: dict[int, Series], codes: dict[int, str], length: int):
+    """The series of kelurahan (by id; `codes` gives each one's code) summed into the regions
+    whose codes are their first `length` characters: 5 for kota, 8 for kecamatan."""
+    grouped: dict[str, list[Series]] = {}
+    for kelurahan_id, series in by_kelurahan.items():
+        code = codes.get(kelurahan_id)
+        if code:
+            grouped.setdefault(code[:length], []).append(series)
+    return {code: series_sum(many) for code, many in grouped.items()}
 
 
 # The fields of Figures, in order: a snapshot stores figures as tuples.
 _FIELDS = ("residential", "closed", "outcomes", "units_visited", "voters_verified",
            "expected_voters", "refused_twice", "open_issues", "last_closed_at", "buildings",
-           "buildings_without_units", "buildings_not_started")  # fmt: skip
+           "buildings_without_units", "buildings_not_started", "towers", "towers_without_units",
+           "towers_not_started")  # fmt: skip
 # The buildings a snapshot keeps for the at-risk list (the page shows this many).
 AT_RISK_SHOWN = 20
 
@@ -268,10 +344,15 @@ class ProvinceSnapshot:
     at_risk: list[tuple[int, Figures]]
     series: list[tuple[datetime.date, int]]
     taken_at: datetime.datetime
+    # The daily series of each kota (they add up to `series`), for the page's small charts.
+    kota_series: dict[str, Series] = field(default_factory=dict)
+    # Every active building's figures, for the map (stored under a key of their own: the
+    # overview page does not read them).
+    buildings: dict[int, Figures] = field(default_factory=dict)
 
 
 def _snapshot_key(period: CoklitPeriod | None) -> str:
-    return f"coverage:province:v3:{period.pk if period else 0}"
+    return f"coverage:province:v5:{period.pk if period else 0}"
 
 
 def province_snapshot_take(period: CoklitPeriod | None) -> ProvinceSnapshot:
@@ -285,12 +366,17 @@ def province_snapshot_take(period: CoklitPeriod | None) -> ProvinceSnapshot:
     for f in figures.values():
         total.add(f)
     units = Unit.objects.exclude(tower__in=Tower.objects.filter(building__active=False))
+    by_kelurahan = daily_closed_by(units, period, "tower__building__kelurahan_id")
+    codes = {b.kelurahan_id: b.kelurahan.code for b in buildings}
+    kota_series = series_roll_up(by_kelurahan, codes, 5)
     snapshot = ProvinceSnapshot(
         total=total,
         kota=by_code,
         at_risk=[(b.pk, f) for b, f in _ranked(buildings, figures, AT_RISK_SHOWN)],
-        series=daily_closed(units, period),
+        series=series_sum(kota_series.values()),
         taken_at=timezone.now(),
+        kota_series=kota_series,
+        buildings=figures,
     )
     stored = (
         _packed(snapshot.total),
@@ -298,9 +384,12 @@ def province_snapshot_take(period: CoklitPeriod | None) -> ProvinceSnapshot:
         [(pk, _packed(f)) for pk, f in snapshot.at_risk],
         snapshot.series,
         snapshot.taken_at,
+        snapshot.kota_series,
     )
     # Kept for two refresh intervals, so a late beat never leaves the page to compute it.
     cache.set(_snapshot_key(period), stored, 2 * settings.COVERAGE_SNAPSHOT_SECONDS)
+    buildings_stored = ({pk: _packed(f) for pk, f in figures.items()}, snapshot.taken_at)
+    cache.set(_buildings_key(period), buildings_stored, 2 * settings.COVERAGE_SNAPSHOT_SECONDS)
     return snapshot
 
 
@@ -308,7 +397,7 @@ def province_snapshot(period: CoklitPeriod | None) -> ProvinceSnapshot:
     """The cached snapshot, or a new one when there is none (or it is too old to show)."""
     cached = cache.get(_snapshot_key(period))
     if cached is not None:
-        total, kota, at_risk, series, taken_at = cached
+        total, kota, at_risk, series, taken_at, kota_series = cached
         age = (timezone.now() - taken_at).total_seconds()
         if 0 <= age <= 2 * settings.COVERAGE_SNAPSHOT_SECONDS:
             return ProvinceSnapshot(
@@ -317,8 +406,28 @@ def province_snapshot(period: CoklitPeriod | None) -> ProvinceSnapshot:
                 at_risk=[(pk, _unpacked(row)) for pk, row in at_risk],
                 series=series,
                 taken_at=taken_at,
+                kota_series=kota_series,
             )
     return province_snapshot_take(period)
+
+
+def _buildings_key(period: CoklitPeriod | None) -> str:
+    return f"coverage:province-buildings:v1:{period.pk if period else 0}"
+
+
+def province_building_figures(
+    period: CoklitPeriod | None,
+) -> tuple[dict[int, Figures], datetime.datetime]:
+    """Every active building's figures as of the last snapshot (and when it was taken), for
+    a province-wide map: reading every unit on each request would take ~300 ms."""
+    cached = cache.get(_buildings_key(period))
+    if cached is not None:
+        rows, taken_at = cached
+        age = (timezone.now() - taken_at).total_seconds()
+        if 0 <= age <= 2 * settings.COVERAGE_SNAPSHOT_SECONDS:
+            return {pk: _unpacked(row) for pk, row in rows.items()}, taken_at
+    snapshot = province_snapshot_take(period)
+    return snapshot.buildings, snapshot.taken_at
 
 
 def _ranked(
@@ -340,31 +449,100 @@ def _ranked(
     return rows[:limit]
 
 
+# Why a building or tower is behind, by code (the at-risk page filters on them).
+REASONS = {
+    "no_units": gettext_lazy("no unit data yet"),
+    "no_manager": gettext_lazy("no manager"),
+    "no_schedule": gettext_lazy("no schedule"),
+    "access_denied": gettext_lazy("access denied"),
+    "stalled": gettext_lazy("stalled"),
+    "not_started": gettext_lazy("not started"),
+}
+
+
 @dataclass
 class AtRisk:
+    """A building, or one of its towers, behind the straight line to 100 % on the last day."""
+
     building: Building
     figures: Figures
     behind: float  # percentage points behind the straight line to 100 % on the last day
     reasons: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    tower_id: int | None = None
+    tower_name: str = ""
+    # Units still to close to be back on the line today.
+    gap_units: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"{self.building.name} › {self.tower_name}" if self.tower_id else self.building.name
+
+
+def _behind(f: Figures, expected: float) -> float | None:
+    """Percentage points behind the line, or None when on it (or done)."""
+    if not f.residential:
+        return expected
+    if f.open_units == 0 or f.percent >= expected:
+        return None
+    return expected - f.percent
+
+
+def behind_rows(
+    buildings: list[Building],
+    figures: dict[int, Figures],
+    clock: Clock,
+    towers: dict[int, tuple[int, str, Figures]] | None = None,
+) -> list[AtRisk]:
+    """Every building (and, given `towers`, every tower) behind the straight line for the days
+    gone, furthest behind first, without their reasons yet (see explain).
+
+    Those without unit data come first: nothing can be counted there until the manager enters
+    the units.
+    """
+    expected = 100.0 * clock.elapsed_fraction
+    rows = []
+    by_pk = {}
+    for building in buildings:
+        by_pk[building.pk] = building
+        f = figures.get(building.pk)
+        behind = None if f is None else _behind(f, expected)
+        if behind is not None:
+            rows.append(AtRisk(building=building, figures=f, behind=behind))
+    for tower_id, (building_id, name, f) in (towers or {}).items():
+        behind = _behind(f, expected)
+        if behind is not None and building_id in by_pk:
+            rows.append(AtRisk(by_pk[building_id], f, behind, tower_id=tower_id, tower_name=name))
+    rows.sort(key=lambda r: (bool(r.figures.residential), -r.behind, -r.figures.open_units, r.name))
+    return rows
 
 
 def buildings_at_risk(
-    buildings: list[Building], figures: dict[int, Figures], clock: Clock, limit: int | None = 20
+    buildings: list[Building],
+    figures: dict[int, Figures],
+    clock: Clock,
+    limit: int | None = 20,
+    *,
+    towers: dict[int, tuple[int, str, Figures]] | None = None,
+    reason: str = "",
 ) -> list[AtRisk]:
-    """Buildings furthest behind the straight line for the days gone, with the reasons why.
+    """The rows of behind_rows with their reasons; `reason` keeps those with that one.
+    Reasons are looked up for the rows returned only, unless filtering on them."""
+    rows = behind_rows(buildings, figures, clock, towers)
+    if not reason:
+        rows = rows[:limit]
+    explain(rows, clock)
+    if reason:
+        rows = [r for r in rows if reason in r.codes][:limit]
+    return rows
 
-    All buildings are ranked from their figures; the reasons are looked up for the `limit`
-    shown only.
-    """
+
+def explain(rows: list[AtRisk], clock: Clock) -> None:
+    """Fill each row's reasons and gap: three grouped look-ups for all rows' buildings."""
     from django.utils.translation import gettext as _
 
     expected = 100.0 * clock.elapsed_fraction
-    rows = [
-        AtRisk(building=building, figures=f, behind=expected - f.percent)
-        for building, f in _ranked(buildings, figures, limit)
-    ]
-
-    ids = [r.building.pk for r in rows]
+    ids = {r.building.pk for r in rows}
     managed = set(
         BuildingManager.objects.filter(building_id__in=ids).values_list("building_id", flat=True)
     )
@@ -382,19 +560,25 @@ def buildings_at_risk(
     )
     for row in rows:
         pk, f = row.building.pk, row.figures
+        row.gap_units = max(0, math.ceil(expected * f.residential / 100.0 - 1e-9) - f.closed)
+
+        def because(code, text=None, row=row):
+            row.codes.append(code)
+            row.reasons.append(str(text or REASONS[code]))
+
         if not f.residential:
-            row.reasons.append(_("no unit data yet"))
+            because("no_units")
         if pk not in managed:
-            row.reasons.append(_("no manager"))
+            because("no_manager")
         if pk not in scheduled:
-            row.reasons.append(_("no schedule"))
+            because("no_schedule")
         if pk in denied:
-            row.reasons.append(_("access denied"))
+            because("access_denied")
         if not f.residential:
             pass  # nothing to start on yet: "no unit data yet" says it
         elif f.last_closed_at is None:
-            if clock.elapsed_fraction > 0:
-                row.reasons.append(_("not started"))
+            if clock.elapsed_fraction > 0 and not f.units_visited:
+                because("not_started")
         elif clock.days_left:
             # Counted within the window: a unit closed in an earlier one is no news of this one.
             since = timezone.localdate(f.last_closed_at)
@@ -402,5 +586,4 @@ def buildings_at_risk(
                 since = max(since, clock.period.starts_on)
             idle = (clock.today - since).days
             if idle >= STALLED_AFTER_DAYS:
-                row.reasons.append(_("stalled for %(days)d days") % {"days": idle})
-    return rows
+                because("stalled", _("stalled for %(days)d days") % {"days": idle})

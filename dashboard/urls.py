@@ -1,11 +1,21 @@
 from django.urls import path
 
-from dashboard.views import assignments, briefings, coverage, escalation, exports, scheduling
+from dashboard.views import (
+    assignments,
+    behind,
+    briefings,
+    coverage,
+    escalation,
+    exports,
+    scheduling,
+)
 
 urlpatterns = [
     path("", coverage.overview, name="dashboard"),
     path("wilayah/<str:code>/", coverage.region_detail, name="dashboard_region"),
     path("gedung/<int:pk>/", coverage.building_detail, name="dashboard_building"),
+    path("tower/<int:pk>/", behind.tower_detail, name="dashboard_tower"),
+    path("wilayah/<str:code>/tertinggal/", behind.at_risk_list, name="dashboard_at_risk"),
     path("masalah/", escalation.issue_list, name="dashboard_issues"),
     path("masalah/<int:pk>/", escalation.issue_detail, name="dashboard_issue"),
     path("masalah/<int:pk>/surat/", escalation.issue_letter, name="dashboard_issue_letter"),

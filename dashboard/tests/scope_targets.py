@@ -9,4 +9,6 @@ def targets(world, persona, side):
     return {
         "dashboard_region": {"code": side["building"].kelurahan.code},
         "dashboard_building": {"pk": side["building"].pk},
+        "dashboard_tower": {"pk": side["tower"].pk},
+        "dashboard_at_risk": {"code": side["building"].kelurahan.code},
     }

@@ -13,15 +13,22 @@ from buildings.models import Building, Region, Unit
 from dashboard.charts import coverage_chart
 from dashboard.coverage import (
     Figures,
+    behind_rows,
     building_figures,
     buildings_at_risk,
     clock_for,
+    coverage_figures,
     daily_closed,
+    explain,
     province_snapshot,
     roll_up,
     tower_figures,
 )
+from dashboard.tomorrow import building_contacts
 from visits.models import AccessIssue, Schedule, Visit
+
+# The region page lists this many of what is behind; the list page has all of them.
+AT_RISK_ON_PAGE = 10
 
 
 def _prefix(request) -> str:
@@ -99,13 +106,15 @@ def region_detail(request, code):
             .select_related("kelurahan")
         }
         ranked = [shown[pk] for pk, _f in snapshot.at_risk if pk in shown]
-        at_risk = buildings_at_risk(ranked, dict(snapshot.at_risk), clock)
+        at_risk = buildings_at_risk(ranked, dict(snapshot.at_risk), clock, AT_RISK_ON_PAGE)
+        behind_count = None  # the snapshot keeps the first ones only; the list page counts
     else:
         scoped = Building.objects.in_scope(request.user).filter(
             active=True, kelurahan__code__startswith=code
         )
         buildings = list(scoped.select_related("kelurahan").order_by("name"))
-        figures = building_figures(scoped)
+        covered = coverage_figures(scoped)
+        figures = covered.buildings
         series = daily_closed(Unit.objects.filter(tower__building__in=scoped), clock.period)
         total = Figures()
         for f in figures.values():
@@ -122,7 +131,9 @@ def region_detail(request, code):
                 if r.level == level and r.code.startswith(code) and by_code[r.code].buildings
             ]
             child_kind = "region"
-        at_risk = buildings_at_risk(buildings, figures, clock)
+        behind = behind_rows(buildings, figures, clock, covered.towers)
+        behind_count, at_risk = len(behind), behind[:AT_RISK_ON_PAGE]
+        explain(at_risk, clock)
     period = clock.period
     return render(
         request,
@@ -138,6 +149,7 @@ def region_detail(request, code):
             "children": children,
             "child_kind": child_kind,
             "at_risk": at_risk,
+            "behind_count": behind_count,
             "snapshot_taken_at": snapshot and snapshot.taken_at,
             "chart": coverage_chart(
                 series,
@@ -171,11 +183,14 @@ def building_detail(request, pk):
     at_risk = buildings_at_risk([building], whole, clock)
     code = building.kelurahan.code
     regions = {r.code: r for r in Region.objects.filter(code__in=[code[:5], code[:8], code])}
+    contact, managers = building_contacts(building)
     return render(
         request,
         "dashboard/building.html",
         {
             "building": building,
+            "contact": contact,
+            "managers": managers,
             "crumbs": _breadcrumbs(code, regions, prefix),
             "clock": clock,
             "day": day,

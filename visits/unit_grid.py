@@ -1,0 +1,62 @@
+"""A tower's floors and unit tiles as HTML: the pantarlih's grid (visits/views/field.py) and
+the same grid read-only for staff (dashboard/views/towers.py) draw them the same way."""
+
+import itertools
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from buildings.models import Unit
+
+# The values a grid reads per unit, in this order.
+GRID_FIELDS = ("floor", "pk", "number", "status", "residential", "occupancy__status")
+
+
+def short_labels() -> dict[str, str]:
+    """The few letters a unit tile shows for its status (the legend spells them out)."""
+    return {
+        Unit.Status.UNVISITED: "",
+        Unit.Status.DONE: _("Done"),
+        Unit.Status.NOT_HOME: _("Away"),
+        Unit.Status.REFUSED: _("Refused"),
+        Unit.Status.SECURITY_REFUSED: _("Security"),
+        Unit.Status.VACANT: _("Vacant"),
+        Unit.Status.NON_RESIDENTIAL: _("Non-res."),
+        Unit.Status.NO_LOCAL_VOTERS: _("No DKI"),
+        Unit.Status.SENT_TO_POSKO: _("Posko"),
+    }
+
+
+def legend() -> list[tuple[str, str, str]]:
+    labels = short_labels()
+    return [(code, labels[code], label) for code, label in Unit.Status.choices]
+
+
+def grid_floors(units, flagged: set[int], unit_url: str | None) -> list[tuple[int, str]]:
+    """(floor, tiles HTML) for the units queryset, in floor and number order. With a
+    `unit_url` (ending in "/", the unit's id is appended) each tile is a link; without, a
+    read-only tile."""
+    rows = units.order_by("floor", "number").values_list(*GRID_FIELDS)
+    labels = {code: escape(label) for code, label in short_labels().items()}
+    hints = {"vacant": escape(_("vacant?")), "business": escape(_("business?"))}
+    return [
+        (floor, tiles(group, unit_url, labels, hints, flagged))
+        for floor, group in itertools.groupby(rows, key=lambda row: row[0])
+    ]
+
+
+def tiles(rows, unit_url, labels, hints, flagged) -> str:
+    """A floor's unit tiles as HTML. Built here rather than in a template loop: 800 units
+    through the template engine take ~40 ms, this takes ~1 ms (bench/field_bench.py).
+    Every text that is not a number or a status code is escaped."""
+    out = []
+    for _floor, pk, number, status, residential, occupancy in rows:
+        css = f"u s-{status}{' flag' if pk in flagged else ''}{'' if residential else ' nr'}"
+        hint = hints.get(occupancy) if status == Unit.Status.UNVISITED else None
+        inner = f"{escape(number)}<small>{labels[status]}</small>{f'<i>{hint}</i>' if hint else ''}"
+        if unit_url is None:
+            out.append(f'<span class="{css}" data-u="{pk}">{inner}</span>')
+        else:
+            out.append(f'<a href="{unit_url}{pk}/" class="{css}" data-u="{pk}">{inner}</a>')
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
