@@ -38,6 +38,7 @@ also go to bench/out/load_test.json.
 
 import argparse
 import datetime
+import gzip
 import http.client
 import json
 import os
@@ -437,6 +438,8 @@ def request(port, method, path, *, session=None, csrf=None, body=None, form=None
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         content = response.read()
+        if response.getheader("Content-Encoding") == "gzip":  # pages are gzipped in production
+            content = gzip.decompress(content)
         timing = SERVER_TIMING.search(response.getheader("Server-Timing") or "")
         return (response.status, content, response.getheader("Set-Cookie") or "",
                 float(timing.group(1)) if timing else None)  # fmt: skip
