@@ -55,7 +55,12 @@ SHOTS = [
     (
         "kpu.jaksel@demo.coklit.id",
         LAPTOP,
-        [("/dasbor/?tanggal=2024-06-28", "kpu-kota-dasbor.png")],
+        [
+            ("/dasbor/?tanggal=2024-06-28", "kpu-kota-dasbor.png"),
+            ("staff-tower", "kpu-kota-tower.png"),
+            # The night before (the demo's practice window): what tomorrow still needs.
+            ("/dasbor/besok/", "kpu-kota-besok.png"),
+        ],
     ),
     (
         "pps.rawajati@demo.coklit.id",
@@ -64,6 +69,14 @@ SHOTS = [
     ),
     ("dinas.perumahan@demo.coklit.id", LAPTOP, [("/dasbor/masalah/", "dinas-masalah.png")]),
     ("bawaslu@demo.coklit.id", LAPTOP, [("/dasbor/?tanggal=2024-06-28", "bawaslu-dasbor.png")]),
+    (
+        "kpu.jaksel@demo.coklit.id",
+        LAPTOP,
+        [
+            ("/dasbor/peta/?tanggal=2024-06-28", "kpu-kota-peta.png"),
+            ("trends", "kpu-kota-tren.png"),
+        ],
+    ),
 ]
 
 
@@ -108,9 +121,33 @@ def queue_states(page):
     page.locator("a.u.q-bad").scroll_into_view_if_needed()
 
 
+def staff_tower(page):
+    """The first tower of the first building on the kota page, as staff see it (read-only)."""
+    page.goto("/dasbor/?tanggal=2024-06-28")
+    page.locator("main table a", has_text="Kalibata City").first.click()
+    page.wait_for_load_state("load")
+    if "/dasbor/tower/" not in page.url:  # the building's row: its first tower
+        page.locator("main table a[href*='/dasbor/tower/']").first.click()
+        page.wait_for_load_state("load")
+    page.locator(".staff-grid").scroll_into_view_if_needed()
+
+
+def trends(page):
+    """The kota's chart and, below it, one small chart per kecamatan."""
+    page.goto("/dasbor/?tanggal=2024-06-30")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.querySelector('figure.chart-box').scrollIntoView()")
+
+
 def open_page(page, path):
+    if path == "trends":
+        trends(page)
+        return
     if path == "queue":
         queue_states(page)
+        return
+    if path == "staff-tower":
+        staff_tower(page)
         return
     if path is None:
         page.goto("/lapangan/")
@@ -133,6 +170,8 @@ def main(base_url):
             for email, device, shots in SHOTS:
                 context = browser.new_context(base_url=base_url, **device, **LANGUAGE)
                 context.set_default_timeout(30_000)
+                # No tile server: the map's markers stand on a blank background, on every run.
+                context.route(lambda url: not url.startswith(base_url), lambda route: route.abort())
                 page = context.new_page()
                 sign_in(page, email)
                 for path, name in shots:
