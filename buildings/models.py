@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -7,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.phones import phone_field_clean
 from accounts.scope import building_q
 from accounts.validators import free_text, validate_no_nik
+from buildings.validators import (
+    coordinate_pair_errors,
+    validate_dki_latitude,
+    validate_dki_longitude,
+)
 
 
 class RegionLevel(models.TextChoices):
@@ -108,7 +114,9 @@ class Building(models.Model):
         decimal_places=6,
         null=True,
         blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        # Inside DKI Jakarta, Kepulauan Seribu included (buildings/validators.py); the
+        # database keeps its own -90…90 check below.
+        validators=[validate_dki_latitude],
     )
     longitude = models.DecimalField(
         _("longitude"),
@@ -116,7 +124,7 @@ class Building(models.Model):
         decimal_places=6,
         null=True,
         blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        validators=[validate_dki_longitude],
     )
     manager_org = models.CharField(
         _("managing organisation (pengelola)"),
@@ -194,6 +202,26 @@ class Building(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean_fields(self, exclude=None):
+        """Each field's own checks, then latitude and longitude as a pair.
+
+        The pair is checked here rather than in clean(), which runs even when a field has
+        failed: a latitude that could not be read (so left empty) would then also be told
+        "give the latitude too". The admin, the portal's forms and the importer all call
+        full_clean(), so all of them get it.
+        """
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        skipped = set(exclude or ()) | set(errors)
+        if not skipped & {"latitude", "longitude"}:
+            for name, message in coordinate_pair_errors(self.latitude, self.longitude).items():
+                errors[name] = [ValidationError(message, code="coordinate_pair")]
+        if errors:
+            raise ValidationError(errors)
 
     def clean(self):
         super().clean()

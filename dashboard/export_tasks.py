@@ -4,8 +4,9 @@ import datetime
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dashboard.exports import export_build
 from dashboard.models import ExportJob
@@ -24,16 +25,18 @@ def export_job_build(job_id: int) -> None:
     if job is None:
         return  # already built (a retried message) or gone
     try:
-        # The owner's scope as it is now: someone moved out of a kota gets none of it.
-        content, rows = export_build(user=job.owner, kind=job.kind, code=job.code, fmt=job.format)
+        # The owner's scope as it is now: someone moved out of a kota gets none of it; the
+        # headers and notes in the owner's language, as a direct export would have them.
+        with translation.override(job.owner.language or settings.LANGUAGE_CODE):
+            built = export_build(user=job.owner, kind=job.kind, code=job.code, fmt=job.format)
     except Exception:
         log.exception("export %s failed", job_id)
         ExportJob.objects.filter(pk=job_id).update(
             status=ExportJob.Status.FAILED, finished_at=timezone.now()
         )
         return
-    job.file.save(job.filename, ContentFile(content), save=False)
-    job.rows, job.status, job.finished_at = rows, ExportJob.Status.DONE, timezone.now()
+    job.file.save(built.filename, ContentFile(built.content), save=False)
+    job.rows, job.status, job.finished_at = built.rows, ExportJob.Status.DONE, timezone.now()
     job.save(update_fields=["file", "rows", "status", "finished_at"])
 
 

@@ -118,6 +118,7 @@ def test_every_bad_row_is_named_by_line_and_column_and_nothing_is_written(tmp_pa
         "Line 6, column kelurahan",
         "Line 7, column kelurahan",
         "Line 8, column latitude",
+        "Line 8, column longitude",
         "Line 9, column alamat",
         "Line 10, column jenis",
     }
@@ -126,6 +127,7 @@ def test_every_bad_row_is_named_by_line_and_column_and_nothing_is_written(tmp_pa
     assert "Cibinong is outside DKI Jakarta" in text
     assert "Depok is outside DKI Jakarta" in text
     assert "kecamatan Pancoran" in text
+    assert "are latitude and longitude swapped?" in text
     assert not Building.objects.exists()
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from accounts.context_processors import DASHBOARD_ROLES
@@ -31,7 +32,8 @@ def _region_code(request, code: str) -> str:
 
 @login_required
 def export_region(request, code, kind, fmt):
-    """GET: the file itself, or (when large) a page offering to build it; POST: build it."""
+    """GET: the file itself, or (when it has more than DIRECT_ROWS_MAX rows) a page offering
+    to build it; POST: build it."""
     code = _region_code(request, code)
     if kind not in KINDS or fmt not in FORMATS:
         raise Http404
@@ -49,10 +51,10 @@ def export_region(request, code, kind, fmt):
             {"code": code, "kind": kind, "fmt": fmt, "rows": rows,
              "kind_label": ExportJob.Kind(kind).label, "region_name": _names([code])[code]},
         )  # fmt: skip
-    content, _rows = export_build(user=request.user, kind=kind, code=code, fmt=fmt)
-    name = ExportJob(kind=kind, code=code, format=fmt).filename
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    built = export_build(user=request.user, kind=kind, code=code, fmt=fmt)
+    response = HttpResponse(built.content, content_type=FORMATS[fmt])
+    # An ASCII name (and filename*= should it ever hold anything else): no header injection.
+    response["Content-Disposition"] = content_disposition_header(True, built.filename)
     return response
 
 
