@@ -1,3 +1,4 @@
+import posixpath
 import uuid
 
 from django.conf import settings
@@ -69,4 +70,8 @@ class ExportJob(models.Model):
 
     @property
     def filename(self) -> str:
+        """The name the file was built under (cakupan-jakarta-selatan-2024-07-09.xlsx, see
+        dashboard.exports.export_filename); before that, a placeholder of its kind and code."""
+        if self.file:
+            return posixpath.basename(self.file.name)
         return f"{self.kind}-{self.code.replace('.', '')}.{self.format}"
