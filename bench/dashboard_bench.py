@@ -6,6 +6,8 @@ province overview, a kota, a kelurahan and a building page through Django's test
 KPU Provinsi, and prints median and p95 server time and the queries each page ran. The
 province overview is timed twice: reading beat's snapshot (as production serves it) and
 computing the snapshot itself (no beat running); the snapshot job is timed on its own too.
+The buildings' map (/dasbor/peta/: its list and its markers' data in one page) is timed for
+the province (every building's figures from the snapshot, and without one) and for a kota.
 
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/coklit \\
         .venv/bin/python bench/dashboard_bench.py [--outcomes 1000000] [--runs 20]
@@ -147,14 +149,17 @@ def run(args) -> dict:
         "kota": f"/dasbor/wilayah/{kelurahan[:5]}/",
         "kelurahan": f"/dasbor/wilayah/{kelurahan}/",
         "building": f"/dasbor/gedung/{building.pk}/",
+        "map, province": "/dasbor/peta/",
+        "map, province, no snapshot": "/dasbor/peta/",
+        "map, kota": f"/dasbor/peta/?wilayah={kelurahan[:5]}",
     }
     figures = {"seed_seconds": round(seed_seconds, 1), **vars(args), "pages": {}}
     for label, url in pages.items():
-        url += "?tanggal=2024-07-10"
+        url += ("&" if "?" in url else "?") + "tanggal=2024-07-10"
         client.get(url)  # warm caches
         times = []
         for _ in range(args.runs):
-            if label == "province, no snapshot":
+            if label.endswith("no snapshot"):
                 cache.clear()
             t0 = time.perf_counter()
             response = client.get(url)
@@ -167,7 +172,7 @@ def run(args) -> dict:
         row = {"median_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1),
                "queries": len(queries)}  # fmt: skip
         figures["pages"][label] = row
-        print(f"{label:<22} median {row['median_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+        print(f"{label:<26} median {row['median_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
               f"{row['queries']} queries")  # fmt: skip
         if args.slowest:
             for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]:
@@ -185,7 +190,7 @@ def run(args) -> dict:
     row = {"median_ms": round(statistics.median(times), 1),
            "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1)}  # fmt: skip
     figures["snapshot_job"] = row
-    print(f"{'snapshot job':<22} median {row['median_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms")
+    print(f"{'snapshot job':<26} median {row['median_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms")
     # Exports: what the background task builds for the province-wide lists.
     from dashboard.exports import export_build
 

@@ -297,6 +297,29 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
+# MAP
+# The dashboard map's background tiles (dashboard/views/buildings_map.py). OpenStreetMap's own
+# server by default: its usage policy asks for the attribution below and no heavy use, so a
+# busy deployment points this at its own tile server (README, "The map"). Empty: no tiles, the
+# markers on a blank background. The Content-Security-Policy allows images from this host only.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+
+
+def _tile_source(url: str) -> list[str]:
+    """The CSP source of the tile server: its scheme and host ("{s}." subdomains as "*.")."""
+    if not url or url.startswith("/"):
+        return []  # no tiles, or served by this site ('self')
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}.", "*.")
+    if scheme not in ("http", "https") or not host or "{" in host:
+        raise ImproperlyConfigured(f"MAP_TILE_URL must be an http(s) URL template, not {url!r}.")
+    return [f"{scheme}://{host}"]
+
+
 # SECURITY
 # Production is served over HTTPS behind a proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -325,7 +348,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "blob:"],
+        "img-src": [SELF, "data:", "blob:", *_tile_source(MAP_TILE_URL)],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],

@@ -9,11 +9,13 @@ from dashboard.views import (
     exports,
     scheduling,
 )
+from dashboard.views.buildings_map import building_map
 
 urlpatterns = [
     path("", coverage.overview, name="dashboard"),
     path("wilayah/<str:code>/", coverage.region_detail, name="dashboard_region"),
     path("gedung/<int:pk>/", coverage.building_detail, name="dashboard_building"),
+    path("peta/", building_map, name="dashboard_map"),
     path("tower/<int:pk>/", behind.tower_detail, name="dashboard_tower"),
     path("wilayah/<str:code>/tertinggal/", behind.at_risk_list, name="dashboard_at_risk"),
     path("masalah/", escalation.issue_list, name="dashboard_issues"),

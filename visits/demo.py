@@ -72,8 +72,8 @@ class BuildingSpec:
     kind: str
     kelurahan: str  # Kemendagri code, checked against the region tree
     address: str
-    latitude: str
-    longitude: str
+    latitude: str | None  # None: not on the dashboard map, listed as without coordinates
+    longitude: str | None
     manager_org: str
     access_notes: str
     contact_name: str
@@ -164,8 +164,9 @@ BUILDINGS = (
         kind=Building.Kind.RUSUNAWA,
         kelurahan="31.75.06.1005",  # Pulo Gebang, Cakung, Jakarta Timur
         address="Jl. Sentra Primer Baru Timur, Pulo Gebang, Cakung, Jakarta Timur 13950",
-        latitude="-6.211100",
-        longitude="106.955400",
+        # The housing office's list gave no coordinates for it: the map lists it apart.
+        latitude=None,
+        longitude=None,
         manager_org="UPRS Pulo Gebang (Dinas Perumahan Rakyat dan Kawasan Permukiman DKI Jakarta)",
         access_notes="Lapor ke kantor UPRS di Blok A; petugas UPRS mendampingi keliling blok.",
         contact_name="Ahmad Fauzi",

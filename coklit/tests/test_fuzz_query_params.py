@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 PARAMS = ["page", "halaman", "tanggal", "minggu", "show", "status", "tingkat", "kode", "q", "o",
           "p", "e", "all", "region", "kota", "role__exact", "action__exact", "kind", "level",
           "_changelist_filters", "next", "term", "app_label", "model_name", "field_name",
-          "resource_type", "cid", "timestamp__gte"]  # fmt: skip
+          "resource_type", "cid", "timestamp__gte", "wilayah", "alasan"]  # fmt: skip
 
 PAGES = {
     "kpu_provinsi": [
@@ -24,6 +24,7 @@ PAGES = {
         "/undangan/", "/admin/buildings/building/", "/admin/accounts/user/",
         "/admin/auditlog/logentry/", "/admin/visits/unitoutcome/", "/admin/autocomplete/",
         "/dasbor/gedung/{building_a}/", "/dasbor/wilayah/31.74.08.1003/penugasan/",
+        "/dasbor/peta/",
     ],
     "pantarlih_a": ["/lapangan/", "/lapangan/tower/{tower_a}/", "/lapangan/kartu/", "/cek/"],
     "manager_a": ["/portal/", "/portal/gedung/{building_a}/", "/portal/gedung/{building_a}/jadwal/",

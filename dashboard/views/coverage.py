@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.context_processors import DASHBOARD_ROLES
 from accounts.scope import DKI_JAKARTA, region_prefix
 from buildings.models import Building, Region, Unit
-from dashboard.charts import coverage_chart
+from dashboard.charts import coverage_chart, trends
 from dashboard.coverage import (
     Figures,
     behind_rows,
@@ -18,10 +18,12 @@ from dashboard.coverage import (
     buildings_at_risk,
     clock_for,
     coverage_figures,
-    daily_closed,
+    daily_closed_by,
     explain,
     province_snapshot,
     roll_up,
+    series_roll_up,
+    series_sum,
     tower_figures,
 )
 from visits.models import AccessIssue, Schedule, Visit
@@ -98,6 +100,7 @@ def region_detail(request, code):
             if r.code in snapshot.kota and snapshot.kota[r.code].buildings
         ]
         child_kind = "region"
+        child_series = [snapshot.kota_series.get(r.code, []) for r, _f in children]
         shown = {
             b.pk: b
             for b in Building.objects.in_scope(request.user)
@@ -114,13 +117,22 @@ def region_detail(request, code):
         buildings = list(scoped.select_related("kelurahan").order_by("name"))
         covered = coverage_figures(scoped)
         figures = covered.buildings
-        series = daily_closed(Unit.objects.filter(tower__building__in=scoped), clock.period)
+        # The children's daily series in one grouped query; the page's own is their sum.
+        by_group = daily_closed_by(
+            Unit.objects.filter(tower__building__in=scoped),
+            clock.period,
+            "tower__building_id"
+            if region.level == Region.Level.KELURAHAN
+            else "tower__building__kelurahan_id",
+        )
+        series = series_sum(by_group.values())
         total = Figures()
         for f in figures.values():
             total.add(f)
         if region.level == Region.Level.KELURAHAN:
             children = [(b, figures.get(b.pk) or Figures()) for b in buildings]
             child_kind = "building"
+            child_series = [by_group.get(b.pk, []) for b, _f in children]
         else:
             by_code = roll_up(list(regions.values()), buildings, figures)
             level = {"kota": "kecamatan", "kecamatan": "kelurahan"}[region.level]
@@ -130,6 +142,10 @@ def region_detail(request, code):
                 if r.level == level and r.code.startswith(code) and by_code[r.code].buildings
             ]
             child_kind = "region"
+            codes = {r.pk: r.code for r in regions.values()}
+            length = {"kota": 8, "kecamatan": 13}[region.level]
+            rolled = series_roll_up(by_group, codes, length)
+            child_series = [rolled.get(r.code, []) for r, _f in children]
         behind = behind_rows(buildings, figures, clock, covered.towers)
         behind_count, at_risk = len(behind), behind[:AT_RISK_ON_PAGE]
         explain(at_risk, clock)
@@ -157,6 +173,15 @@ def region_detail(request, code):
                 period and period.ends_on,
                 clock.today,
                 closed=total.closed,
+            ),
+            "trends": trends(
+                children,
+                child_series,
+                total,
+                series,
+                period and period.starts_on,
+                period and period.ends_on,
+                clock.today,
             ),
         },
     )

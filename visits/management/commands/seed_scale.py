@@ -72,9 +72,18 @@ def scale_seed(*, rng, buildings, towers, units, pantarlih, outcomes) -> dict:
     password = make_password(None)  # unusable: these accounts never sign in
 
     kinds = [Building.Kind.APARTEMEN] * 6 + [Building.Kind.RUSUNAWA] * 3 + [Building.Kind.RUSUNAMI]
+    # Coordinates inside Jakarta for the map, one building in twenty without; drawn from a
+    # generator of their own, so the rest of the data is what it was before they were added.
+    where = random.Random(buildings)
+    spots = [
+        None if i % 20 == 19 else (round(where.uniform(-6.37, -6.09), 6),
+                                   round(where.uniform(106.69, 106.97), 6))
+        for i in range(buildings)
+    ]  # fmt: skip
     _bulk(Building, [
         Building(name=f"Skala {i:04d}", kind=rng.choice(kinds), kelurahan=rng.choice(kelurahan),
-                 address=f"Jl. Skala No. {i}")
+                 address=f"Jl. Skala No. {i}", latitude=spots[i] and spots[i][0],
+                 longitude=spots[i] and spots[i][1])
         for i in range(buildings)
     ])  # fmt: skip
     building_rows = list(Building.objects.filter(name__startswith="Skala ").order_by("pk"))
