@@ -1,4 +1,5 @@
 from accounts.models import Role
+from accounts.scope import invitable_roles, region_prefix
 
 # Roles that read the staff dashboard (everyone whose scope is a region).
 DASHBOARD_ROLES = frozenset(
@@ -6,9 +7,20 @@ DASHBOARD_ROLES = frozenset(
 )
 
 
+def has_dashboard(user) -> bool:
+    """Whether /dasbor/ opens for this user: a dashboard role with a region to read."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or (user.role in DASHBOARD_ROLES and region_prefix(user) is not None)
+
+
 def navigation(request):
     """What the header offers this user."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_dashboard": user.is_superuser or user.role in DASHBOARD_ROLES}
+    return {
+        "nav_dashboard": user.is_superuser or user.role in DASHBOARD_ROLES,
+        # Staff land on the dashboard (accounts.views.home), which links the invitations.
+        "nav_invitations": bool(invitable_roles(user)),
+    }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
 from accounts.adapter import SESSION_KEY
+from accounts.context_processors import has_dashboard
 from accounts.invitation_forms import (
     InvitationForm,
     InvitationUploadForm,
@@ -32,7 +33,10 @@ from buildings.models import Building, Unit
 
 @login_required
 def home(request):
-    """Where everyone lands after signing in: their role, their area and its buildings."""
+    """Where everyone lands after signing in: staff on their dashboard, a manager in the portal,
+    a pantarlih on today's assignments; anyone else sees their role, area and buildings."""
+    if has_dashboard(request.user):
+        return redirect("dashboard")
     if request.user.role == User.Role.PANTARLIH and request.user.assignments.exists():
         return redirect("field_today")
     if request.user.role == User.Role.PENGELOLA and request.user.managed_buildings.exists():

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Briefing
+from accounts.validators import NIK_MESSAGE, contains_nik
 from buildings.models import Building, Region
 
 
@@ -85,3 +86,18 @@ def kotas_in_scope(prefix: str):
     return Region.objects.filter(level=Region.Level.KOTA, code__startswith=prefix[:5]).order_by(
         "code"
     )
+
+
+class SearchForm(forms.Form):
+    """The search box: a name, an address, a kelurahan or a managing organisation."""
+
+    q = forms.CharField(label=gettext_lazy("Search"), max_length=100)
+
+    def clean_q(self):
+        query = " ".join(self.cleaned_data["q"].split())
+        # Refused, not searched: no building holds one, and the query goes no further.
+        if contains_nik(query):
+            raise ValidationError(NIK_MESSAGE, code="nik")
+        if len(query) < 2:
+            raise ValidationError(_("Type at least 2 characters."), code="min_length")
+        return query

@@ -8,6 +8,7 @@ from dashboard.views import (
     escalation,
     exports,
     scheduling,
+    search,
 )
 from dashboard.views.buildings_map import building_map
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", coverage.overview, name="dashboard"),
     path("wilayah/<str:code>/", coverage.region_detail, name="dashboard_region"),
     path("gedung/<int:pk>/", coverage.building_detail, name="dashboard_building"),
+    path("cari/", search.search, name="dashboard_search"),
     path("peta/", building_map, name="dashboard_map"),
     path("tower/<int:pk>/", behind.tower_detail, name="dashboard_tower"),
     path("wilayah/<str:code>/tertinggal/", behind.at_risk_list, name="dashboard_at_risk"),

@@ -24,6 +24,7 @@ PAGES = {
         "/undangan/", "/admin/buildings/building/", "/admin/accounts/user/",
         "/admin/auditlog/logentry/", "/admin/visits/unitoutcome/", "/admin/autocomplete/",
         "/dasbor/gedung/{building_a}/", "/dasbor/wilayah/31.74.08.1003/penugasan/",
+        "/dasbor/cari/",
         "/dasbor/peta/",
     ],
     "pantarlih_a": ["/lapangan/", "/lapangan/tower/{tower_a}/", "/lapangan/kartu/", "/cek/"],
