@@ -207,6 +207,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     # visit's pantarlih), when (recorded_at, created_at) and what; a log entry per outcome would
     # copy the largest table and cost every submission an insert.
     "visits.accessissue",
+    # Who signs a KPU Kota's letters and how they are numbered; each letter as recorded.
+    "visits.letteroffice",
+    "visits.issueletter",
 )
 AUDITLOG_STORE_JSON_CHANGES = True
 

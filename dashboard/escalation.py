@@ -13,18 +13,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 from accounts.models import Role, User
+from buildings.models import Building, Region
+from dashboard.letters import letter_due, letter_next_sequence, letter_number, letter_office
 from reminders.outbox import outbox_enqueue
 
 # The clock on each rung lives with the issues, below this app, so the field pages read it too.
-from visits.access import STEP_DAYS, is_overdue, step_due  # noqa: F401 (used as escalation.*)
-from visits.models import AccessIssue, AccessIssueEvent
+from visits.access import STEP_DAYS, access_issue_raise, is_overdue, step_due  # noqa: F401
+from visits.models import AccessIssue, AccessIssueEvent, IssueLetter
 
 Level = AccessIssue.Level
 Status = AccessIssue.Status
@@ -38,6 +42,32 @@ LEVEL_OWNER = {
     Level.DINAS: Role.DINAS,
     Level.BAWASLU: Role.BAWASLU,
 }
+
+# What each rung is for and what its owner can do, in one line: on the issue page and in the
+# email that hands the issue to the rung's owner.
+STEP_GUIDE = {
+    Level.PPS: gettext_lazy(
+        "The PPS of the kelurahan calls the manager and agrees access: it can take the step, "
+        "comment, resolve, or move it up to KPU Kota when two days bring no access."
+    ),
+    Level.KPU_KOTA: gettext_lazy(
+        "KPU Kota sends the manager an official letter: it can print the letter and record it "
+        "as sent (the manager then has two days from its date), comment, resolve, or move it "
+        "up to Dinas Perumahan."
+    ),
+    Level.DINAS: gettext_lazy(
+        "Dinas Perumahan, which oversees building managers, reprimands the manager: it can "
+        "print the reprimand (teguran), comment, resolve, or move it up to Bawaslu."
+    ),
+    Level.BAWASLU: gettext_lazy(
+        "Bawaslu, the top step: the election supervisor looks into the obstruction and may "
+        "recommend sanctions; it can take the step and comment, and KPU Provinsi records the "
+        "resolution."
+    ),
+}
+
+# Dinas Perumahan and Bawaslu accounts without a region cover all of DKI (accounts.scope).
+PROVINCE_WIDE = {Role.DINAS, Role.BAWASLU}
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 # Magic numbers of the evidence formats we accept: a scan (PDF) or a photo (JPEG, PNG).
@@ -63,17 +93,40 @@ def next_level(level: str) -> str | None:
     return LADDER[index + 1] if index + 1 < len(LADDER) else None
 
 
+def previous_level(level: str) -> str | None:
+    index = LADDER.index(level)
+    return LADDER[index - 1] if index else None
+
+
+def is_top(level: str) -> bool:
+    return next_level(level) is None
+
+
+def rung_owners(level: str, kelurahan_code: str):
+    """The active users who own `level` for a building of that kelurahan: the rung's role,
+    with a region that contains the kelurahan (or none, for the province-wide roles)."""
+    role = LEVEL_OWNER[level]
+    covering = Q(region__code__in=[kelurahan_code[:n] for n in (2, 5, 8, 13)])
+    if role in PROVINCE_WIDE:
+        covering |= Q(region__isnull=True)
+    return User.objects.filter(is_active=True, role=role).filter(covering)
+
+
 def issue_actions(user: User, issue: AccessIssue) -> set[str]:
     """What `user` may do to `issue`, which the caller has already fetched in the user's scope.
 
     The owner role of the current rung acts there, KPU Provinsi everywhere; Bawaslu only reads,
-    except at its own rung, where it may comment and take the issue.
+    except at its own rung, where it may comment and take the issue. The owner role of the
+    rung below may still comment on an open issue: it knows the building and the history.
     """
     if not user.is_authenticated or not user.is_active:
         return set()
     anywhere = user.is_superuser or user.role == Role.KPU_PROVINSI
     owner = user.role == LEVEL_OWNER[issue.level]
     if not (anywhere or owner):
+        below = previous_level(issue.level)
+        if below and user.role == LEVEL_OWNER[below] and issue.status != Status.RESOLVED:
+            return {Action.COMMENT}
         return set()
     if user.role == Role.BAWASLU and not anywhere:
         return set() if issue.status == Status.RESOLVED else {Action.COMMENT, Action.TAKE}
@@ -84,7 +137,7 @@ def issue_actions(user: User, issue: AccessIssue) -> set[str]:
         actions.discard(Action.TAKE)
     if next_level(issue.level):
         actions.add(Action.ESCALATE)
-    if issue.level == Level.KPU_KOTA:
+    if issue.level == Level.KPU_KOTA and not IssueLetter.objects.filter(issue=issue).exists():
         actions.add(Action.LETTER)
     return actions
 
@@ -181,32 +234,95 @@ def issue_assign(*, issue: AccessIssue, by: User) -> AccessIssue:
 
 
 @transaction.atomic
+def issue_raise(*, building: Building, by: User, kind: str, description: str) -> AccessIssue:
+    """Staff open an issue they were told about (a PPS phoned by the manager's office, say):
+    it starts at the PPS rung like a pantarlih's, and the rung's owners are emailed. The
+    caller checks that `by` plans the fieldwork in the building's area."""
+    if kind not in AccessIssue.Kind.values:
+        raise ValidationError({"kind": _("Choose what kind of issue it is.")})
+    if not description.strip():
+        raise ValidationError({"description": _("Describe what happened.")})
+    issue = access_issue_raise(
+        building=building, raised_by=by, kind=kind, description=description.strip()
+    )
+    raised = AccessIssueEvent.objects.filter(issue=issue, action=AccessIssueEvent.Action.RAISED)
+    _notify_step(raised.values_list("pk", flat=True).get())
+    return issue
+
+
+def _notify_step(event_id: int, previous_handler_id: int | None = None) -> None:
+    from dashboard.tasks import access_issue_step_notify
+
+    outbox_enqueue(access_issue_step_notify, event_id, previous_handler_id)
+
+
+@transaction.atomic
 def issue_escalate(
     *, issue: AccessIssue, by: User, note: str, evidence: UploadedFile | None = None
 ) -> AccessIssue:
-    """Move up one rung: the new owner role has STEP_DAYS from now, and nobody holds it yet."""
+    """Move up one rung: the new owner role has STEP_DAYS from now, and nobody holds it yet.
+    The new rung's owners are emailed, with a copy to whoever held the rung below."""
     issue = _locked(issue, by, Action.ESCALATE)
     if not note.strip():
         raise ValidationError({"note": _("Say why the issue moves up, for the next owner.")})
     evidence_check(evidence)
+    previous_handler = issue.handled_by_id
     issue.level = next_level(issue.level)
     issue.status = Status.OPEN
     issue.handled_by = None
     issue.due_at = timezone.now() + datetime.timedelta(days=STEP_DAYS)
     issue.save(update_fields=["level", "status", "handled_by", "due_at"])
-    _event(issue, by, AccessIssueEvent.Action.ESCALATED, note.strip(), evidence)
+    event = _event(issue, by, AccessIssueEvent.Action.ESCALATED, note.strip(), evidence)
+    _notify_step(event.pk, previous_handler)
     return issue
 
 
 @transaction.atomic
-def issue_letter_sent(*, issue: AccessIssue, by: User, note: str = "") -> AccessIssueEvent:
-    """KPU Kota sent (or handed over) the printed letter to the manager."""
+def issue_letter_sent(
+    *,
+    issue: AccessIssue,
+    by: User,
+    sent_on: datetime.date,
+    signatory_name: str,
+    signatory_position: str,
+    signatory_nip: str = "",
+) -> IssueLetter:
+    """KPU Kota sent (or handed over) the signed letter to the manager: the letter takes the
+    office's next number for its year, and the manager's clock runs from the letter's date."""
     issue = _locked(issue, by, Action.LETTER)
+    if sent_on > timezone.localdate():
+        raise ValidationError({"sent_on": _("The letter's date cannot be in the future.")})
+    if sent_on < timezone.localdate(issue.created_at):
+        raise ValidationError(
+            {"sent_on": _("The letter's date cannot be before the issue was raised.")}
+        )
+    # The lock on the kota's row keeps the next number the office's alone until commit.
+    kota = Region.objects.select_for_update().get(code=issue.building.kelurahan.code[:5])
+    office = letter_office(kota)
+    sequence = letter_next_sequence(kota, sent_on.year)
+    letter = IssueLetter(
+        issue=issue,
+        kota=kota,
+        year=sent_on.year,
+        sequence=sequence,
+        number=letter_number(office.number_pattern, sequence, sent_on.year),
+        sent_on=sent_on,
+        signatory_name=signatory_name.strip(),
+        signatory_nip=signatory_nip.strip(),
+        signatory_position=signatory_position.strip(),
+        recorded_by=by,
+    )
+    letter.full_clean()
+    letter.save()
+    issue.due_at = letter_due(sent_on)
+    fields = ["due_at"]
     if issue.handled_by_id is None:
         issue.handled_by = by
         issue.status = Status.IN_PROGRESS
-        issue.save(update_fields=["handled_by", "status"])
-    return _event(issue, by, AccessIssueEvent.Action.LETTER_SENT, note.strip())
+        fields += ["handled_by", "status"]
+    issue.save(update_fields=fields)
+    _event(issue, by, AccessIssueEvent.Action.LETTER_SENT)
+    return letter
 
 
 @transaction.atomic

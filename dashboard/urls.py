@@ -11,6 +11,7 @@ from dashboard.views import (
     search,
 )
 from dashboard.views.buildings_map import building_map
+from dashboard.views.letters import issue_letter, issue_reprimand, letter_office_edit
 
 urlpatterns = [
     path("", coverage.overview, name="dashboard"),
@@ -22,7 +23,10 @@ urlpatterns = [
     path("wilayah/<str:code>/tertinggal/", behind.at_risk_list, name="dashboard_at_risk"),
     path("masalah/", escalation.issue_list, name="dashboard_issues"),
     path("masalah/<int:pk>/", escalation.issue_detail, name="dashboard_issue"),
-    path("masalah/<int:pk>/surat/", escalation.issue_letter, name="dashboard_issue_letter"),
+    path("masalah/<int:pk>/surat/", issue_letter, name="dashboard_issue_letter"),
+    path("masalah/<int:pk>/teguran/", issue_reprimand, name="dashboard_issue_reprimand"),
+    path("gedung/<int:pk>/kendala/baru/", escalation.issue_new, name="dashboard_issue_new"),
+    path("wilayah/<str:code>/surat/", letter_office_edit, name="dashboard_letter_office"),
     path("jadwal/", scheduling.schedule_agenda, name="dashboard_agenda"),
     path("jadwal/<int:pk>/", scheduling.schedule_detail, name="dashboard_schedule"),
     path(

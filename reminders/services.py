@@ -11,10 +11,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.emails import email_send
 from accounts.models import User
 from buildings.models import Building, Region
+from dashboard.escalation import STEP_GUIDE, is_top, next_level
 from reminders.models import ReminderLog
 from reminders.rules import Day, Reminder, rules_evaluate
 from visits.models import AccessIssue, CoklitPeriod, Schedule
@@ -180,6 +182,18 @@ def _sender(code: str) -> str:
     return _("KPU %(kota)s") % {"kota": kota} if kota else _("KPU Provinsi DKI Jakarta")
 
 
+def _issue_step(issue: AccessIssue) -> dict:
+    """What the overdue step is for and where it goes next. Signed by no office: the reminder
+    reaches Dinas Perumahan and Bawaslu too, which KPU does not write to as their superior."""
+    following = next_level(issue.level)
+    return {
+        "top": is_top(issue.level),
+        "next": AccessIssue.Level(following).label if following else "",
+        "guide": STEP_GUIDE[issue.level],
+        "sender": gettext("Automatic reminder"),
+    }
+
+
 def _building_link(building: Building, user: User) -> str:
     if user.role == User.Role.PENGELOLA:
         return _url("portal_building", building.pk)
@@ -232,7 +246,7 @@ def reminder_message(log: ReminderLog) -> dict | None:
         if issue is None or issue.status == AccessIssue.Status.RESOLVED:
             return None
         context |= {"issue": issue, "building": issue.building,
-                    "url": _url("dashboard_building", issue.building_id)}  # fmt: skip
+                    "url": _url("dashboard_issue", issue.pk), **_issue_step(issue)}  # fmt: skip
         code = issue.building.kelurahan.code
     elif "buildings" in p:
         buildings = list(Building.objects.filter(pk__in=p["buildings"]).order_by("name")[:50])
@@ -251,7 +265,7 @@ def reminder_message(log: ReminderLog) -> dict | None:
             "optout_url": optout_url(user),
         }
         code = user.region.code if user.region_id else ""
-    context["sender"] = _sender(code)
+    context.setdefault("sender", _sender(code))
     return {
         "template": f"reminder_{kind}",
         "to": user.email,

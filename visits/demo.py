@@ -22,11 +22,17 @@ from accounts.invitations import INVITATION_DAYS
 from accounts.models import Invitation, User
 from buildings.models import Building, BuildingManager, Region, Tower, Unit, UnitOccupancy
 from buildings.unit_generator import units_generate
+
+# The demo sits on top of every app (DESIGN.md): the escalation services number the letters
+# and send the step-change emails as they do for real.
+from dashboard.escalation import issue_escalate, issue_letter_sent, issue_raise
 from visits.models import (
     AccessIssue,
     AccessIssueEvent,
     Assignment,
     CoklitPeriod,
+    IssueLetter,
+    LetterOffice,
     OfficerPhoto,
     Schedule,
     UnitOutcome,
@@ -769,6 +775,7 @@ class _Builder:
         for spec in VISITS:
             self.visit(spec)
         self.access_issue()
+        self.access_issue_letters()
         self.invitations()
         self.practice_window()
 
@@ -1107,6 +1114,82 @@ class _Builder:
             )
             if made:
                 AccessIssueEvent.objects.filter(pk=event.pk).update(created_at=at)
+
+    def access_issue_letters(self):
+        """KPU Jakarta Selatan's letters: the signatory and number pattern of the office, the
+        Kalibata City letter of 30 June 2024 (no. 001 of 2024, printed from its issue page), and
+        an issue of this week at Apartemen Taman Rasuna that went up the ladder to Dinas
+        Perumahan today, through the services: seeding prints its step-change emails (the
+        terminal of bin/demo) and records them in accounts.SentEmail."""
+        kpu, kota = self.users["kpu.jaksel"], Region.objects.get(code="31.74")
+        self.get_or_create(
+            LetterOffice,
+            kota=kota,
+            defaults={
+                "signatory_name": "Rahmat Hidayat, S.H., M.H.",
+                "signatory_nip": "197805122005011003",
+                "signatory_position": "Ketua KPU Kota Administrasi Jakarta Selatan",
+                "number_pattern": "{nomor}/PL.01.2-SD/3174/{tahun}",
+                "address": "Jl. Ampera Raya No. 24, Pasar Minggu, Jakarta Selatan 12550",
+                "updated_by": kpu,
+            },
+        )
+        signatory = {
+            "signatory_name": "Rahmat Hidayat, S.H., M.H.",
+            "signatory_nip": "197805122005011003",
+            "signatory_position": "Ketua KPU Kota Administrasi Jakarta Selatan",
+        }
+        kalibata = AccessIssue.objects.get(
+            building=self.buildings["kalibata"], kind=AccessIssue.Kind.SECURITY_REFUSED
+        )
+        if not IssueLetter.objects.filter(issue=kalibata).exists():
+            letter = issue_letter_sent(
+                issue=kalibata, by=kpu, sent_on=datetime.date(2024, 6, 30), **signatory
+            )
+            self._backdate(kalibata, AccessIssueEvent.Action.LETTER_SENT, _wib(30, 11, 0))
+            IssueLetter.objects.filter(pk=letter.pk).update(created_at=_wib(30, 11, 0))
+            self.created["IssueLetter"] += 1
+        rasuna = self.buildings["rasuna"]
+        if AccessIssue.objects.filter(building=rasuna, raised_by=kpu).exists():
+            return
+        now = timezone.now()
+        issue = issue_raise(
+            building=rasuna,
+            by=kpu,
+            kind=AccessIssue.Kind.MANAGER_REFUSED,
+            description=(
+                "Pengelola menyampaikan lewat telepon bahwa pantarlih tidak diizinkan masuk "
+                "sebelum ada surat resmi; data unit juga belum diberikan."
+            ),
+        )
+        AccessIssue.objects.filter(pk=issue.pk).update(created_at=now - datetime.timedelta(days=4))
+        issue.refresh_from_db()
+        issue = issue_escalate(
+            issue=issue,
+            by=self.users["kpu.provinsi"],
+            note="Belum ada PPS yang terdaftar di Menteng Atas: langsung ke KPU Kota.",
+        )
+        issue_letter_sent(
+            issue=issue, by=kpu, sent_on=timezone.localdate() - datetime.timedelta(days=3),
+            **signatory,
+        )  # fmt: skip
+        issue_escalate(
+            issue=issue,
+            by=kpu,
+            note="Dua hari setelah surat, pengelola tetap menolak. Mohon teguran Dinas Perumahan.",
+        )
+        for action, days in ((AccessIssueEvent.Action.RAISED, 4),
+                             (AccessIssueEvent.Action.LETTER_SENT, 3)):  # fmt: skip
+            self._backdate(issue, action, now - datetime.timedelta(days=days))
+        first_step = issue.events.filter(action=AccessIssueEvent.Action.ESCALATED).order_by("pk")
+        AccessIssueEvent.objects.filter(pk=first_step.first().pk).update(
+            created_at=now - datetime.timedelta(days=3, hours=2)
+        )
+        self.created["AccessIssue"] += 1
+        self.created["IssueLetter"] += 1
+
+    def _backdate(self, issue, action, at):
+        AccessIssueEvent.objects.filter(issue=issue, action=action).update(created_at=at)
 
 
 @transaction.atomic

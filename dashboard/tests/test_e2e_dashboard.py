@@ -119,24 +119,28 @@ def test_an_access_issue_moves_up_to_kpu_kota_gets_a_letter_and_is_resolved(
         "#act-escalate input[type=file]",
         files=[{"name": "satpam.png", "mimeType": "image/png", "buffer": PNG}],
     )
+    laptop.check("#act-escalate input[name=escalate-confirm]")
     laptop.click("#act-escalate button[type=submit]")
     laptop.wait_for_selector(".messages .success")
     assert "KPU Kota" in laptop.inner_text("#issue-level")
-    assert "What you can do" not in laptop.inner_text("main")
+    # The PPS held the step below: it may still comment, and do nothing else.
+    assert laptop.query_selector("#act-comment") and not laptop.query_selector("#act-resolve")
 
     # KPU Kota prints the letter, records it as sent, and resolves the issue.
     _english(phone, live_server)
     sign_in(phone, people["kota"].email)
     phone.goto(f"/dasbor/masalah/{issue.pk}/")
-    phone.click("text=Letter to the manager (print)")
+    phone.click("text=Prepare the letter to the manager")
     letter = phone.inner_text(".letter")
     for text in ("UPRS Rawajati", "Sri Wahyuni", "UU 10/2016", "PKPU 7/2024", "Satpam menolak"):
         assert text in letter
     phone.emulate_media(media="print")
     assert phone.is_hidden("header.top")
     phone.emulate_media(media="screen")
+    phone.fill("input[name=letter-signatory_name]", "Ahmad Fauzan")
     phone.click("text=Record the letter as sent")
     phone.wait_for_selector(".messages .success")
+    phone.goto(f"/dasbor/masalah/{issue.pk}/")
     phone.click("#act-resolve summary")
     phone.fill("#act-resolve textarea", "Pengelola memberi akses mulai besok pagi.")
     phone.click("#act-resolve button[type=submit]")

@@ -73,6 +73,8 @@ OWNERS = {
     "bawaslu": {"bawaslu_utara", "kpu_provinsi"},
 }
 IN_SCOPE_OF_B = ["pps_marunda", "kpu_kota_utara", "dinas", "bawaslu_utara", "kpu_provinsi"]
+# The owner of the rung below keeps a voice (issue #16): it may comment, nothing more.
+BELOW = {"kpu_kota": "pps_marunda", "dinas": "kpu_kota_utara", "bawaslu": "dinas"}
 
 
 @pytest.mark.parametrize("level", list(OWNERS))
@@ -80,7 +82,12 @@ def test_only_the_owner_of_the_rung_and_kpu_provinsi_may_act(world, level):
     issue = _issue(world, level=level)
     for persona in IN_SCOPE_OF_B:
         actions = issue_actions(getattr(world, persona), issue)
-        assert bool(actions) == (persona in OWNERS[level]), (level, persona, actions)
+        if persona in OWNERS[level]:
+            assert actions, (level, persona)
+        elif persona == BELOW.get(level):
+            assert actions == {"comment"}, (level, persona, actions)
+        else:
+            assert actions == set(), (level, persona, actions)
 
 
 def test_bawaslu_only_comments_and_takes_at_its_own_rung(world):
@@ -96,7 +103,7 @@ def test_the_letter_is_an_action_of_the_kpu_kota_rung_only(world):
 
 
 def test_a_user_who_may_not_act_gets_403_on_post(world, client_en):
-    issue = _issue(world, level="kpu_kota")
+    issue = _issue(world, level="dinas")
     client_en.force_login(world.pps_marunda)
     page = client_en.get(_url(issue))
     assert page.status_code == 200 and b"What you can do" not in page.content
@@ -123,7 +130,12 @@ def test_pps_moves_the_issue_up_with_a_fresh_two_day_clock(world, client_en):
     assert issue.handled_by == world.pps_marunda and issue.status == "in_progress"
     before = timezone.now()
     response = client_en.post(
-        _url(issue), {"action": "escalate", "escalate-note": "Pengelola tidak menjawab."}
+        _url(issue),
+        {
+            "action": "escalate",
+            "escalate-note": "Pengelola tidak menjawab.",
+            "escalate-confirm": "on",
+        },
     )
     assert response.status_code == 302
     issue.refresh_from_db()
@@ -138,8 +150,8 @@ def test_pps_moves_the_issue_up_with_a_fresh_two_day_clock(world, client_en):
         "kpu_kota",
         "Pengelola tidak menjawab.",
     )
-    # The PPS no longer owns the rung.
-    assert issue_actions(world.pps_marunda, issue) == set()
+    # The PPS no longer owns the rung; it may still comment.
+    assert issue_actions(world.pps_marunda, issue) == {"comment"}
 
 
 def test_moving_up_needs_a_note(world, client_en):
@@ -233,6 +245,7 @@ def test_evidence_that_is_not_a_small_pdf_jpeg_or_png_is_refused(world, client_e
         {
             "action": "escalate",
             "escalate-note": "Naik.",
+            "escalate-confirm": "on",
             "escalate-evidence": SimpleUploadedFile(name, content),
         },
     )
@@ -257,7 +270,9 @@ def test_the_letter_names_the_manager_the_law_and_the_issue(world, client_en):
     # The officer reads English; the letter to the manager is in Indonesian all the same.
     assert "Record the letter as sent" in text and "Dear Sir or Madam" not in text
     assert "Dengan hormat" in text
-    client_en.post(_url(issue), {"action": "letter"})
+    client_en.post(_url(issue), {"action": "letter", "letter-sent_on": timezone.localdate(),
+                                 "letter-signatory_name": "Ahmad Ketua",
+                                 "letter-signatory_position": "Ketua"})  # fmt: skip
     event = issue.events.get(action="letter_sent")
     assert event.actor == world.kpu_kota_utara and event.level == "kpu_kota"
     assert client_en.post(_url(issue, "dashboard_issue_letter")).status_code == 405
@@ -311,6 +326,7 @@ def test_the_list_and_the_issue_page_run_a_fixed_number_of_queries(world, client
     client_en.force_login(world.kpu_kota_utara)
     lists = _queries(client_en, reverse("dashboard_issues"))
     page = _queries(client_en, _url(issue))
+    letter = _queries(client_en, _url(issue, "dashboard_issue_letter"))
     for n in range(6):
         _issue(world, level="dinas")
         AccessIssueEvent.objects.create(
@@ -318,5 +334,5 @@ def test_the_list_and_the_issue_page_run_a_fixed_number_of_queries(world, client
         )
     assert _queries(client_en, reverse("dashboard_issues")) == lists
     assert _queries(client_en, _url(issue)) == page
-    assert _queries(client_en, _url(issue, "dashboard_issue_letter")) <= page
-    print(f"queries: issue list {lists}, issue page {page}")
+    assert _queries(client_en, _url(issue, "dashboard_issue_letter")) == letter
+    print(f"queries: issue list {lists}, issue page {page}, letter {letter}")

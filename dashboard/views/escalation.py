@@ -1,4 +1,5 @@
-"""Staff pages of the escalation ladder: the issue list, one issue with its actions, the letter.
+"""Staff pages of the escalation ladder: the issue list, one issue with its actions, raising
+an issue from a building's page. The letters are in dashboard/views/letters.py.
 
 Rules and permissions live in dashboard.escalation; the views fetch in scope first (a 404
 outside it, for GET and POST alike), then hand the request to a service.
@@ -9,18 +10,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buildings.models import BuildingManager
+from buildings.models import Building
 from buildings.views.schedules import _form_errors
 from dashboard import escalation
 from dashboard.escalation import Action
-from dashboard.forms_escalation import IssueFilterForm, IssueStepForm
+from dashboard.forms_escalation import (
+    IssueFilterForm,
+    IssueLetterForm,
+    IssueRaiseForm,
+    IssueStepForm,
+)
+from dashboard.letters import letter_kota, letter_office
 from dashboard.views.coverage import _prefix
-from visits.models import AccessIssue, AccessIssueEvent
+from dashboard.views.scheduling import may_plan
+from visits.models import AccessIssue, AccessIssueEvent, IssueLetter
 
 PER_PAGE = 50
 
@@ -69,7 +76,35 @@ def _issue(request, pk):
     )
 
 
+def _letter(issue) -> IssueLetter | None:
+    return IssueLetter.objects.filter(issue=issue).first()
+
+
 FORM_ACTIONS = {Action.COMMENT, Action.ESCALATE, Action.RESOLVE, Action.REOPEN}
+
+
+def letter_form(request, issue, action) -> IssueLetterForm:
+    """The letter as it will be recorded: today's date and the office's signatory, to edit."""
+    bound = action == Action.LETTER and request.method == "POST"
+    initial = {"sent_on": timezone.localdate()}
+    kota = letter_kota(issue)
+    if kota is not None and not bound:
+        office = letter_office(kota)
+        initial |= {
+            "signatory_name": office.signatory_name,
+            "signatory_nip": office.signatory_nip,
+            "signatory_position": office.signatory_position,
+        }
+    return IssueLetterForm(request.POST if bound else None, prefix="letter", initial=initial)
+
+
+def _steps(issue):
+    """The ladder as the page shows it: each rung with what it means, past, now or to come."""
+    here = escalation.LADDER.index(issue.level)
+    return [
+        (level, escalation.STEP_GUIDE[level], "past" if i < here else "now" if i == here else "")
+        for i, level in enumerate(escalation.LADDER)
+    ]
 
 
 @login_required
@@ -83,21 +118,27 @@ def issue_detail(request, pk):
             request.FILES if action == name else None,
             prefix=name,
             with_evidence=name != Action.REOPEN,
+            with_confirm=name == Action.ESCALATE,
         )
         for name in FORM_ACTIONS & allowed
     }
+    if Action.LETTER in allowed:
+        forms[Action.LETTER] = letter_form(request, issue, action)
     if request.method == "POST":
         if action not in allowed:
             raise PermissionDenied
         done = _act(request, issue, action, forms.get(action))
         if done:
             messages.success(request, done)
+            if action == Action.LETTER:  # on to the numbered letter, to print it
+                return redirect("dashboard_issue_letter", pk=issue.pk)
             return redirect("dashboard_issue", pk=issue.pk)
     events = list(
         AccessIssueEvent.objects.filter(issue=issue)
         .select_related("actor")
         .order_by("created_at", "pk")
     )
+    owner = escalation.LEVEL_OWNER[issue.level]
     return render(
         request,
         "dashboard/issue_detail.html",
@@ -106,11 +147,14 @@ def issue_detail(request, pk):
             "events": events,
             "allowed": allowed,
             "forms": forms,
+            "letter": _letter(issue),
             "due": escalation.step_due(issue),
             "overdue": escalation.is_overdue(issue),
             "next_level": escalation.next_level(issue.level),
-            "ladder": escalation.LADDER,
-            "level_index": escalation.LADDER.index(issue.level),
+            "top": escalation.is_top(issue.level),
+            "steps": _steps(issue),
+            # The owner of the rung below keeps a voice: it may comment, nothing else.
+            "comment_only": allowed == {Action.COMMENT} and request.user.role != owner,
             "open_form": action,
         },
     )
@@ -123,11 +167,17 @@ def _act(request, issue, action, form) -> str | None:
         if action == Action.TAKE:
             escalation.issue_assign(issue=issue, by=user)
             return _("You now handle this step.")
-        if action == Action.LETTER:
-            escalation.issue_letter_sent(issue=issue, by=user)
-            return _("The letter is recorded as sent to the manager.")
         if not form.is_valid():
             return None
+        if action == Action.LETTER:
+            letter = escalation.issue_letter_sent(issue=issue, by=user, **form.cleaned_data)
+            return _(
+                "Letter %(number)s recorded as sent; the manager has until %(due)s. "
+                "Print it and sign it."
+            ) % {
+                "number": letter.number,
+                "due": timezone.localtime(letter.issue.due_at).strftime("%d-%m-%Y %H.%M"),
+            }
         note, evidence = form.cleaned_data["note"], form.cleaned_data.get("evidence")
         if action == Action.COMMENT:
             escalation.issue_comment(issue=issue, by=user, note=note, evidence=evidence)
@@ -153,28 +203,23 @@ def _act(request, issue, action, form) -> str | None:
 
 
 @login_required
-def issue_letter(request, pk):
-    """The printable letter from the KPU Kota of the building's kota to its manager."""
-    issue = _issue(request, pk)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
-    building = issue.building
-    kelurahan = building.kelurahan
-    managers = list(
-        BuildingManager.objects.filter(building=building)
-        .select_related("user")
-        .order_by("-is_primary", "pk")
+def issue_new(request, pk):
+    """Raise an access issue from the building's page: the planning staff (KPU, PPK, PPS)."""
+    _prefix(request)
+    building = get_object_or_404(
+        Building.objects.in_scope(request.user).select_related("kelurahan"), pk=pk
     )
-    kota = kelurahan.parent.parent if kelurahan.parent_id else None
-    return render(
-        request,
-        "dashboard/letter.html",
-        {
-            "issue": issue,
-            "building": building,
-            "kota": kota,
-            "manager": managers[0] if managers else None,
-            "today": timezone.localdate(),
-            "can_send": Action.LETTER in escalation.issue_actions(request.user, issue),
-        },
-    )
+    if not may_plan(request.user):
+        raise PermissionDenied
+    form = IssueRaiseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issue = escalation.issue_raise(building=building, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Access issue raised at the PPS step; the kelurahan's PPS is emailed.")
+            )
+            return redirect("dashboard_issue", pk=issue.pk)
+    return render(request, "dashboard/issue_new.html", {"building": building, "form": form})

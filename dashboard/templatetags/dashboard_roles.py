@@ -1,0 +1,13 @@
+"""What a staff role may do, for templates that show a control only to whoever can use it."""
+
+from django import template
+
+from dashboard.views.scheduling import may_plan as _may_plan
+
+register = template.Library()
+
+
+@register.filter
+def may_plan(user) -> bool:
+    """Whether `user` plans the fieldwork: proposes schedules, raises access issues."""
+    return _may_plan(user)

@@ -1,0 +1,39 @@
+"""The demo shows issue #16: a numbered letter and a step-change email (seed_demo)."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from accounts.models import SentEmail, User
+from visits.demo import demo_seed
+from visits.models import AccessIssue, IssueLetter
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+def test_the_demo_has_a_numbered_letter_and_a_step_change_email(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_seed()
+
+    kalibata = IssueLetter.objects.get(issue__building__name="Kalibata City")
+    assert kalibata.number == "001/PL.01.2-SD/3174/2024"
+    assert str(kalibata.sent_on) == "2024-06-30"
+    rasuna = AccessIssue.objects.get(building__name="Apartemen Taman Rasuna")
+    assert rasuna.level == "dinas" and rasuna.letter.number.startswith("001/PL.01.2-SD/3174/")
+    dinas = User.objects.get(email="dinas.perumahan@demo.coklit.id")
+    step = [m for m in mailoutbox if m.to == [dinas.email]]
+    assert len(step) == 1 and f"/dasbor/masalah/{rasuna.pk}/" in step[0].body
+    assert SentEmail.objects.filter(key__startswith="access_step:", to=dinas.email).exists()
+
+    client.force_login(User.objects.get(email="kpu.jaksel@demo.coklit.id"))
+    letter = client.get(reverse("dashboard_issue_letter", args=[kalibata.issue_id]))
+    text = letter.content.decode()
+    assert "001/PL.01.2-SD/3174/2024" in text and "NIP. 197805122005011003" in text
+
+    sent = len(mailoutbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_seed()  # again: nothing new, no email
+    assert IssueLetter.objects.count() == 2 and len(mailoutbox) == sent
