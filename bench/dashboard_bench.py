@@ -191,6 +191,7 @@ def run(args) -> dict:
            "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1)}  # fmt: skip
     figures["snapshot_job"] = row
     print(f"{'snapshot job':<26} median {row['median_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms")
+    figures["tomorrow"] = tomorrow_pages(client, args, kelurahan[:5], admin)
     # Exports: what the background task builds for the province-wide lists.
     from dashboard.exports import export_build
 
@@ -202,6 +203,84 @@ def run(args) -> dict:
         figures["exports"][f"{kind}.{fmt}"] = {"seconds": round(seconds, 2), "rows": rows,
                                                "bytes": len(content)}  # fmt: skip
         print(f"export {kind}.{fmt:<5} {seconds:6.2f} s  {rows:,} rows  {len(content):,} bytes")
+    return figures
+
+
+def tomorrow_pages(client, args, kota: str, staff) -> dict:
+    """The tomorrow page (/dasbor/besok/) on the night of 10 July 2024: the province, a kota.
+
+    seed_scale plans nothing, so the night is set up inside a transaction rolled back at the
+    end (a kept database stays as it was): a schedule on 11 July at one building in ten, at
+    one of its towers (half still proposed, a third of those by the building's manager), no
+    pantarlih at one tower in twenty, and a contact phone at two buildings in three.
+    """
+    import random
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from buildings.models import Building, BuildingManager, Tower
+    from visits.models import Assignment, CoklitPeriod, Schedule
+
+    rng = random.Random(11)
+    day = datetime.date(2024, 7, 11)
+    figures = {}
+    with transaction.atomic():
+        period = CoklitPeriod.objects.open_on(day).get()
+        buildings = list(Building.objects.filter(name__startswith="Skala ").order_by("pk"))
+        towers: dict[int, list[int]] = {}
+        for pk, building_id in Tower.objects.order_by("pk").values_list("pk", "building_id"):
+            towers.setdefault(building_id, []).append(pk)
+        managers = dict(
+            BuildingManager.objects.filter(is_primary=True).values_list("building_id", "user_id")
+        )
+        schedules = []
+        for i, b in enumerate(buildings[::10]):
+            proposed = i % 2 == 0
+            by_manager = proposed and i % 3 == 0 and b.pk in managers
+            schedules.append(Schedule(
+                period=period, building=b, tower_id=rng.choice(towers[b.pk]),
+                kind=Schedule.Kind.POSKO if by_manager else Schedule.Kind.DOOR_TO_DOOR,
+                date=day, start=datetime.time(8 + i % 10), end=datetime.time(9 + i % 10),
+                status=Schedule.Status.PROPOSED if proposed else Schedule.Status.CONFIRMED,
+                proposed_by_id=managers[b.pk] if by_manager else staff.pk,
+                decided_by_id=None if proposed else managers.get(b.pk, staff.pk),
+            ))  # fmt: skip
+        Schedule.objects.bulk_create(schedules)
+        every_tower = sorted(pk for ids in towers.values() for pk in ids)
+        bare = rng.sample(every_tower, len(every_tower) // 20)
+        Assignment.objects.filter(tower_id__in=bare).delete()
+        reachable = [b.pk for i, b in enumerate(buildings) if i % 3]
+        Building.objects.filter(pk__in=reachable).update(contact_phone="+6281234500000")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE visits_schedule, visits_assignment, buildings_building")
+        pages = {
+            "tomorrow, province": "/dasbor/besok/?tanggal=2024-07-10",
+            "tomorrow, kota": f"/dasbor/besok/?wilayah={kota}&tanggal=2024-07-10",
+        }
+        for label, url in pages.items():
+            client.get(url)  # warm caches
+            times = []
+            for _ in range(args.runs):
+                t0 = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - t0) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            times.sort()
+            row = {"median_ms": round(statistics.median(times), 1),
+                   "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+                   "queries": len(queries)}  # fmt: skip
+            figures[label] = row
+            print(f"{label:<26} median {row['median_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+                  f"{row['queries']} queries")  # fmt: skip
+            if args.slowest:
+                for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]:
+                    print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:220]}")
+        figures["planned"] = {"schedules": len(schedules), "towers_unassigned": len(bare),
+                              "buildings_without_contact": len(buildings) - len(reachable)}  # fmt: skip
+        transaction.set_rollback(True)
     return figures
 
 

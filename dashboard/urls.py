@@ -9,6 +9,7 @@ from dashboard.views import (
     exports,
     scheduling,
     search,
+    tomorrow,
 )
 from dashboard.views.buildings_map import building_map
 from dashboard.views.letters import issue_letter, issue_reprimand, letter_office_edit
@@ -28,6 +29,7 @@ urlpatterns = [
     path("gedung/<int:pk>/kendala/baru/", escalation.issue_new, name="dashboard_issue_new"),
     path("wilayah/<str:code>/surat/", letter_office_edit, name="dashboard_letter_office"),
     path("jadwal/", scheduling.schedule_agenda, name="dashboard_agenda"),
+    path("besok/", tomorrow.tomorrow, name="dashboard_tomorrow"),
     path("jadwal/<int:pk>/", scheduling.schedule_detail, name="dashboard_schedule"),
     path(
         "gedung/<int:pk>/jadwal/",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class ReminderKind(models.TextChoices):
     VISIT_TOMORROW = "visit_tomorrow", _("Visit or posko day tomorrow")
     PROPOSAL_UNANSWERED = "proposal_unanswered", _("Proposal unanswered for 48 hours")
+    PROPOSAL_TOMORROW = "proposal_tomorrow", _("Proposal for tomorrow still unanswered")
     NO_SCHEDULE = "no_schedule", _("Assigned building with no schedule")
     STALLED = "stalled", _("Building with no progress")
     COUNTDOWN = "countdown", _("Countdown before the period ends")

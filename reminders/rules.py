@@ -17,8 +17,15 @@ from buildings.models import Building, BuildingManager, Unit
 from dashboard.coverage import STALLED_AFTER_DAYS, Clock, building_figures
 from reminders.models import DigestOptOut, ReminderKind
 from visits.models import AccessIssue, Assignment, CoklitPeriod, Schedule
+from visits.schedules import schedule_answered_by_manager
 
 PROPOSAL_UNANSWERED_AFTER = datetime.timedelta(hours=48)
+# A proposal for tomorrow still unanswered is reminded from this hour (WIB) of the day before,
+# once: the answering side has had the office day, and there is still time to call. Beat's
+# hourly runs (07:00-19:00) reach it five times; a replayed day runs at 07:00 and skips it.
+PROPOSAL_TOMORROW_FROM = datetime.time(15, 0)
+# The answering side was emailed the proposal when it was made: not again within the hour.
+PROPOSAL_TOMORROW_FRESH = datetime.timedelta(hours=1)
 COUNTDOWN_DAYS = (14, 7, 3)
 DIGEST_ROLES = (Role.KPU_KOTA, Role.PPK)
 # Whoever handles an access issue at each step of the escalation ladder.
@@ -139,6 +146,42 @@ def proposal_unanswered(d: Day) -> list[Reminder]:
         for pk, building_id in schedules
         for m in managers[building_id]
     ]
+
+
+def proposal_tomorrow(d: Day, staff: Staff) -> list[Reminder]:
+    """A proposal for tomorrow still unanswered, from 15:00 the day before: the side that must
+    answer it and a copy to whoever proposed it.
+
+    The side that answers (visits.schedules.schedule_answered_by_manager): the building's
+    managers answer the KPU side's proposal; a manager's own proposal is answered by the
+    kelurahan's PPS (by KPU Kota where no PPS is on file).
+    """
+    if timezone.localtime(d.at).time() < PROPOSAL_TOMORROW_FROM:
+        return []
+    rows = list(
+        Schedule.objects.filter(
+            date=d.day + datetime.timedelta(days=1),
+            status=Schedule.Status.PROPOSED,
+            created_at__lte=d.at - PROPOSAL_TOMORROW_FRESH,
+        ).values_list(
+            "pk", "building_id", "building__kelurahan__code", "proposed_by_id",
+            "proposed_by__role", "proposed_by__is_active",
+        )
+    )  # fmt: skip
+    managers = _managers({b for _, b, _, _, role, _ in rows if schedule_answered_by_manager(role)})
+    out = []
+    for pk, building_id, code, proposer, role, proposer_active in rows:
+        if schedule_answered_by_manager(role):
+            answer = set(managers[building_id])
+        else:
+            answer = set(staff.covering(Role.PPS, code)) or set(staff.covering(Role.KPU_KOTA, code))
+        people = {(u, "answer") for u in answer - {proposer}}
+        if proposer_active:
+            people.add((proposer, "proposer"))
+        for user_id, as_ in sorted(people):
+            payload = {"schedule": pk, "as": as_, "reminded": len(answer - {proposer})}
+            out.append(Reminder(ReminderKind.PROPOSAL_TOMORROW, user_id, f"schedule:{pk}", payload))
+    return out
 
 
 def _assigned_buildings(period):
@@ -289,6 +332,7 @@ def rules_evaluate(d: Day) -> list[Reminder]:
     return [
         *visit_tomorrow(d),
         *proposal_unanswered(d),
+        *proposal_tomorrow(d, staff),
         *no_schedule(d, staff),
         *stalled(d, staff),
         *countdown(d, staff),

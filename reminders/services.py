@@ -15,11 +15,13 @@ from django.utils.translation import gettext
 
 from accounts.emails import email_send
 from accounts.models import User
-from buildings.models import Building, Region
+from buildings.models import Building, BuildingManager, Region
 from dashboard.escalation import STEP_GUIDE, is_top, next_level
 from reminders.models import ReminderLog
 from reminders.rules import Day, Reminder, rules_evaluate
+from visits.field import building_contact
 from visits.models import AccessIssue, CoklitPeriod, Schedule
+from visits.schedules import schedule_answered_by_manager
 
 logger = logging.getLogger(__name__)
 
@@ -202,6 +204,23 @@ def _building_link(building: Building, user: User) -> str:
     return _url("dashboard_building", building.pk)
 
 
+def _proposal_tomorrow_context(schedule: Schedule, p: dict) -> dict:
+    """Who proposed, whether the reader is the one who must answer, and (for the proposer's
+    copy) who to call at the building tonight."""
+    primary = (
+        BuildingManager.objects.filter(building_id=schedule.building_id, is_primary=True)
+        .select_related("user")
+        .first()
+    )
+    return {
+        "proposer": schedule.proposed_by,
+        "answering": p.get("as") == "answer",
+        "manager_answers": schedule_answered_by_manager(schedule.proposed_by.role),
+        "reminded": p.get("reminded", 0),
+        "contact": building_contact(schedule.building, primary),
+    }
+
+
 def optout_url(user: User) -> str:
     return _url("digest_optout", signing.dumps(user.pk, salt=OPTOUT_SALT))
 
@@ -214,7 +233,7 @@ def reminder_message(log: ReminderLog) -> dict | None:
     context = {"person": user, "site_url": settings.SITE_URL, "log": log}
     if "schedule" in p:
         schedule = (
-            Schedule.objects.select_related("building__kelurahan", "tower")
+            Schedule.objects.select_related("building__kelurahan", "tower", "proposed_by")
             .filter(pk=p["schedule"])
             .first()
         )
@@ -222,14 +241,19 @@ def reminder_message(log: ReminderLog) -> dict | None:
             return None
         if kind == ReminderLog.Kind.VISIT_TOMORROW and schedule.status != "confirmed":
             return None
-        if kind == ReminderLog.Kind.PROPOSAL_UNANSWERED and schedule.status != "proposed":
+        if kind in (ReminderLog.Kind.PROPOSAL_UNANSWERED, ReminderLog.Kind.PROPOSAL_TOMORROW) and (
+            schedule.status != "proposed"
+        ):
             return None
-        link = (
-            _url("field_today")
-            if user.role == User.Role.PANTARLIH
-            else _url("portal_schedule", schedule.pk)
-        )
+        if user.role == User.Role.PANTARLIH:
+            link = _url("field_today")
+        elif user.role == User.Role.PENGELOLA:
+            link = _url("portal_schedule", schedule.pk)
+        else:
+            link = _url("dashboard_schedule", schedule.pk)
         context |= {"schedule": schedule, "building": schedule.building, "url": link}
+        if kind == ReminderLog.Kind.PROPOSAL_TOMORROW:
+            context |= _proposal_tomorrow_context(schedule, p)
         code = schedule.building.kelurahan.code
     elif "building" in p:
         building = Building.objects.select_related("kelurahan").filter(pk=p["building"]).first()

@@ -134,6 +134,16 @@ BUILDINGS = (
                 ground_floor_shops=2,
                 expected_voters=170,
             ),
+            # Entered by the manager, with nobody assigned to it yet: the tomorrow page
+            # (/dasbor/besok/) lists it among the towers without a pantarlih.
+            TowerSpec(
+                "Tower Gaharu",
+                floors=12,
+                units_per_floor=8,
+                number_format="G-{floor:02d}{unit:02d}",
+                skip_floors=(4,),
+                expected_voters=160,
+            ),
         ),
     ),
     BuildingSpec(
@@ -619,7 +629,7 @@ class VisitSpec:
     minutes_per_unit: int = 4
 
 
-_JASMINE, _HERBRAS, _FLAMBOYAN = BUILDINGS[0].towers
+_JASMINE, _HERBRAS, _FLAMBOYAN = BUILDINGS[0].towers[:3]
 _MARUNDA_A = BUILDINGS[1].towers[0]
 
 VISITS = (
@@ -825,6 +835,41 @@ class _Builder:
         if not created and schedule.status == Schedule.Status.PROPOSED and schedule.date < today:
             schedule.date = tomorrow
             schedule.save(update_fields=["date"])
+        self.practice_tomorrow(period, tomorrow)
+
+    def practice_tomorrow(self, period: CoklitPeriod, tomorrow: datetime.date):
+        """The rest of tomorrow's plan, for the tomorrow page (/dasbor/besok/): a visit the
+        manager confirmed, and the manager's own posko day at Tower Gaharu (no pantarlih there
+        yet), waiting for the KPU side's answer."""
+        kalibata, manager = self.buildings["kalibata"], self.users["pengelola.kalibata"]
+        for tower, kind, start, end, proposer, note in (
+            ("Tower Herbras", Schedule.Kind.DOOR_TO_DOOR, 16, 19, "pps.rawajati",
+             "Kunjungan sore untuk lantai 9–16."),
+            ("Tower Gaharu", Schedule.Kind.POSKO, 16, 20, "pengelola.kalibata",
+             "Posko di lobi Tower Gaharu sepulang kerja; meja dan kursi dari pengelola."),
+        ):  # fmt: skip
+            confirmed = proposer != "pengelola.kalibata"
+            schedule, created = self.get_or_create(
+                Schedule,
+                period=period,
+                building=kalibata,
+                tower=self.towers["kalibata", tower],
+                kind=kind,
+                proposed_by=self.users[proposer],
+                defaults={
+                    "date": tomorrow,
+                    "start": datetime.time(start),
+                    "end": datetime.time(end),
+                    "note": note,
+                    "status": Schedule.Status.CONFIRMED if confirmed else Schedule.Status.PROPOSED,
+                    "decided_by": manager if confirmed else None,
+                    "decided_at": timezone.now() if confirmed else None,
+                },
+            )
+            active = schedule.status in (Schedule.Status.PROPOSED, Schedule.Status.CONFIRMED)
+            if not created and active and schedule.date < timezone.localdate():
+                schedule.date = tomorrow
+                schedule.save(update_fields=["date"])
 
     def invitations(self):
         """Invitations KPU Jakarta Selatan sent: one waiting, one expired, one accepted."""

@@ -124,6 +124,12 @@ def _answerable(schedule: Schedule, by: User) -> None:
         )
 
 
+def schedule_answered_by_manager(proposer_role: str) -> bool:
+    """Which side answers a proposal: the building's managers answer the KPU side's (PPS, KPU,
+    pantarlih); the KPU side answers a manager's own (a posko day, another time)."""
+    return proposer_role != Role.PENGELOLA
+
+
 def schedule_date_passed(schedule: Schedule) -> bool:
     """A proposal for a day already gone (Jakarta date) waits for nobody: it cannot be answered."""
     return schedule.date < timezone.localdate()

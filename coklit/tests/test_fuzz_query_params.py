@@ -26,6 +26,7 @@ PAGES = {
         "/dasbor/gedung/{building_a}/", "/dasbor/wilayah/31.74.08.1003/penugasan/",
         "/dasbor/cari/",
         "/dasbor/peta/",
+        "/dasbor/besok/",
     ],
     "pantarlih_a": ["/lapangan/", "/lapangan/tower/{tower_a}/", "/lapangan/kartu/", "/cek/"],
     "manager_a": ["/portal/", "/portal/gedung/{building_a}/", "/portal/gedung/{building_a}/jadwal/",

@@ -26,6 +26,7 @@ from dashboard.coverage import (
     series_sum,
     tower_figures,
 )
+from dashboard.tomorrow import building_contacts
 from visits.models import AccessIssue, Schedule, Visit
 
 # The region page lists this many of what is behind; the list page has all of them.
@@ -207,11 +208,14 @@ def building_detail(request, pk):
     at_risk = buildings_at_risk([building], whole, clock)
     code = building.kelurahan.code
     regions = {r.code: r for r in Region.objects.filter(code__in=[code[:5], code[:8], code])}
+    contact, managers = building_contacts(building)
     return render(
         request,
         "dashboard/building.html",
         {
             "building": building,
+            "contact": contact,
+            "managers": managers,
             "crumbs": _breadcrumbs(code, regions, prefix),
             "clock": clock,
             "day": day,

@@ -20,6 +20,7 @@ from dashboard.forms_escalation import StaffScheduleForm
 from dashboard.views.coverage import _prefix
 from visits.models import Assignment, CoklitPeriod, Schedule
 from visits.schedules import (
+    schedule_answered_by_manager,
     schedule_cancellable,
     schedule_period_for,
     schedule_propose,
@@ -102,7 +103,7 @@ def _waits_for_staff(schedule: Schedule, user) -> bool:
     return (
         may_plan(user)
         and schedule.status == Schedule.Status.PROPOSED
-        and schedule.proposed_by.role == Role.PENGELOLA
+        and not schedule_answered_by_manager(schedule.proposed_by.role)
     )
 
 
