@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
 from accounts.emails import email_send
 from accounts.models import User
@@ -192,7 +192,8 @@ def _issue_step(issue: AccessIssue) -> dict:
         "top": is_top(issue.level),
         "next": AccessIssue.Level(following).label if following else "",
         "guide": STEP_GUIDE[issue.level],
-        "sender": gettext("Automatic reminder"),
+        # Lazy: worded when the email is, in the recipient's language.
+        "sender": gettext_lazy("Automatic reminder"),
     }
 
 
