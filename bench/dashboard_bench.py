@@ -198,7 +198,8 @@ def run(args) -> dict:
     figures["exports"] = {}
     for kind, fmt in (("buildings", "csv"), ("buildings", "xlsx"), ("issues", "xlsx")):
         t0 = time.perf_counter()
-        content, rows = export_build(user=admin, kind=kind, code="31", fmt=fmt)
+        built = export_build(user=admin, kind=kind, code="31", fmt=fmt)
+        content, rows = built.content, built.rows
         seconds = time.perf_counter() - t0
         figures["exports"][f"{kind}.{fmt}"] = {"seconds": round(seconds, 2), "rows": rows,
                                                "bytes": len(content)}  # fmt: skip
