@@ -129,7 +129,9 @@ def issue_actions(user: User, issue: AccessIssue) -> set[str]:
             return {Action.COMMENT}
         return set()
     if user.role == Role.BAWASLU and not anywhere:
-        return set() if issue.status == Status.RESOLVED else {Action.COMMENT, Action.TAKE}
+        if issue.status == Status.RESOLVED:
+            return set()
+        return {Action.COMMENT} if issue.handled_by_id == user.pk else {Action.COMMENT, Action.TAKE}
     if issue.status == Status.RESOLVED:
         return {Action.REOPEN}
     actions = {Action.COMMENT, Action.TAKE, Action.RESOLVE}

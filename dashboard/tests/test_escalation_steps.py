@@ -171,6 +171,15 @@ def test_each_step_says_what_it_means_and_the_deadline_shows_the_time_left(world
     assert "Overdue by 3\xa0hours" in client.get(_url(late)).content.decode()
 
 
+def test_bawaslu_who_took_the_top_step_is_not_offered_to_take_it_again(world, client):
+    client.cookies["django_language"] = "en"
+    issue = _issue(world, level="bawaslu")
+    client.force_login(world.bawaslu_utara)
+    client.post(_url(issue), {"action": "take"})
+    page = client.get(_url(issue)).content.decode()
+    assert 'value="take"' not in page and 'id="act-comment"' in page
+
+
 def test_the_top_step_page_says_there_is_no_step_above(world, client):
     client.cookies["django_language"] = "en"
     client.force_login(world.kpu_provinsi)
