@@ -129,7 +129,6 @@ def staff_tower(page):
     if "/dasbor/tower/" not in page.url:  # the building's row: its first tower
         page.locator("main table a[href*='/dasbor/tower/']").first.click()
         page.wait_for_load_state("load")
-    page.locator(".staff-grid").scroll_into_view_if_needed()
 
 
 def trends(page):
