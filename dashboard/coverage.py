@@ -148,12 +148,9 @@ UNIT_TOTALS = {
 }
 
 
-def _unit_totals(units, group_by: str, figures: dict[int, Figures], *also: str) -> dict:
-    """One grouped query over units (their status and running totals, see Unit).
-
-    Returns, for each group, the values of the `also` fields (e.g. a tower's building)."""
-    extra = {}
-    for r in units.filter(residential=True).values(group_by, *also).annotate(**UNIT_TOTALS):
+def _unit_totals(units, group_by: str, figures: dict[int, Figures]) -> None:
+    """One grouped query over units (their status and running totals, see Unit)."""
+    for r in units.filter(residential=True).values(group_by).annotate(**UNIT_TOTALS):
         f = figures.setdefault(r[group_by], Figures())
         f.residential, f.closed, f.last_closed_at = (
             r["residential"],
@@ -162,8 +159,6 @@ def _unit_totals(units, group_by: str, figures: dict[int, Figures], *also: str) 
         )
         f.outcomes, f.units_visited = r["outcomes"] or 0, r["units_visited"]
         f.voters_verified, f.refused_twice = r["voters_verified"] or 0, r["refused_twice"]
-        extra[r[group_by]] = [r[name] for name in also]
-    return extra
 
 
 def _tower_counts(f: Figures) -> None:

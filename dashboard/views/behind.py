@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import DKI_JAKARTA
 from buildings.models import Building, Region, Tower, Unit
 from dashboard.coverage import REASONS, Figures, behind_rows, coverage_figures, explain
-from dashboard.views.coverage import _breadcrumbs, _clock, _prefix
+from dashboard.views.coverage import _breadcrumbs, _clock, _prefix, _trail_regions
 from visits.field import refused_twice
 from visits.models import Assignment, Visit
 from visits.unit_grid import grid_floors, legend
@@ -33,7 +33,7 @@ def _region(code: str, prefix: str) -> tuple[str, dict[str, Region]]:
     """The region's name and the regions on its trail; 404 outside the user's scope."""
     if not code.startswith(prefix):
         raise Http404
-    regions = {r.code: r for r in Region.objects.filter(code__in=[code[:5], code[:8], code])}
+    regions = _trail_regions(code)
     if code == DKI_JAKARTA:
         return "DKI Jakarta", regions
     if code not in regions:
@@ -157,7 +157,7 @@ def tower_detail(request, pk):
         .order_by("pantarlih__full_name")
     )
     code = building.kelurahan.code
-    regions = {r.code: r for r in Region.objects.filter(code__in=[code[:5], code[:8], code])}
+    regions = _trail_regions(code)
     return render(
         request,
         "dashboard/tower.html",

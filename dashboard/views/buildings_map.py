@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scope import DKI_JAKARTA
-from buildings.models import Building, Region
+from buildings.models import Building
 from dashboard.coverage import (
     REASONS,
     Figures,
@@ -30,7 +30,7 @@ from dashboard.coverage import (
     buildings_at_risk,
     province_building_figures,
 )
-from dashboard.views.coverage import _breadcrumbs, _clock, _prefix
+from dashboard.views.coverage import _breadcrumbs, _clock, _prefix, _trail_regions
 
 # Coverage bands of the markers and the list, worst first (colours: static/css/app.css).
 BANDS = {
@@ -95,7 +95,7 @@ def building_map(request):
     # Unknown, malformed and out-of-scope codes alike are a 404 (never confirms a region).
     if not _CODE.fullmatch(code) or not code.startswith(prefix):
         raise Http404
-    regions = {r.code: r for r in Region.objects.filter(code__in=[code[:5], code[:8], code])}
+    regions = _trail_regions(code)
     province = code == DKI_JAKARTA
     if not province and code not in regions:
         raise Http404

@@ -65,6 +65,11 @@ def overview(request):
     return redirect(f"{url}?{query}" if query else url)
 
 
+def _trail_regions(code: str) -> dict[str, Region]:
+    """The kota, kecamatan and kelurahan on the way down to `code`, by code (one query)."""
+    return {r.code: r for r in Region.objects.filter(code__in=[code[:5], code[:8], code])}
+
+
 def _breadcrumbs(code: str, regions: dict[str, Region], prefix: str):
     """The trail from the top of the user's own scope (a KPU Kota starts at its kota: the
     levels above would be a 404 for them) down to `code`."""
@@ -207,7 +212,7 @@ def building_detail(request, pk):
     total.open_issues = whole[building.pk].open_issues if building.pk in whole else 0
     at_risk = buildings_at_risk([building], whole, clock)
     code = building.kelurahan.code
-    regions = {r.code: r for r in Region.objects.filter(code__in=[code[:5], code[:8], code])}
+    regions = _trail_regions(code)
     contact, managers = building_contacts(building)
     return render(
         request,
