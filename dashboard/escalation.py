@@ -13,10 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
@@ -26,48 +24,27 @@ from buildings.models import Building, Region
 from dashboard.letters import letter_due, letter_next_sequence, letter_number, letter_office
 from reminders.outbox import outbox_enqueue
 
-# The clock on each rung lives with the issues, below this app, so the field pages read it too.
-from visits.access import STEP_DAYS, access_issue_raise, is_overdue, step_due  # noqa: F401
+# The ladder (rungs, owners, guides, clock) lives with the issues, below this app, so the field
+# pages and the emails read it too; re-exported here for the staff pages.
+from visits.access import (  # noqa: F401
+    LADDER,
+    LEVEL_OWNER,
+    PROVINCE_WIDE,
+    STEP_DAYS,
+    STEP_GUIDE,
+    access_issue_raise,
+    access_issue_step_announce,
+    is_overdue,
+    is_top,
+    next_level,
+    previous_level,
+    rung_owners,
+    step_due,
+)
 from visits.models import AccessIssue, AccessIssueEvent, IssueLetter
 
 Level = AccessIssue.Level
 Status = AccessIssue.Status
-
-LADDER = [Level.PPS, Level.KPU_KOTA, Level.DINAS, Level.BAWASLU]
-
-# The role that owns each rung. KPU Provinsi may act at every rung on top of it.
-LEVEL_OWNER = {
-    Level.PPS: Role.PPS,
-    Level.KPU_KOTA: Role.KPU_KOTA,
-    Level.DINAS: Role.DINAS,
-    Level.BAWASLU: Role.BAWASLU,
-}
-
-# What each rung is for and what its owner can do, in one line: on the issue page and in the
-# email that hands the issue to the rung's owner.
-STEP_GUIDE = {
-    Level.PPS: gettext_lazy(
-        "The PPS of the kelurahan calls the manager and agrees access: it can take the step, "
-        "comment, resolve, or move it up to KPU Kota when two days bring no access."
-    ),
-    Level.KPU_KOTA: gettext_lazy(
-        "KPU Kota sends the manager an official letter: it can print the letter and record it "
-        "as sent (the manager then has two days from its date), comment, resolve, or move it "
-        "up to Dinas Perumahan."
-    ),
-    Level.DINAS: gettext_lazy(
-        "Dinas Perumahan, which oversees building managers, reprimands the manager: it can "
-        "print the reprimand (teguran), comment, resolve, or move it up to Bawaslu."
-    ),
-    Level.BAWASLU: gettext_lazy(
-        "Bawaslu, the top step: the election supervisor looks into the obstruction and may "
-        "recommend sanctions; it can take the step and comment, and KPU Provinsi records the "
-        "resolution."
-    ),
-}
-
-# Dinas Perumahan and Bawaslu accounts without a region cover all of DKI (accounts.scope).
-PROVINCE_WIDE = {Role.DINAS, Role.BAWASLU}
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 # Magic numbers of the evidence formats we accept: a scan (PDF) or a photo (JPEG, PNG).
@@ -86,30 +63,6 @@ class Action:
     LETTER = "letter"
     RESOLVE = "resolve"
     REOPEN = "reopen"
-
-
-def next_level(level: str) -> str | None:
-    index = LADDER.index(level)
-    return LADDER[index + 1] if index + 1 < len(LADDER) else None
-
-
-def previous_level(level: str) -> str | None:
-    index = LADDER.index(level)
-    return LADDER[index - 1] if index else None
-
-
-def is_top(level: str) -> bool:
-    return next_level(level) is None
-
-
-def rung_owners(level: str, kelurahan_code: str):
-    """The active users who own `level` for a building of that kelurahan: the rung's role,
-    with a region that contains the kelurahan (or none, for the province-wide roles)."""
-    role = LEVEL_OWNER[level]
-    covering = Q(region__code__in=[kelurahan_code[:n] for n in (2, 5, 8, 13)])
-    if role in PROVINCE_WIDE:
-        covering |= Q(region__isnull=True)
-    return User.objects.filter(is_active=True, role=role).filter(covering)
 
 
 def issue_actions(user: User, issue: AccessIssue) -> set[str]:
@@ -244,18 +197,9 @@ def issue_raise(*, building: Building, by: User, kind: str, description: str) ->
         raise ValidationError({"kind": _("Choose what kind of issue it is.")})
     if not description.strip():
         raise ValidationError({"description": _("Describe what happened.")})
-    issue = access_issue_raise(
+    return access_issue_raise(
         building=building, raised_by=by, kind=kind, description=description.strip()
     )
-    raised = AccessIssueEvent.objects.filter(issue=issue, action=AccessIssueEvent.Action.RAISED)
-    _notify_step(raised.values_list("pk", flat=True).get())
-    return issue
-
-
-def _notify_step(event_id: int, previous_handler_id: int | None = None) -> None:
-    from dashboard.tasks import access_issue_step_notify
-
-    outbox_enqueue(access_issue_step_notify, event_id, previous_handler_id)
 
 
 @transaction.atomic
@@ -275,7 +219,7 @@ def issue_escalate(
     issue.due_at = timezone.now() + datetime.timedelta(days=STEP_DAYS)
     issue.save(update_fields=["level", "status", "handled_by", "due_at"])
     event = _event(issue, by, AccessIssueEvent.Action.ESCALATED, note.strip(), evidence)
-    _notify_step(event.pk, previous_handler)
+    access_issue_step_announce(event, previous_handler)
     return issue
 
 

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from accounts.emails import email_send
 from accounts.models import User
 from buildings.models import Building, BuildingManager, Region
-from dashboard.escalation import STEP_GUIDE, is_top, next_level
 from reminders.models import ReminderLog
 from reminders.rules import Day, Reminder, rules_evaluate
+from visits.access import STEP_GUIDE, is_top, next_level
 from visits.field import building_contact
 from visits.models import AccessIssue, CoklitPeriod, Schedule
 from visits.schedules import schedule_answered_by_manager

@@ -1,11 +1,13 @@
-"""Emails about schedules and access issues, sent by Celery once the change is committed."""
+"""Emails about schedules and access issues (each step of the ladder), sent by Celery once the change is committed."""
 
 from celery import shared_task
 from django.conf import settings
+from django.urls import reverse
 
 from accounts.emails import email_send
 from accounts.models import User
-from visits.models import AccessIssueEvent, Schedule
+from visits.access import STEP_GUIDE, is_top, next_level, previous_level, rung_owners, step_due
+from visits.models import AccessIssue, AccessIssueEvent, Schedule
 
 # Retried on a mail server error, and acknowledged only when done: a worker killed mid-send
 # leaves the message to be delivered again, and email_send's once_key skips whoever already
@@ -72,4 +74,53 @@ def access_issue_reply_notify(event_id: int) -> None:
             language=person.language,
             context={"event": event, "issue": issue, "person": person},
             once_key=f"access_reply:{event_id}",
+        )
+
+
+@shared_task(max_retries=5, **RETRY)
+def access_issue_step_notify(event_id: int, previous_handler_id: int | None = None) -> None:
+    """An issue reached a rung (raised at the first, or moved up): its owners are told it is
+    theirs, what the rung is for and until when; whoever held the rung below gets a copy
+    (the one who handled it, else that rung's owners). The one who acted gets nothing."""
+    event = (
+        AccessIssueEvent.objects.select_related(
+            "issue__building__kelurahan", "issue__raised_by", "actor"
+        )
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None:
+        return
+    issue, level, code = event.issue, event.level, event.issue.building.kelurahan.code
+    owners = {u.pk: u for u in rung_owners(level, code)}
+    copies = {}
+    below = previous_level(level) if event.action == AccessIssueEvent.Action.ESCALATED else None
+    if below:
+        handler = User.objects.filter(pk=previous_handler_id, is_active=True).first()
+        copies = {handler.pk: handler} if handler else {u.pk: u for u in rung_owners(below, code)}
+    url = settings.SITE_URL.rstrip("/") + reverse("dashboard_issue", args=[issue.pk])
+    context = {
+        "issue": issue,
+        "event": event,
+        "level": dict(AccessIssue.Level.choices)[level],
+        "below": dict(AccessIssue.Level.choices).get(below),
+        "next": dict(AccessIssue.Level.choices).get(next_level(level)),
+        "top": is_top(level),
+        "raised": event.action == AccessIssueEvent.Action.RAISED,
+        "guide": STEP_GUIDE[level],
+        # The clock of the rung, unless the issue moved on before this email went out.
+        "due": step_due(issue) if issue.level == level and issue.status != "resolved" else None,
+        "url": url,
+    }
+    people = [(p, False) for p in owners.values()]
+    people += [(p, True) for pk, p in copies.items() if pk not in owners]
+    for person, as_copy in people:
+        if person.pk == event.actor_id or not person.email:
+            continue
+        email_send(
+            template="access_step",
+            to=person.email,
+            language=person.language,
+            context={**context, "person": person, "as_copy": as_copy},
+            once_key=f"access_step:{event.pk}",
         )

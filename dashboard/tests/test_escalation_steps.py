@@ -113,7 +113,7 @@ def test_the_top_step_is_told_it_is_the_top_step(
 def test_each_step_change_email_goes_once_even_if_the_task_runs_again(
     world, english, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from dashboard.tasks import access_issue_step_notify
+    from visits.tasks import access_issue_step_notify
 
     issue = _issue(world, level="dinas")
     with django_capture_on_commit_callbacks(execute=True):

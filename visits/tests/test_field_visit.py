@@ -193,3 +193,45 @@ def test_ending_a_visit_asks_access_first_and_ignores_issue_fields_when_access_w
     visit.refresh_from_db()
     assert visit.ended_at and visit.access == "granted"
     assert not AccessIssue.objects.exists()
+
+
+def test_turned_away_emails_the_pps_of_the_kelurahan_like_a_staff_raised_issue(
+    phone, day, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Issue #16: the PPS owns the first step; a pantarlih's report must reach them too."""
+    from accounts.tests.factories import UserFactory
+    from buildings.tests.factories import kelurahan
+
+    pps = UserFactory(role="pps", region=day.building.kelurahan, language="en")
+    UserFactory(role="pps", region=kelurahan("31.72.04.1003"))  # another kelurahan's PPS
+    form = start_form(
+        access="denied", issue_kind="security_refused", issue_description="Satpam menolak masuk."
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        phone.post(reverse("field_visit_start", args=[day.tower.pk]), form)
+
+    issue = AccessIssue.objects.get()
+    assert [m.to for m in mailoutbox] == [[pps.email]]
+    mail = mailoutbox[0]
+    assert mail.subject == f"New access issue at {day.building.name}, at your step: PPS"
+    assert f"/dasbor/masalah/{issue.pk}/" in mail.body
+    assert "Satpam menolak masuk." in mail.body
+
+
+def test_a_partial_visit_with_an_issue_emails_the_pps_too(
+    phone, day, mailoutbox, django_capture_on_commit_callbacks
+):
+    from accounts.tests.factories import UserFactory
+
+    pps = UserFactory(role="pps", region=day.building.kelurahan)
+    phone.post(reverse("field_visit_start", args=[day.tower.pk]), start_form())
+    visit = Visit.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        phone.post(reverse("field_visit_end", args=[visit.pk]), {
+            "access": "partial", "issue_kind": "other",
+            "issue_description": "Lantai 9 ke atas dikunci pengelola.",
+        })  # fmt: skip
+
+    assert [m.to for m in mailoutbox] == [[pps.email]]
