@@ -288,8 +288,13 @@ class Unit(models.Model):
         {Status.DONE, Status.VACANT, Status.NO_LOCAL_VOTERS, Status.NON_RESIDENTIAL}
     )
 
+    # No index of its own: buildings_unit_position and the unique (tower, number) lead with it.
     tower = models.ForeignKey(
-        Tower, verbose_name=_("tower"), on_delete=models.CASCADE, related_name="units"
+        Tower,
+        verbose_name=_("tower"),
+        on_delete=models.CASCADE,
+        related_name="units",
+        db_index=False,
     )
     floor = models.SmallIntegerField(
         _("floor"), validators=[MinValueValidator(-10), MaxValueValidator(150)]
@@ -334,6 +339,59 @@ class Unit(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in self.CLOSED_STATUSES
+
+
+class TowerTotals(models.Model):
+    """A tower's coverage figures over its residential units, kept by the database itself.
+
+    Triggers on the units table (migration 0010) add every insert, update or delete of a unit
+    to its tower's row in the same statement, whatever wrote it: an outcome, an import, the
+    admin, a test. So dashboards sum towers instead of scanning units, and no write path can
+    forget them. Never saved from Python; `manage.py recount_totals` checks them against the
+    units (and mends them) if ever in doubt.
+    """
+
+    tower = models.OneToOneField(
+        Tower,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # a trigger removes the row with its tower
+        db_constraint=False,
+        related_name="totals",
+    )
+    residential_units = models.IntegerField(default=0)
+    closed_units = models.IntegerField(default=0)
+    visited_units = models.IntegerField(default=0)  # with at least one outcome
+    outcome_count = models.IntegerField(default=0)
+    voters_verified = models.IntegerField(default=0)
+    refused_twice_units = models.IntegerField(default=0)
+    # The newest status time among the closed units: when the tower last closed a unit.
+    last_closed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("tower totals")
+        verbose_name_plural = _("tower totals")
+
+    def __str__(self):
+        return f"{self.tower_id}: {self.closed_units}/{self.residential_units}"
+
+
+class TowerClosedDay(models.Model):
+    """How many of a tower's residential units are closed by an outcome recorded on `day`
+    (Jakarta time), kept by the same triggers: the daily series without a scan of units."""
+
+    pk = models.CompositePrimaryKey("tower_id", "day")
+    tower = models.ForeignKey(
+        Tower, on_delete=models.DO_NOTHING, db_constraint=False, related_name="closed_days"
+    )
+    day = models.DateField()
+    closed = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("units closed on a day")
+        verbose_name_plural = _("units closed per day")
+
+    def __str__(self):
+        return f"{self.tower_id} {self.day}: {self.closed}"
 
 
 class OccupancyStatus(models.TextChoices):

@@ -1,32 +1,33 @@
 """Coverage figures: how much of a region, building or tower coklit has closed, and what lags.
 
-Every figure is computed per building in a handful of grouped queries (a fixed number,
-whatever the number of units or outcomes) and then rolled up in Python: buildings into
-kelurahan, kecamatan and kota by their Kemendagri codes, or units into towers. Outcome
-figures come from each unit's running totals, never from a scan of the outcomes.
+Every figure is read from the towers' totals, which triggers on the units table keep in the
+same statement as every write to a unit (buildings.models.TowerTotals, TowerClosedDay). A
+page sums towers, never units, and rolls them up in Python: towers into buildings, buildings
+into kelurahan, kecamatan and kota by their Kemendagri codes. So every level takes a fixed
+number of queries whose time follows the number of towers, not of units or outcomes.
 
 The figures are those of the units' current state: when a new coklit period starts, the
 units' statuses and totals belong to the old one until they are reset for the new window.
 
-The province overview reads every unit (two scans of ~400,000 rows, ~300 ms together), so
-it is served from a snapshot kept in the cache — its total, each kota, the buildings most at
-risk and the daily series: Celery beat recomputes it every COVERAGE_SNAPSHOT_SECONDS and a
-page that finds none computes it itself; the page says when it was taken. Kota and smaller
-pages are computed on each request.
+The province overview (6,000 towers at Jakarta scale) is served from a snapshot kept in the
+cache — its total, each kota, the buildings most at risk and the daily series: Celery beat
+recomputes it every COVERAGE_SNAPSHOT_SECONDS. A page that finds none computes it under a
+lock, so concurrent pages wait for one computation rather than each doing their own; the page
+says when it was taken. Kota and smaller pages are computed on each request.
 """
 
 import datetime
 import math
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from buildings.models import Building, BuildingManager, Region, Tower, Unit
+from buildings.models import Building, BuildingManager, Region, Tower, TowerClosedDay
 from visits.models import AccessIssue, CoklitPeriod, Schedule
 
 # A building with no newly closed unit for this many days is "stalled".
@@ -137,28 +138,30 @@ def clock_for(today: datetime.date | None = None) -> Clock:
     return Clock(period=period, today=today)
 
 
-UNIT_TOTALS = {
-    "residential": Count("pk"),
-    "closed": Count("pk", filter=Q(status__in=Unit.CLOSED_STATUSES)),
-    "last_closed_at": Max("status_at", filter=Q(status__in=Unit.CLOSED_STATUSES)),
-    "outcomes": Sum("outcome_count"),
-    "units_visited": Count("pk", filter=Q(outcome_count__gt=0)),
-    "voters_verified": Sum("voters_verified"),
-    "refused_twice": Count("pk", filter=Q(refusal_count__gte=2)),
+# A tower's totals (kept by triggers, see buildings.models.TowerTotals), in Figures' names.
+TOWER_TOTALS = {
+    "residential": "totals__residential_units",
+    "closed": "totals__closed_units",
+    "last_closed_at": "totals__last_closed_at",
+    "outcomes": "totals__outcome_count",
+    "units_visited": "totals__visited_units",
+    "voters_verified": "totals__voters_verified",
+    "refused_twice": "totals__refused_twice_units",
 }
 
 
-def _unit_totals(units, group_by: str, figures: dict[int, Figures]) -> None:
-    """One grouped query over units (their status and running totals, see Unit)."""
-    for r in units.filter(residential=True).values(group_by).annotate(**UNIT_TOTALS):
-        f = figures.setdefault(r[group_by], Figures())
-        f.residential, f.closed, f.last_closed_at = (
-            r["residential"],
-            r["closed"],
-            r["last_closed_at"],
-        )
-        f.outcomes, f.units_visited = r["outcomes"] or 0, r["units_visited"]
-        f.voters_verified, f.refused_twice = r["voters_verified"] or 0, r["refused_twice"]
+def _tower_rows(towers):
+    """(tower id, building id, name, Figures) for each tower: one query over towers and their
+    totals, whatever the number of units."""
+    fields = ("pk", "building_id", "name", "expected_voters", *TOWER_TOTALS.values())
+    for pk, building_id, name, expected, *values in towers.order_by().values_list(*fields):
+        f = Figures(**dict(zip(TOWER_TOTALS, values, strict=True)))
+        for total in ("residential", "closed", "outcomes", "units_visited", "voters_verified",
+                      "refused_twice"):  # fmt: skip
+            setattr(f, total, getattr(f, total) or 0)  # a tower without units has no totals row
+        f.expected_voters = expected or 0
+        _tower_counts(f)
+        yield pk, building_id, name, f
 
 
 def _tower_counts(f: Figures) -> None:
@@ -176,26 +179,14 @@ class CoverageFigures:
     towers: dict[int, tuple[int, str, Figures]]
 
 
-def coverage_figures(buildings, *, all_units: bool = False) -> CoverageFigures:
-    """Figures for each building of the queryset and each of their towers, in three grouped
-    queries: the units grouped by tower, the towers, the open access issues.
-
-    With `all_units` (the whole province is in view) units are read without a filter on
-    their building, a plain scan; rows of buildings outside the queryset are then skipped.
-    """
+def coverage_figures(buildings) -> "CoverageFigures":
+    """Figures for each building of the queryset and each of their towers, in three queries:
+    the buildings' ids, their towers with their totals, the open access issues. Towers are
+    summed, never units, so the time does not grow with the units."""
     ids = buildings.values("pk")
-    wanted = set(buildings.values_list("pk", flat=True))
-    figures: dict[int, Figures] = {pk: Figures() for pk in wanted}
-    units = Unit.objects.all() if all_units else Unit.objects.filter(tower__building__in=ids)
-    per_tower: dict[int, Figures] = {}
-    _unit_totals(units, "tower_id", per_tower)
+    figures: dict[int, Figures] = {pk: Figures() for pk in buildings.values_list("pk", flat=True)}
     towers: dict[int, tuple[int, str, Figures]] = {}
-    for tower_id, building_id, name, expected in Tower.objects.filter(building__in=ids).values_list(
-        "pk", "building_id", "name", "expected_voters"
-    ):
-        f = per_tower.get(tower_id) or Figures()
-        f.expected_voters = expected or 0
-        _tower_counts(f)
+    for tower_id, building_id, name, f in _tower_rows(Tower.objects.filter(building__in=ids)):
         towers[tower_id] = (building_id, name, f)
         figures[building_id].add(f)
     for f in figures.values():  # every building counts, with or without units
@@ -213,20 +204,14 @@ def coverage_figures(buildings, *, all_units: bool = False) -> CoverageFigures:
     return CoverageFigures(buildings=figures, towers=towers)
 
 
-def building_figures(buildings, *, all_units: bool = False) -> dict[int, Figures]:
+def building_figures(buildings) -> dict[int, Figures]:
     """Figures for each building of the queryset (see coverage_figures)."""
-    return coverage_figures(buildings, all_units=all_units).buildings
+    return coverage_figures(buildings).buildings
 
 
 def tower_figures(building: Building) -> dict[int, Figures]:
     """The same figures per tower of one building."""
-    figures: dict[int, Figures] = {}
-    _unit_totals(Unit.objects.filter(tower__building=building), "tower_id", figures)
-    for tower in building.towers.all():
-        f = figures.setdefault(tower.pk, Figures())
-        f.expected_voters = tower.expected_voters or 0
-        _tower_counts(f)
-    return figures
+    return {pk: f for pk, _b, _name, f in _tower_rows(Tower.objects.filter(building=building))}
 
 
 def roll_up(regions: list[Region], buildings: list[Building], figures: dict[int, Figures]):
@@ -243,49 +228,45 @@ def roll_up(regions: list[Region], buildings: list[Building], figures: dict[int,
     return by_code
 
 
-def _closed_by_day(units, period: CoklitPeriod):
-    """The residential units closed during the period, each with the `day` it was closed."""
-    zone = timezone.get_current_timezone()
-    # A range on the column itself (not on its date) lets the partial index serve the query.
-    since = datetime.datetime.combine(period.starts_on, datetime.time(), tzinfo=zone)
-    until = datetime.datetime.combine(
-        period.ends_on + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
-    )
-    return units.filter(
-        residential=True,
-        status__in=sorted(Unit.CLOSED_STATUSES),
-        status_at__gte=since,
-        status_at__lt=until,
-    ).annotate(day=TruncDate("status_at", tzinfo=zone))
+def _closed_days(buildings, period: CoklitPeriod):
+    """The towers' closed-unit counts per day of the period (kept by triggers, see
+    buildings.models.TowerClosedDay) for the buildings of the queryset."""
+    return TowerClosedDay.objects.filter(
+        tower__building__in=buildings,
+        day__gte=period.starts_on,
+        day__lte=period.ends_on,
+    ).exclude(closed=0)
 
 
-def daily_closed(units, period: CoklitPeriod | None) -> list[tuple[datetime.date, int]]:
-    """Units closed on each day of the period (by the time their closing outcome was recorded)."""
+def daily_closed(buildings, period: CoklitPeriod | None) -> list[tuple[datetime.date, int]]:
+    """Residential units closed on each day of the period (by the time their closing outcome
+    was recorded) in these buildings."""
     if not period:
         return []
-    rows = _closed_by_day(units, period).values("day").annotate(n=Count("pk")).order_by("day")
-    return [(r["day"], r["n"]) for r in rows]
+    rows = _closed_days(buildings, period).values("day").annotate(n=Sum("closed")).order_by("day")
+    return [(r["day"], r["n"]) for r in rows if r["n"]]
 
 
 Series = list[tuple[datetime.date, int]]
 
 
-def daily_closed_by(units, period: CoklitPeriod | None, group_by: str) -> dict[int, Series]:
-    """daily_closed for each group of units at once, in one grouped query: `group_by` is
+def daily_closed_by(buildings, period: CoklitPeriod | None, group_by: str) -> dict[int, Series]:
+    """daily_closed for each group of buildings at once, in one grouped query: `group_by` is
     "tower__building_id" (a series per building) or "tower__building__kelurahan_id" (per
     kelurahan, which series_roll_up sums into kecamatan or kota). The series add up to
-    daily_closed's for the same units."""
+    daily_closed's for the same buildings."""
     if not period:
         return {}
     rows = (
-        _closed_by_day(units, period)
+        _closed_days(buildings, period)
         .values(group_by, "day")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("closed"))
         .order_by(group_by, "day")
     )
     by_group: dict[int, Series] = {}
     for r in rows:
-        by_group.setdefault(r[group_by], []).append((r["day"], r["n"]))
+        if r["n"]:
+            by_group.setdefault(r[group_by], []).append((r["day"], r["n"]))
     return by_group
 
 
@@ -354,14 +335,13 @@ def province_snapshot_take(period: CoklitPeriod | None) -> ProvinceSnapshot:
     """Compute the province overview and keep it in the cache for the next pages."""
     active = Building.objects.filter(active=True)
     buildings = list(active.select_related("kelurahan").order_by("name"))
-    figures = building_figures(active, all_units=True)
+    figures = building_figures(active)
     kota = list(Region.objects.filter(level=Region.Level.KOTA))
     by_code = roll_up(kota, buildings, figures)
     total = Figures()
     for f in figures.values():
         total.add(f)
-    units = Unit.objects.exclude(tower__in=Tower.objects.filter(building__active=False))
-    by_kelurahan = daily_closed_by(units, period, "tower__building__kelurahan_id")
+    by_kelurahan = daily_closed_by(active, period, "tower__building__kelurahan_id")
     codes = {b.kelurahan_id: b.kelurahan.code for b in buildings}
     kota_series = series_roll_up(by_kelurahan, codes, 5)
     snapshot = ProvinceSnapshot(
@@ -381,29 +361,66 @@ def province_snapshot_take(period: CoklitPeriod | None) -> ProvinceSnapshot:
         snapshot.taken_at,
         snapshot.kota_series,
     )
-    # Kept for two refresh intervals, so a late beat never leaves the page to compute it.
-    cache.set(_snapshot_key(period), stored, 2 * settings.COVERAGE_SNAPSHOT_SECONDS)
+    cache.set(_snapshot_key(period), stored, SNAPSHOT_KEPT_SECONDS)
     buildings_stored = ({pk: _packed(f) for pk, f in figures.items()}, snapshot.taken_at)
-    cache.set(_buildings_key(period), buildings_stored, 2 * settings.COVERAGE_SNAPSHOT_SECONDS)
+    cache.set(_buildings_key(period), buildings_stored, SNAPSHOT_KEPT_SECONDS)
     return snapshot
 
 
+# How long a stored snapshot is kept: long after it is too old to show as current, so that
+# while one worker computes the next, the others can serve this one.
+SNAPSHOT_KEPT_SECONDS = 24 * 3600
+# The refresh lock expires on its own if its holder dies mid-computation.
+SNAPSHOT_LOCK_SECONDS = 60
+# A page with no snapshot at all waits this long for another worker's to appear.
+SNAPSHOT_WAIT_SECONDS = 5.0
+
+
+def _fresh(taken_at: datetime.datetime) -> bool:
+    age = (timezone.now() - taken_at).total_seconds()
+    return 0 <= age <= 2 * settings.COVERAGE_SNAPSHOT_SECONDS
+
+
+def _snapshot_unpacked(cached) -> ProvinceSnapshot:
+    total, kota, at_risk, series, taken_at, kota_series = cached
+    return ProvinceSnapshot(
+        total=_unpacked(total),
+        kota={code: _unpacked(row) for code, row in kota.items()},
+        at_risk=[(pk, _unpacked(row)) for pk, row in at_risk],
+        series=series,
+        taken_at=taken_at,
+        kota_series=kota_series,
+    )
+
+
+def _snapshot_refreshed(period: CoklitPeriod | None, key: str, unpacked):
+    """A new snapshot, taken by this request if no other is taking one. Otherwise the one
+    stored (too old, but the best there is until the other finishes), or, with none stored,
+    the other's once it lands (waiting at most SNAPSHOT_WAIT_SECONDS)."""
+    lock = f"{_snapshot_key(period)}:refreshing"
+    if cache.add(lock, 1, SNAPSHOT_LOCK_SECONDS):
+        try:
+            return province_snapshot_take(period)
+        finally:
+            cache.delete(lock)
+    cached = cache.get(key)
+    waited = 0.0
+    while cached is None and waited < SNAPSHOT_WAIT_SECONDS:
+        time.sleep(0.1)
+        waited += 0.1
+        cached = cache.get(key)
+    if cached is None:
+        return province_snapshot_take(period)
+    return unpacked(cached)
+
+
 def province_snapshot(period: CoklitPeriod | None) -> ProvinceSnapshot:
-    """The cached snapshot, or a new one when there is none (or it is too old to show)."""
-    cached = cache.get(_snapshot_key(period))
-    if cached is not None:
-        total, kota, at_risk, series, taken_at, kota_series = cached
-        age = (timezone.now() - taken_at).total_seconds()
-        if 0 <= age <= 2 * settings.COVERAGE_SNAPSHOT_SECONDS:
-            return ProvinceSnapshot(
-                total=_unpacked(total),
-                kota={code: _unpacked(row) for code, row in kota.items()},
-                at_risk=[(pk, _unpacked(row)) for pk, row in at_risk],
-                series=series,
-                taken_at=taken_at,
-                kota_series=kota_series,
-            )
-    return province_snapshot_take(period)
+    """The cached snapshot; a new one when it is too old to show (see _snapshot_refreshed)."""
+    key = _snapshot_key(period)
+    cached = cache.get(key)
+    if cached is not None and _fresh(cached[4]):
+        return _snapshot_unpacked(cached)
+    return _snapshot_refreshed(period, key, _snapshot_unpacked)
 
 
 def _buildings_key(period: CoklitPeriod | None) -> str:
@@ -414,15 +431,20 @@ def province_building_figures(
     period: CoklitPeriod | None,
 ) -> tuple[dict[int, Figures], datetime.datetime]:
     """Every active building's figures as of the last snapshot (and when it was taken), for
-    a province-wide map: reading every unit on each request would take ~300 ms."""
-    cached = cache.get(_buildings_key(period))
-    if cached is not None:
+    a province-wide map, refreshed as province_snapshot is."""
+
+    def unpacked(cached):
+        if isinstance(cached, ProvinceSnapshot):
+            return cached.buildings, cached.taken_at
         rows, taken_at = cached
-        age = (timezone.now() - taken_at).total_seconds()
-        if 0 <= age <= 2 * settings.COVERAGE_SNAPSHOT_SECONDS:
-            return {pk: _unpacked(row) for pk, row in rows.items()}, taken_at
-    snapshot = province_snapshot_take(period)
-    return snapshot.buildings, snapshot.taken_at
+        return {pk: _unpacked(row) for pk, row in rows.items()}, taken_at
+
+    key = _buildings_key(period)
+    cached = cache.get(key)
+    if cached is not None and _fresh(cached[1]):
+        return unpacked(cached)
+    result = _snapshot_refreshed(period, key, unpacked)
+    return unpacked(result) if isinstance(result, ProvinceSnapshot) else result
 
 
 def _ranked(

@@ -67,7 +67,7 @@ def at_risk_list(request, code):
         active=True, kelurahan__code__startswith=code
     )
     buildings = list(scoped.select_related("kelurahan"))
-    figures = coverage_figures(scoped, all_units=code == DKI_JAKARTA)
+    figures = coverage_figures(scoped)
     rows = behind_rows(buildings, figures.buildings, clock, figures.towers)
     explain(rows, clock)
     if KINDS[kind] is not None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.context_processors import DASHBOARD_ROLES
 from accounts.scope import DKI_JAKARTA, region_prefix
-from buildings.models import Building, Region, Unit
+from buildings.models import Building, Region
 from dashboard.charts import coverage_chart, trends
 from dashboard.coverage import (
     Figures,
@@ -125,7 +125,7 @@ def region_detail(request, code):
         figures = covered.buildings
         # The children's daily series in one grouped query; the page's own is their sum.
         by_group = daily_closed_by(
-            Unit.objects.filter(tower__building__in=scoped),
+            scoped,
             clock.period,
             "tower__building_id"
             if region.level == Region.Level.KELURAHAN
