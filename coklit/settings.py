@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "visits",
     "dashboard",
     "reminders",
+    # After accounts: privacy/admin.py extends the user admin registered there.
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -288,7 +290,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboard.tasks.coverage_snapshot_refresh",
         "schedule": COVERAGE_SNAPSHOT_SECONDS,
     },
+    # Nightly, in the quiet hours: what a closed period no longer needs goes (privacy/retention.py).
+    "privacy-retention": {
+        "task": "privacy.tasks.retention_apply",
+        "schedule": crontab(minute=30, hour=2),
+    },
 }
+
+# PRIVACY
+# Days after a coklit period closes before its photos, positions and notes go (README,
+# "Personal data"); a period under a retention hold keeps them until the hold is lifted.
+PRIVACY_RETENTION_DAYS = env.int("PRIVACY_RETENTION_DAYS", default=90)
 
 # IMPORT-EXPORT
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -22,6 +22,7 @@ urlpatterns = [
     path("dasbor/", include("dashboard.urls")),
     path("portal/", include("buildings.urls")),
     path("pengingat/", include("reminders.urls")),
+    path("privasi/", include("privacy.urls")),
     path("", include("visits.urls")),
     path("", include("accounts.urls")),
 ]

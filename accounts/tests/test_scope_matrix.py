@@ -24,10 +24,11 @@ ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = {"invitation_accept", "officer_check", "officer_check_photo"}
 
 # Admin pages for data that is the same for everyone (the region tree, the coklit periods),
-# admin's own plumbing, and the audit log and the notification outbox, which only KPU Provinsi
-# opens (403 for any id).
+# admin's own plumbing, and the audit log, the notification outbox and the personal-data
+# settings (privacy/tests/test_admin.py), which only KPU Provinsi opens (403 for any id).
 SAME_FOR_EVERYONE = re.compile(
     r"^admin:(buildings_region_|visits_coklitperiod_|auditlog_logentry_|reminders_outboxmessage_"
+    r"|privacy_(privacycontact|retentionhold|retentionrun)_"
     r"|view_on_site$"
     r"|app_list$|accounts_user_password_change$)"
 )

@@ -1,0 +1,81 @@
+"""manage.py apply_retention [--dry-run] [--language en]: what the nightly job does, by hand.
+
+With --dry-run nothing changes: it lists, period by period, what would go. Run it after a
+backup is restored, before anyone uses the restored data (README, "Personal data").
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from privacy.retention import KINDS, RetentionReport, retention_apply
+
+
+def report_lines(report: RetentionReport) -> list[str]:
+    """The report as readable lines, in the active language."""
+    head = (
+        _("Dry run: nothing was changed. This would be removed:")
+        if report.dry_run
+        else _("Removed:")
+    )
+    lines = [
+        head,
+        ngettext(
+            "Rule: %(days)s day after a coklit period closes (PRIVACY_RETENTION_DAYS).",
+            "Rule: %(days)s days after a coklit period closes (PRIVACY_RETENTION_DAYS).",
+            report.days,
+        )
+        % {"days": report.days},
+    ]
+    if not report.periods:
+        lines.append(_("No coklit period has been closed that long; nothing is due."))
+    for period in report.periods:
+        closed = ngettext(
+            "closed %(end)s, %(days)s day ago",
+            "closed %(end)s, %(days)s days ago",
+            period.closed_days,
+        ) % {"end": period.period.ends_on.isoformat(), "days": period.closed_days}
+        lines.append(f"{period.period.name} ({closed}):")
+        if period.held:
+            lines.append("  " + _("held, nothing removed: %(reason)s") % {"reason": period.held})
+            continue
+        if not period.counts:
+            lines.append("  " + _("nothing left to remove"))
+        for kind, label in KINDS.items():
+            if not period.counts[kind]:
+                continue
+            line = f"  {label}: {period.counts[kind]}"
+            buildings = period.by_building.get(kind)
+            if buildings:
+                line += " (" + ", ".join(f"{b}: {n}" for b, n in sorted(buildings.items())) + ")"
+            lines.append(line)
+    if report.residents:
+        lines.append(_("Residents' page:"))
+        lines += [f"  {key}: {n}" for key, n in sorted(report.residents.items())]
+    lines.append(_("Units, outcomes and the counts per building and per day are kept."))
+    return lines
+
+
+class Command(BaseCommand):
+    help = (
+        "Remove what coklit periods closed longer than PRIVACY_RETENTION_DAYS no longer need: "
+        "visit photos and positions, notes outside access issues, evidence files, callback "
+        "numbers, invitations never accepted. --dry-run only lists it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="List, change nothing.")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="Language of the report (id or en).",
+        )
+
+    def handle(self, *args, dry_run=False, language=None, **options):
+        report = retention_apply(dry_run=dry_run)
+        with translation.override(language):
+            for line in report_lines(report):
+                self.stdout.write(line)
