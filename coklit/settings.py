@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "visits",
     "dashboard",
     "reminders",
+    "residents",
     # After accounts: privacy/admin.py extends the user admin registered there.
     "privacy",
 ]

@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # Public, signed links: they carry a token, not an id anyone is scoped to. (The card photo on
 # the check answers only while the code checks as valid: visits/tests/test_officer_photo.py.)
 PUBLIC = {"invitation_accept", "officer_check", "officer_check_photo"}
+# The residents' page of a building: a token printed on its lobby poster, no sign-in
+# (residents/tests/test_public_page.py).
+PUBLIC |= {"residents_public", "residents_request", "residents_thanks"}
 
 # Admin pages for data that is the same for everyone (the region tree, the coklit periods),
 # admin's own plumbing, and the audit log, the notification outbox and the personal-data

@@ -1,0 +1,52 @@
+"""What the pantarlih's field pages (visits) read of residents' requests, and the one write
+they make: recording an outcome for a unit closes its open request.
+
+Imports only residents.models, so `visits` may call it without importing the public pages.
+"""
+
+import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from residents.models import VisitRequest
+
+# A request stays on the field pages while its period is open, and a day after, like the
+# outcomes (visits.field.CLOSED_AFTER).
+SHOWN_AFTER_PERIOD = datetime.timedelta(days=1)
+
+
+def _open_now() -> QuerySet:
+    today = timezone.localdate()
+    return VisitRequest.objects.open().filter(period__ends_on__gte=today - SHOWN_AFTER_PERIOD)
+
+
+def open_requests_by_unit(tower_id: int) -> dict[int, str]:
+    """Unit id → the best time its residents gave, for the tower's open requests (one query)."""
+    return dict(_open_now().filter(tower=tower_id).values_list("unit_id", "best_time"))
+
+
+def open_request_for_unit(unit_id: int) -> VisitRequest | None:
+    return _open_now().filter(unit=unit_id).first()
+
+
+def open_requests_in(building_ids) -> list[VisitRequest]:
+    """The open requests of these buildings, by tower and unit, for today's page (one query)."""
+    return list(
+        _open_now()
+        .filter(building__in=building_ids)
+        .select_related("tower", "unit")
+        .order_by("tower__name", "unit__floor", "unit__number")
+    )
+
+
+def requests_close(*, unit_id: int, recorded_at: datetime.datetime) -> int:
+    """Close the unit's open request asked before this outcome was recorded (one UPDATE).
+
+    Its callback number goes with it: the visit it asked for has happened.
+    """
+    return (
+        VisitRequest.objects.open()
+        .filter(unit=unit_id, created_at__lte=recorded_at)
+        .update(status=VisitRequest.Status.VISITED, visited_at=recorded_at, callback_phone="")
+    )
