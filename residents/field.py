@@ -6,7 +6,7 @@ Imports only residents.models, so `visits` may call it without importing the pub
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Case, DateTimeField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from residents.models import VisitRequest
@@ -40,13 +40,24 @@ def open_requests_in(building_ids) -> list[VisitRequest]:
     )
 
 
-def requests_close(*, unit_id: int, recorded_at: datetime.datetime) -> int:
-    """Close the unit's open request asked before this outcome was recorded (one UPDATE).
+def requests_close(visited: dict[int, datetime.datetime]) -> int:
+    """Close the open requests of units just visited (one UPDATE for a whole batch).
 
-    Its callback number goes with it: the visit it asked for has happened.
+    `visited`: unit id → when the newest outcome stored for it was recorded. A request asked
+    after that time stays open: the resident asked after the officer had been. Its callback
+    number goes with it: the visit it asked for has happened.
     """
+    if not visited:
+        return 0
+    asked_before = Q()
+    for unit_id, at in visited.items():
+        asked_before |= Q(unit=unit_id, created_at__lte=at)
+    when = Case(
+        *(When(unit=unit_id, then=Value(at)) for unit_id, at in visited.items()),
+        output_field=DateTimeField(),
+    )
     return (
         VisitRequest.objects.open()
-        .filter(unit=unit_id, created_at__lte=recorded_at)
-        .update(status=VisitRequest.Status.VISITED, visited_at=recorded_at, callback_phone="")
+        .filter(asked_before)
+        .update(status=VisitRequest.Status.VISITED, visited_at=when, callback_phone="")
     )

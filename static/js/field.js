@@ -101,6 +101,8 @@
     if (it.state !== "bad") tile.className = tile.className.replace(/\bs-\w+/, "s-" + it.outcome);
     tile.querySelector("small").textContent = it.state === "bad" ? t("Ditolak server", "Refused") : label(it.outcome);
     var hint = tile.querySelector("i"); if (hint) hint.remove();
+    /* A resident's request closes with the outcome the server stores. */
+    var asked = tile.querySelector("em.rq"); if (asked && it.state !== "bad") asked.remove();
     tile.classList.remove("q-wait", "q-sent", "q-bad");
     tile.classList.add("q-" + it.state);
     var tick = tile.querySelector("b.tick");

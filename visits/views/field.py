@@ -32,7 +32,9 @@ from django.views.decorators.cache import never_cache
 
 from accounts.middleware import no_store_exempt
 from accounts.models import Role
+from accounts.phones import whatsapp_number
 from buildings.models import BuildingManager, Tower, Unit
+from residents.field import open_request_for_unit, open_requests_by_unit, open_requests_in
 from visits import field
 from visits.access import is_overdue, step_due
 from visits.forms import FloorForm, OutcomeForm, OutcomeItemForm, VisitEndForm, VisitStartForm
@@ -152,6 +154,7 @@ def today(request):
                 "today": [],
                 "posko": [],
                 "contact": field.building_contact(a.building, primaries.get(a.building_id)),
+                "requests": [],
             },
         )
         card["tps"].append(a.tps)
@@ -164,6 +167,12 @@ def today(request):
         if card["whole"] or tower.pk in card["tower_ids"]:
             tower.visit = open_visits.get(tower.pk)
             card["towers"].append(tower)
+    # Residents' requests for a visit, of the towers this officer covers (residents app).
+    for request_ in open_requests_in(building_ids):
+        card = cards[request_.building_id]
+        if card["whole"] or request_.tower_id in card["tower_ids"]:
+            request_.wa = whatsapp_number(request_.callback_phone)
+            card["requests"].append(request_)
     for schedule in schedules:
         card = cards[schedule.building_id]
         if schedule.date == day:
@@ -212,7 +221,12 @@ def grid(request, pk):
         units = units.filter(status=Unit.Status.UNVISITED)
     else:
         show = ""
-    floors = grid_floors(units, flagged, reverse("field_unit", args=[0]).removesuffix("0/"))
+    floors = grid_floors(
+        units,
+        flagged,
+        reverse("field_unit", args=[0]).removesuffix("0/"),
+        open_requests_by_unit(tower.pk),
+    )
     progress = field.tower_progress([tower.pk]).get(tower.pk, {"closed": 0, "residential": 0})
     visit = field.open_visit(request.user, tower)
     return render(
@@ -281,7 +295,13 @@ def unit_record(request, pk):
     return render(
         request,
         "visits/unit.html",
-        {"unit": unit, "form": form, "visit": visit, "history": history},
+        {
+            "unit": unit,
+            "form": form,
+            "visit": visit,
+            "history": history,
+            "resident_request": open_request_for_unit(unit.pk),
+        },
         status=status,
     )
 
