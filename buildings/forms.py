@@ -14,8 +14,10 @@ from buildings.unit_generator import (
     DEFAULT_NUMBER_FORMAT,
     FLOOR_MAX,
     FLOOR_MIN,
+    KEEP,
     MAX_UNITS_PER_FLOOR,
     NUMBER_FORMAT_MAX_LENGTH,
+    REPLACE,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -109,6 +111,22 @@ class UnitGenerateForm(forms.Form):
     non_residential = forms.BooleanField(
         label=gettext_lazy("These units are not dwellings (shops, offices)"), required=False
     )
+    # Asked only when the floors already have units the pattern does not name (units_generate).
+    existing_units = forms.ChoiceField(
+        label=gettext_lazy("Units already on these floors that the pattern does not name"),
+        required=False,
+        choices=[
+            (
+                REPLACE,
+                gettext_lazy(
+                    "Replace them: renumber them to the pattern and remove the extra ones "
+                    "(units with a visit recorded are kept)"
+                ),
+            ),
+            (KEEP, gettext_lazy("Keep them beside the new units")),
+        ],
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, data=None, *args, **kwargs):
         # An oversize pattern is refused by max_length; it must not be echoed back into the page.
@@ -119,6 +137,31 @@ class UnitGenerateForm(forms.Form):
 
     def clean_skip_floors(self):
         return _floor_list(self.cleaned_data["skip_floors"])
+
+    def plan(self) -> dict:
+        """The cleaned values units_preview and units_generate take."""
+        values = self.cleaned_data
+        return {
+            "units_per_floor": values["units_per_floor"],
+            "first_floor": values["first_floor"],
+            "last_floor": values["last_floor"],
+            "skip_floors": values["skip_floors"],
+            "number_format": values["number_format"],
+        }
+
+
+class UnitDeleteForm(forms.Form):
+    """Units of one floor to delete; only units no outcome has touched are offered."""
+
+    def __init__(self, *args, units: list[Unit], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"] = forms.TypedMultipleChoiceField(
+            label=gettext_lazy("Units to remove"),
+            coerce=int,
+            choices=[(unit.pk, unit.number) for unit in units if not unit.outcome_count],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": gettext_lazy("Tick the units to remove.")},
+        )
 
 
 class UnitForm(forms.ModelForm):
@@ -167,6 +210,7 @@ class FloorForm(forms.Form):
                 required=False,
                 validators=[validate_no_nik],
                 initial=occupancy.best_time if occupancy else "",
+                widget=forms.TextInput(attrs={"placeholder": _("e.g. after 18.00")}),
             )
             self.fields[f"residential_{unit.pk}"] = forms.BooleanField(
                 label=_("%(number)s is a dwelling") % {"number": unit.number},

@@ -32,6 +32,7 @@ urlpatterns = [
     path("gedung/<int:pk>/jadwal/", schedules.portal_schedules, name="portal_schedules"),
     path("gedung/<int:pk>/masalah/", schedules.portal_issues, name="portal_issues"),
     path("tower/<int:pk>/", portal.portal_tower, name="portal_tower"),
+    path("tower/<int:pk>/pratinjau/", portal.portal_tower_preview, name="portal_tower_preview"),
     path("tower/<int:pk>/lantai/<floor:floor>/", portal.portal_floor, name="portal_floor"),
     path("jadwal/<int:pk>/", schedules.portal_schedule, name="portal_schedule"),
     path("masalah/<int:pk>/balas/", schedules.portal_issue_reply, name="portal_issue_reply"),

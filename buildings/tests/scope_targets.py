@@ -15,6 +15,7 @@ def targets(world, persona, side):
         "portal_schedules": {"pk": building.pk},
         "portal_issues": {"pk": building.pk},
         "portal_tower": {"pk": tower.pk},
+        "portal_tower_preview": {"pk": tower.pk},
         "portal_floor": {"pk": tower.pk, "floor": side["unit"].floor},
         "portal_schedule": {"pk": side["schedule"].pk},
         "portal_issue_reply": {"pk": side["accessissue"].pk},

@@ -104,7 +104,7 @@ def test_manager_prepares_the_building_on_a_phone(phone, live_server, mailoutbox
     phone.fill("input[name=contact_phone]", "0812 8813 0457")
     phone.check("input[name=posko_available]")
     _submit(phone)
-    phone.wait_for_selector(".messages .success")
+    phone.wait_for_selector(".note.success")
     building.refresh_from_db()
     assert building.contact_phone == "+6281288130457"
 
@@ -116,9 +116,9 @@ def test_manager_prepares_the_building_on_a_phone(phone, live_server, mailoutbox
     phone.fill("input[name=units_per_floor]", "20")
     phone.fill("input[name=skip_floors]", "4, 13, 14")
     phone.fill("input[name=number_format]", "J-{floor:02d}{unit:02d}")
-    phone.click("input[value=generate] ~ button[type=submit]")
-    phone.wait_for_selector(".messages .success")
-    assert "540 units created on 27 floors" in phone.inner_text(".messages")
+    phone.click("button[value=generate]")
+    phone.wait_for_selector(".note.success")
+    assert "540 units created on 27 floors" in phone.inner_text(".note.success")
     assert Unit.objects.filter(tower__building=building).count() == 540
     _fits(phone, 390)
 
@@ -130,7 +130,7 @@ def test_manager_prepares_the_building_on_a_phone(phone, live_server, mailoutbox
     phone.select_option(f"select[name=status_{shop.pk}]", "business")
     phone.uncheck(f"input[name=residential_{shop.pk}]")
     phone.click("input[value=units] ~ button[type=submit]")
-    phone.wait_for_selector(".messages .success")
+    phone.wait_for_selector(".note.success")
     assert UnitOccupancy.objects.get(unit=unit).status == "vacant"
     assert not Unit.objects.get(pk=shop.pk).residential
     _fits(phone, 390)
@@ -140,7 +140,7 @@ def test_manager_prepares_the_building_on_a_phone(phone, live_server, mailoutbox
     phone.click(".card.next a.button")
     phone.fill("textarea[name=answer-reply]", "Lapor ke pos keamanan lobi")
     phone.click("button[value=confirm]")
-    phone.wait_for_selector(".messages .success")
+    phone.wait_for_selector(".note.success")
     proposal.refresh_from_db()
     assert proposal.status == Schedule.Status.CONFIRMED
     assert [m.to for m in mailoutbox] == [["pps@uji.coklit.id"]]
@@ -200,7 +200,7 @@ def test_manager_proposes_posko_days_and_counters_on_a_laptop(laptop, live_serve
     laptop.fill("input[name=start]", "09:00")
     laptop.fill("input[name=end]", "15:00")
     _submit(laptop, "details form")
-    laptop.wait_for_selector(".messages .success")
+    laptop.wait_for_selector(".note.success")
     assert Schedule.objects.filter(kind="posko", date=datetime.date(2024, 7, 6)).exists()
     assert [m.to for m in mailoutbox] == [[pps_rawajati.email]]
 

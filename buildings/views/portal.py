@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from buildings.forms import (
     FloorForm,
     OccupancyUploadForm,
     TowerForm,
+    UnitDeleteForm,
     UnitForm,
     UnitGenerateForm,
 )
@@ -37,7 +39,16 @@ from buildings.portal import (
     schedules_waiting,
     towers_with_coverage,
 )
-from buildings.unit_generator import units_generate
+from buildings.unit_generator import (
+    units_delete,
+    units_generate,
+    units_preview,
+    units_undo,
+)
+
+# A message shown at the place of the form that was sent (templates/buildings/_placed.html),
+# not at the top of the page: the manager's eye is on the form.
+PLACED = "placed"
 
 
 def manager_required(view):
@@ -146,60 +157,112 @@ def portal_tower_add(request, pk):
     return render(request, "buildings/portal_tower_add.html", {"building": building, "form": form})
 
 
+def short_number(number: str, tower_name: str) -> str:
+    """The unit's number without the tower's name in front ("Tower Gardenia-0801" → "0801"),
+    where a floor's page already says which tower it is."""
+    if number.lower().startswith(tower_name.lower()):
+        rest = number[len(tower_name) :].lstrip(" -/.·")
+        if rest:
+            return rest
+    return number
+
+
+def _undo_key(tower: Tower) -> str:
+    return f"portal_units_undo_{tower.pk}"
+
+
+def _undo_remember(request, tower: Tower, result, what: str) -> None:
+    """Keep what puts the last generation or deletion back, for the tower page's Undo."""
+    undo = result.undo.as_dict()
+    if any(undo.values()):
+        request.session[_undo_key(tower)] = {"what": what, **undo}
+
+
+def _result_message(request, result) -> None:
+    parts = []
+    if result.created or result.existing:
+        parts.append(
+            _(
+                "%(created)s units created on %(floors)s floors; %(existing)s already existed "
+                "and were kept."
+            )
+            % {"created": result.created, "floors": len(result.floors), "existing": result.existing}
+        )
+    if result.renamed:
+        parts.append(_("%(count)s units renumbered.") % {"count": result.renamed})
+    if result.deleted:
+        parts.append(_("%(count)s units removed.") % {"count": result.deleted})
+    if result.kept_visited:
+        parts.append(
+            _("Kept because a visit was recorded there (KPU can merge them): %(names)s.")
+            % {"names": ", ".join(result.kept_visited)}
+        )
+    messages.success(request, " ".join(parts), extra_tags=PLACED)
+
+
+def _preview(tower, form):
+    """The generator's preview for a valid form, or (None, the reasons it cannot be made)."""
+    if not form.is_valid():
+        if not form.data.get("units_per_floor"):
+            return None, []  # not filled in yet: nothing to say
+        return None, [
+            f"{form.fields[name].label}: {message}" if name in form.fields else message
+            for name, errors in form.errors.items()
+            for message in errors
+        ]
+    try:
+        return units_preview(tower=tower, **form.plan()), []
+    except ValidationError as error:
+        return None, error.messages
+
+
 @manager_required
 def portal_tower(request, pk):
-    """A tower: rename it, generate its units floor by floor, add one unit, see its floors."""
+    """A tower: rename it, generate its units floor by floor (with a preview, a choice about
+    the units already there, and an undo), add one unit, see its floors."""
     tower = _tower(request, pk)
     action = request.POST.get("action") if request.method == "POST" else None
     data = request.POST if request.method == "POST" else None
     tower_form = TowerForm(
         data if action == "tower" else None, instance=tower, building=tower.building
     )
-    generate_form = UnitGenerateForm(data if action == "generate" else None)
+    generate_form = UnitGenerateForm(data if action in ("generate", "preview") else None)
     unit_form = UnitForm(data if action == "unit" else None, tower=tower)
+    preview, preview_problems = None, []
     if action == "tower" and tower_form.is_valid():
         tower_form.save()
-        messages.success(request, _("Tower saved."))
+        messages.success(request, _("Tower saved."), extra_tags=PLACED)
         return redirect("portal_tower", pk=tower.pk)
+    if action == "preview":
+        preview, preview_problems = _preview(tower, generate_form)
     if action == "generate" and generate_form.is_valid():
         values = generate_form.cleaned_data
         try:
             result = units_generate(
                 tower=tower,
-                units_per_floor=values["units_per_floor"],
-                first_floor=values["first_floor"],
-                last_floor=values["last_floor"],
-                skip_floors=values["skip_floors"],
-                number_format=values["number_format"],
                 residential=not values["non_residential"],
+                existing_units=values["existing_units"] or None,
                 by=request.user,
+                **generate_form.plan(),
             )
         except ValidationError as error:
-            field = (
-                "number_format"
-                if error.code in ("number_format", "number_length", "number_duplicate", "nik")
-                else None
-            )
-            field = "units_per_floor" if error.code == "units_per_floor" else field
+            field = GENERATE_ERROR_FIELDS.get(error.code)
             for message in error.messages:
                 generate_form.add_error(field, message)
+            if error.code == "doubles":
+                # The plan itself is sound: show it, with the choice it needs.
+                preview = units_preview(tower=tower, **generate_form.plan())
         else:
-            messages.success(
-                request,
-                _(
-                    "%(created)s units created on %(floors)s floors; %(existing)s already "
-                    "existed and were kept."
-                )
-                % {
-                    "created": result.created,
-                    "floors": len(result.floors),
-                    "existing": result.existing,
-                },
-            )
-            return redirect("portal_tower", pk=tower.pk)
+            _undo_remember(request, tower, result, "generate")
+            _result_message(request, result)
+            return redirect(reverse("portal_tower", args=[tower.pk]) + "#units-done")
+    if action == "undo":
+        return _undo(request, tower)
     if action == "unit" and unit_form.is_valid():
         unit = unit_form.save()
-        messages.success(request, _("Unit %(number)s added.") % {"number": unit.number})
+        messages.success(
+            request, _("Unit %(number)s added.") % {"number": unit.number}, extra_tags=PLACED
+        )
         return redirect("portal_tower", pk=tower.pk)
     floors = (
         Unit.objects.filter(tower=tower)
@@ -222,8 +285,54 @@ def portal_tower(request, pk):
             "tower_form": tower_form,
             "generate_form": generate_form,
             "unit_form": unit_form,
+            "preview": preview,
+            "preview_problems": preview_problems,
+            "undo": request.session.get(_undo_key(tower)),
             "open": action,
         },
+    )
+
+
+# Which field of the generator a refusal of units_generate belongs to.
+GENERATE_ERROR_FIELDS = {
+    "number_format": "number_format",
+    "number_length": "number_format",
+    "number_duplicate": "number_format",
+    "nik": "number_format",
+    "units_per_floor": "units_per_floor",
+    "doubles": "existing_units",
+}
+
+
+def _undo(request, tower):
+    undo = request.session.pop(_undo_key(tower), None)
+    if not undo:
+        messages.error(request, _("There is nothing to undo."), extra_tags=PLACED)
+        return redirect("portal_tower", pk=tower.pk)
+    result = units_undo(tower=tower, undo=undo, by=request.user)
+    text = _(
+        "Undone: %(removed)s units removed, %(renamed)s given their old number back, "
+        "%(restored)s put back."
+    ) % {"removed": result.removed, "renamed": result.renamed, "restored": result.restored}
+    if result.kept:
+        text += " " + _(
+            "Left as they are (a visit was recorded there, or the number is taken): %(names)s."
+        ) % {"names": ", ".join(result.kept)}
+    messages.success(request, text, extra_tags=PLACED)
+    return redirect("portal_tower", pk=tower.pk)
+
+
+@manager_required
+def portal_tower_preview(request, pk):
+    """The generator's live preview (static/js/portal.js asks for it as the manager types):
+    the first and last name of each floor, and the units already there that would double."""
+    tower = _tower(request, pk)
+    form = UnitGenerateForm(request.GET)
+    preview, problems = _preview(tower, form)
+    return render(
+        request,
+        "buildings/_unit_preview.html",
+        {"preview": preview, "preview_problems": problems, "generate_form": form},
     )
 
 
@@ -241,12 +350,23 @@ def portal_floor(request, pk, floor):
             unit.occupancy_or_none = unit.occupancy
         except UnitOccupancy.DoesNotExist:
             unit.occupancy_or_none = None
+        unit.short_number = short_number(unit.number, tower.name)
     action = request.POST.get("action") if request.method == "POST" else None
     form = FloorForm(request.POST if action == "units" else None, units=units)
     all_form = FloorAllForm(request.POST if action == "all" else None)
+    delete_form = UnitDeleteForm(request.POST if action == "delete" else None, units=units)
     if action == "units" and form.is_valid():
         occupancy_floor_save(units=units, values=form.values(), by=request.user)
-        messages.success(request, _("Floor %(floor)s saved.") % {"floor": floor})
+        messages.success(request, _("Floor %(floor)s saved.") % {"floor": floor}, extra_tags=PLACED)
+        return redirect("portal_floor", pk=tower.pk, floor=floor)
+    if action == "delete" and delete_form.is_valid():
+        result = units_delete(
+            tower=tower, unit_ids=delete_form.cleaned_data["units"], by=request.user
+        )
+        _undo_remember(request, tower, result, "delete")
+        _result_message(request, result)
+        if len(result.undo.deleted) == len(units):
+            return redirect("portal_tower", pk=tower.pk)
         return redirect("portal_floor", pk=tower.pk, floor=floor)
     if action == "all" and all_form.is_valid():
         values = {
@@ -258,7 +378,7 @@ def portal_floor(request, pk, floor):
             for unit in units
         }
         occupancy_floor_save(units=units, values=values, by=request.user)
-        messages.success(request, _("Floor %(floor)s saved.") % {"floor": floor})
+        messages.success(request, _("Floor %(floor)s saved.") % {"floor": floor}, extra_tags=PLACED)
         return redirect("portal_floor", pk=tower.pk, floor=floor)
     return render(
         request,
@@ -269,6 +389,10 @@ def portal_floor(request, pk, floor):
             "floor": floor,
             "form": form,
             "all_form": all_form,
+            "delete_form": delete_form,
+            "visited": [unit for unit in units if unit.outcome_count],
+            "undo": request.session.get(_undo_key(tower)),
+            "open": action,
         },
     )
 

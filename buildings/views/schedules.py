@@ -17,7 +17,7 @@ from buildings.forms import (
     ScheduleCancelForm,
     ScheduleSlotForm,
 )
-from buildings.views.portal import _building, manager_required
+from buildings.views.portal import PLACED, _building, manager_required
 from reminders.outbox import outbox_enqueue
 from visits.access import access_issue_reply
 from visits.models import AccessIssue, AccessIssueEvent, CoklitPeriod, Schedule
@@ -235,8 +235,11 @@ def portal_issue_reply(request, pk):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     url = reverse("portal_issues", kwargs={"pk": issue.building_id})
+    place = f"{PLACED} issue-{issue.pk}"  # the answer shows in the issue's own card
     if issue.status == AccessIssue.Status.RESOLVED:
-        messages.error(request, _("This issue is resolved; it takes no more answers."))
+        messages.error(
+            request, _("This issue is resolved; it takes no more answers."), extra_tags=place
+        )
         return redirect(f"{url}#issue-{issue.pk}")
     form = IssueReplyForm(request.POST)
     if not form.is_valid():
@@ -247,5 +250,5 @@ def portal_issue_reply(request, pk):
         )
         # Through the outbox, so a broker outage never loses the notice (reminders/outbox.py).
         outbox_enqueue(access_issue_reply_notify, event.pk)
-    messages.success(request, _("Your answer was added to the issue's history."))
+    messages.success(request, _("Your answer was added to the issue's history."), extra_tags=place)
     return redirect(f"{url}#issue-{issue.pk}")
