@@ -6,10 +6,28 @@ on each account a page to export everything held about the person or to erase th
 so the accounts app stays below this one.
 """
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.admin import UserAdmin
+from accounts.models import Role, User
 from privacy.models import PrivacyContact, RetentionHold, RetentionRun
+from privacy.person import (
+    person_data,
+    person_erase,
+    person_erase_problems,
+    person_export_audit,
+    person_json,
+    person_tables,
+    pseudonym_email,
+)
 
 
 def privacy_officer(user) -> bool:
@@ -83,3 +101,103 @@ class RetentionRunAdmin(ProvinceOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# THE PERSON'S DATA, ON EACH ACCOUNT
+
+
+class PersonDataUserAdmin(UserAdmin):
+    """The user admin with a "Personal data" page per account, for KPU Provinsi: download all
+    that is held about the person (JSON, readable HTML), or erase the account once the duty
+    has ended. For anyone else those pages do not exist (404, whatever the id)."""
+
+    change_form_template = "privacy/admin_user_change_form.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/data-pribadi/", view(self.person_view),
+                 name="%s_%s_person" % info),
+            path("<path:object_id>/data-pribadi.json", view(self.person_json_view),
+                 name="%s_%s_person_json" % info),
+            path("<path:object_id>/data-pribadi.html", view(self.person_html_view),
+                 name="%s_%s_person_html" % info),
+            path("<path:object_id>/hapus-data-pribadi/", view(self.person_erase_view),
+                 name="%s_%s_person_erase" % info),
+        ] + super().get_urls()  # fmt: skip
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "privacy_officer": privacy_officer(request.user)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _person(self, request, object_id):
+        if not privacy_officer(request.user):
+            raise Http404
+        # Every account, scoped or not: a request may come from someone no region holds any
+        # more (a manager whose building link was removed).
+        try:
+            return User.objects.get(pk=int(unquote(object_id)))
+        except (ValueError, User.DoesNotExist):
+            raise Http404 from None
+
+    def person_view(self, request, object_id):
+        person = self._person(request, object_id)
+        data = person_data(person)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": person,
+            "title": _("Personal data of %(person)s") % {"person": person},
+            "sections": [s for s in data["sections"] if s["rows"]],
+            "problems": person_erase_problems(person, by=request.user),
+            "erased": not person.is_active and person.email == pseudonym_email(person),
+        }
+        return TemplateResponse(request, "privacy/admin_person.html", context)
+
+    def _download(self, request, object_id, fmt):
+        person = self._person(request, object_id)
+        data = person_data(person)
+        person_export_audit(user=person, by=request.user, fmt=fmt)
+        if fmt == "json":
+            content, kind = person_json(data), "application/json"
+        else:
+            with translation.override(person.language or settings.LANGUAGE_CODE):
+                content = render_to_string(
+                    "privacy/person_data.html", {"data": data, "tables": person_tables(data)}
+                ).encode()
+            kind = "text/html; charset=utf-8"
+        response = HttpResponse(content, content_type=kind)
+        filename = f"data-pribadi-{person.pk}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def person_json_view(self, request, object_id):
+        return self._download(request, object_id, "json")
+
+    def person_html_view(self, request, object_id):
+        return self._download(request, object_id, "html")
+
+    def person_erase_view(self, request, object_id):
+        person = self._person(request, object_id)
+        back = reverse("admin:accounts_user_person", args=[person.pk])
+        if request.method != "POST":
+            return HttpResponseRedirect(back)
+        problems = person_erase_problems(person, by=request.user)
+        if not request.POST.get("confirm"):
+            problems.append(_("Tick the box to confirm that the person's duty has ended."))
+        if problems:
+            for problem in problems:
+                messages.error(request, problem)
+            return HttpResponseRedirect(back)
+        erased = person_erase(user=person, by=request.user)
+        messages.success(
+            request,
+            _("The account is erased; its records now read %(pseudonym)s.")
+            % {"pseudonym": erased.pseudonym},
+        )
+        return HttpResponseRedirect(back)
+
+
+admin.site.unregister(User)
+admin.site.register(User, PersonDataUserAdmin)

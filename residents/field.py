@@ -16,24 +16,25 @@ from residents.models import VisitRequest
 SHOWN_AFTER_PERIOD = datetime.timedelta(days=1)
 
 
-def _open_now() -> QuerySet:
+def open_now() -> QuerySet:
+    """Open requests of a period open today, or closed since yesterday."""
     today = timezone.localdate()
     return VisitRequest.objects.open().filter(period__ends_on__gte=today - SHOWN_AFTER_PERIOD)
 
 
 def open_requests_by_unit(tower_id: int) -> dict[int, str]:
     """Unit id → the best time its residents gave, for the tower's open requests (one query)."""
-    return dict(_open_now().filter(tower=tower_id).values_list("unit_id", "best_time"))
+    return dict(open_now().filter(tower=tower_id).values_list("unit_id", "best_time"))
 
 
 def open_request_for_unit(unit_id: int) -> VisitRequest | None:
-    return _open_now().filter(unit=unit_id).first()
+    return open_now().filter(unit=unit_id).first()
 
 
 def open_requests_in(building_ids) -> list[VisitRequest]:
     """The open requests of these buildings, by tower and unit, for today's page (one query)."""
     return list(
-        _open_now()
+        open_now()
         .filter(building__in=building_ids)
         .select_related("tower", "unit")
         .order_by("tower__name", "unit__floor", "unit__number")

@@ -45,6 +45,7 @@ from buildings.unit_generator import (
     units_preview,
     units_undo,
 )
+from residents.figures import open_counts
 
 # A message shown at the place of the form that was sent (templates/buildings/_placed.html),
 # not at the top of the page: the manager's eye is on the form.
@@ -91,6 +92,10 @@ def portal_home(request):
     waiting = list(waiting[:20])
     waiting_count = waiting[0].total if waiting else 0
     upcoming = list(schedules_upcoming(ids, today)[:10])
+    # Residents' requests: a count per building, never which units (residents app).
+    requests = open_counts(ids)
+    for building in buildings:
+        building.resident_requests = requests.get(building.pk, 0)
     issues = list(issues_open(ids).annotate(total=Window(Count("pk")))[:20])
     # The next thing to do first: answer proposals, then issues, then finish each profile.
     next_step = None

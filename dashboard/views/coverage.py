@@ -27,6 +27,7 @@ from dashboard.coverage import (
     tower_figures,
 )
 from dashboard.tomorrow import building_contacts
+from residents.figures import request_figures, requests_in_building, requests_in_region
 from visits.models import AccessIssue, Schedule, Visit
 
 # The region page lists this many of what is behind; the list page has all of them.
@@ -172,6 +173,10 @@ def region_detail(request, code):
             "at_risk": at_risk,
             "behind_count": behind_count,
             "snapshot_taken_at": snapshot and snapshot.taken_at,
+            # Kota and below, counted live; the province page reads only its snapshot.
+            "resident_requests": None
+            if province
+            else request_figures(requests_in_region(code, period)),
             "chart": coverage_chart(
                 series,
                 total.residential,
@@ -235,6 +240,11 @@ def building_detail(request, pk):
             "schedules": Schedule.objects.filter(building=building, period=clock.period)
             .select_related("tower")
             .order_by("date", "start")[:30],
+            "resident_requests": request_figures(requests_in_building(building, clock.period)),
+            "open_requests": requests_in_building(building, clock.period)
+            .open()
+            .select_related("tower", "unit")
+            .order_by("tower__name", "unit__floor", "unit__number")[:50],
             "visits": Visit.objects.filter(building=building)
             .select_related("pantarlih", "tower")
             .order_by("-started_at")[:20],
