@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import tablib
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.validators import NIK_MESSAGE, contains_nik
 from buildings.models import Building, Tower, Unit, UnitOccupancy
 from buildings.regions import normalize_region_name
-from visits.models import AccessIssue, Schedule
+from visits.models import AccessIssue, AccessIssueEvent, Schedule
 from visits.schedules import ACTIVE_STATUSES
 
 
@@ -125,37 +125,51 @@ def building_checklist(building: Building) -> list[Step]:
     ]
 
 
+# A proposal from the KPU side (PPS, KPU, pantarlih), still open: the managers answer it.
+_FOR_MANAGERS = Q(status=Schedule.Status.PROPOSED) & ~Q(proposed_by__role=User.Role.PENGELOLA)
+
+
 def schedules_waiting(building_ids, user: User, today):
     """Proposals from the KPU side that wait for this manager's answer, the nearest first;
     one whose date has passed can no longer be answered, so it waits for nobody."""
     return (
-        Schedule.objects.filter(
-            building_id__in=building_ids, status=Schedule.Status.PROPOSED, date__gte=today
-        )
+        Schedule.objects.filter(_FOR_MANAGERS, building_id__in=building_ids, date__gte=today)
         .exclude(proposed_by=user)
-        .exclude(proposed_by__role=User.Role.PENGELOLA)
         .select_related("building", "tower", "proposed_by")
         .order_by("date", "start")
     )
 
 
 def schedules_upcoming(building_ids, today):
+    """What is coming: confirmed visits and posko days, and the managers' own proposals that
+    wait for the KPU side. A proposal waiting for the manager is listed under "waiting" only."""
     return (
         Schedule.objects.filter(
             building_id__in=building_ids, status__in=ACTIVE_STATUSES, date__gte=today
         )
+        .exclude(_FOR_MANAGERS)
+        .with_state()
         .select_related("building", "tower")
         .order_by("date", "start")
     )
 
 
 def issues_open(building_ids):
-    return (
+    """Open access issues, each with `awaits_manager`: nobody has answered since the issue's
+    last step (a manager's answer is the last event until KPU acts again)."""
+    last = AccessIssueEvent.objects.filter(issue=OuterRef("pk")).order_by("-created_at", "-pk")
+    issues = (
         AccessIssue.objects.filter(building_id__in=building_ids)
         .exclude(status=AccessIssue.Status.RESOLVED)
+        .annotate(last_action=Subquery(last.values("action")[:1]))
+        .annotate(
+            awaits_manager=~Q(last_action=AccessIssueEvent.Action.MANAGER_REPLY)
+            | Q(last_action__isnull=True)
+        )
         .select_related("building")
-        .order_by("-created_at")
+        .order_by("-awaits_manager", "-created_at")
     )
+    return issues
 
 
 # --- Occupancy -------------------------------------------------------------------------------

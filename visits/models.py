@@ -4,7 +4,7 @@ import string
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -131,6 +131,14 @@ class ScheduleStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
+class ScheduleQuerySet(ScopedQuerySet):
+    def with_state(self):
+        """Annotate whether another time was proposed instead (Schedule.state reads it), in the
+        same query: a list of schedules then shows each one's state without a query per row."""
+        counters = Schedule.objects.filter(counter_of=OuterRef("pk"))
+        return self.annotate(countered=Exists(counters))
+
+
 class Schedule(models.Model):
     """An appointment for door-to-door visits or a posko day, which the manager confirms."""
 
@@ -192,7 +200,16 @@ class Schedule(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ScheduleQuerySet.as_manager()
+
+    # What a reader sees beside the stored status: a proposal whose day passed unanswered has
+    # expired (it can no longer be answered), and a proposal answered with another time was
+    # not refused: it was countered.
+    EXPIRED, COUNTERED = "expired", "countered"
+    STATE_LABELS = {
+        EXPIRED: _("Expired"),
+        COUNTERED: _("Another time proposed"),
+    }
 
     class Meta:
         verbose_name = _("schedule")
@@ -217,6 +234,22 @@ class Schedule(models.Model):
 
     def __str__(self):
         return f"{self.building} – {self.get_kind_display()} {self.date:%d-%m-%Y}"
+
+    @property
+    def state(self) -> str:
+        """The status as people read it: "expired", "countered", or the stored status."""
+        if self.status == ScheduleStatus.PROPOSED and self.date < timezone.localdate():
+            return self.EXPIRED
+        if self.status == ScheduleStatus.DECLINED:
+            countered = getattr(self, "countered", None)
+            if countered is None:  # not annotated by with_state(): one query, this row only
+                countered = Schedule.objects.filter(counter_of=self.pk).exists()
+            if countered:
+                return self.COUNTERED
+        return self.status
+
+    def get_state_display(self) -> str:
+        return str(self.STATE_LABELS.get(self.state) or self.get_status_display())
 
 
 class VisitAccess(models.TextChoices):

@@ -97,3 +97,59 @@ def test_generating_again_shows_a_preview_asks_about_doubles_and_can_be_undone(
     assert Unit.objects.filter(tower=tower, number="Gardenia-0101").exists()
     assert Unit.objects.filter(tower=tower).count() == 42
     assert small_phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
+
+
+def test_a_refused_nik_is_summed_up_at_the_top_of_the_form_and_focused(small_phone, live_server):
+    building, manager = _manager()
+    _english(small_phone, live_server)
+    sign_in(small_phone, manager.email)
+    small_phone.goto(f"/portal/gedung/{building.pk}/profil/")
+
+    small_phone.fill("input[name=access_hours]", "Senin–Sabtu 09.00–20.00")
+    small_phone.fill("textarea[name=access_notes]", "Hubungi 3174 0845 0190 0003")
+    small_phone.click("main form button[type=submit]")
+
+    small_phone.wait_for_selector(".error-summary")
+    assert _focused(small_phone, "error-summary") and _on_screen(small_phone, ".error-summary")
+    summary = small_phone.inner_text(".error-summary")
+    assert "Not saved" in summary and "NIK" in summary
+    # The summary's link takes the finger to the field.
+    small_phone.click(".error-summary a")
+    assert small_phone.evaluate("location.hash") == "#id_access_notes"
+    building.refresh_from_db()
+    assert building.access_hours == ""
+
+
+def test_answering_an_issue_shows_the_answer_in_its_card_and_home_stops_asking(
+    small_phone, live_server
+):
+    from visits.access import access_issue_raise
+    from visits.models import AccessIssue
+
+    building, manager = _manager()
+    raiser = UserFactory(role=Role.PANTARLIH, full_name="Rizky Ramadhan")
+    first = access_issue_raise(building=building, raised_by=raiser,
+                               kind=AccessIssue.Kind.OTHER, description="Lift barang mati.")  # fmt: skip
+    issue = access_issue_raise(
+        building=building, raised_by=raiser, kind=AccessIssue.Kind.SECURITY_REFUSED,
+        description="Satpam Tower Jasmine menolak tanpa surat dari pengelola. " * 4,
+    )  # fmt: skip
+    _english(small_phone, live_server)
+    sign_in(small_phone, manager.email)
+    small_phone.goto(f"/portal/gedung/{building.pk}/masalah/")
+
+    card = f"#issue-{first.pk}"  # the older one, lower on the page
+    small_phone.fill(f"{card} textarea[name=note]", "Lift sudah diperbaiki, silakan datang lagi.")
+    small_phone.click(f"{card} button[type=submit]")
+
+    small_phone.wait_for_selector(f"{card} .note.success")
+    assert _focused(small_phone, "note") and _on_screen(small_phone, f"{card} .note")
+    assert not small_phone.query_selector(f"#issue-{issue.pk} .note")
+    assert small_phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
+
+    small_phone.fill(f"#issue-{issue.pk} textarea[name=note]", "Surat ke vendor keamanan terkirim.")
+    small_phone.click(f"#issue-{issue.pk} button[type=submit]")
+    small_phone.wait_for_selector(f"#issue-{issue.pk} .note.success")
+    small_phone.goto("/portal/")
+    assert "waits for your answer" not in small_phone.inner_text("main")
+    assert "you answered; KPU acts next" in small_phone.inner_text("main")

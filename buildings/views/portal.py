@@ -97,11 +97,12 @@ def portal_home(request):
     for building in buildings:
         building.resident_requests = requests.get(building.pk, 0)
     issues = list(issues_open(ids).annotate(total=Window(Count("pk")))[:20])
-    # The next thing to do first: answer proposals, then issues, then finish each profile.
+    # The next thing to do first: answer proposals, then issues nobody has answered yet (they
+    # come first), then finish each profile.
     next_step = None
     if waiting:
         next_step = ("schedule", waiting[0])
-    elif issues:
+    elif issues and issues[0].awaits_manager:
         next_step = ("issue", issues[0])
     else:
         for building in buildings:

@@ -123,6 +123,7 @@ def portal_schedules(request, pk):
             return redirect("portal_schedules", pk=building.pk)
     schedules = list(
         Schedule.objects.filter(building=building)
+        .with_state()
         .select_related("tower", "proposed_by", "decided_by", "counter_of")
         .order_by("-date", "-start")
     )
@@ -176,7 +177,7 @@ def portal_schedule(request, pk):
     if done:
         messages.success(request, done)
         return redirect("portal_schedule", pk=schedule.pk)
-    history = list(Schedule.objects.filter(counter_of=schedule))
+    history = list(Schedule.objects.filter(counter_of=schedule).with_state())
     return render(
         request,
         "buildings/portal_schedule.html",

@@ -76,6 +76,7 @@ def building_schedules(request, pk):
                 return redirect("dashboard_building_schedules", pk=building.pk)
     schedules = list(
         Schedule.objects.filter(building=building)
+        .with_state()
         .select_related("tower", "proposed_by", "decided_by")
         .order_by("-date", "-start")
     )
@@ -140,7 +141,9 @@ def schedule_detail(request, pk):
         {
             "schedule": schedule,
             "counters": list(
-                Schedule.objects.filter(counter_of=schedule).select_related("proposed_by")
+                Schedule.objects.filter(counter_of=schedule)
+                .with_state()
+                .select_related("proposed_by")
             ),
             "can_answer": can_answer,
             "can_cancel": may_plan(request.user) and schedule_cancellable(schedule),
@@ -176,6 +179,7 @@ def schedule_agenda(request):
     schedules = list(
         Schedule.objects.in_scope(request.user)
         .filter(date__range=(monday, sunday))
+        .with_state()
         .select_related("building__kelurahan", "tower", "proposed_by")
         .order_by("date", "start", "building__name")
     )
