@@ -19,7 +19,7 @@ from accounts.models import User
 from buildings.models import Building, Tower, Unit
 from visits.access import access_issue_raise
 from visits.models import AccessIssue, Assignment, CoklitPeriod, Schedule, UnitOutcome, Visit
-from visits.services import outcome_record
+from visits.services import NewOutcome, outcomes_store
 
 # A phone's clock may run a little ahead of the server's; more than this is refused.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
@@ -103,6 +103,125 @@ def _answer_for_existing(existing: UnitOutcome, pantarlih: User, content: tuple)
     return Answer(CONFLICT, existing)
 
 
+@dataclasses.dataclass(frozen=True)
+class OutcomeItem:
+    """One outcome as the phone sent it (the cleaned data of an OutcomeItemForm)."""
+
+    client_uuid: uuid.UUID
+    visit: uuid.UUID
+    unit: int
+    outcome: str
+    recorded_at: datetime.datetime
+    voters_verified: int = 0
+    voters_removed: int = 0
+    voters_new: int = 0
+    sticker: str = UnitOutcome.Sticker.NONE
+
+    @property
+    def content(self) -> tuple:
+        return (str(self.visit), self.unit, self.outcome, self.voters_verified,
+                self.voters_removed, self.voters_new, self.sticker, self.recorded_at)  # fmt: skip
+
+
+def outcomes_submit(
+    *, pantarlih: User, items: list[OutcomeItem], now: datetime.datetime | None = None
+) -> list[Answer]:
+    """Store a batch of outcomes sent from the phone, each once, whatever how often it arrives;
+    one answer per item, in order.
+
+    A fixed number of queries whatever the batch's size: the visits, the units and the
+    pantarlih's assignments are read once, the new outcomes are inserted together (those
+    whose UUID is already stored are skipped by the insert itself), the units move in one
+    statement, and only when some item was sent before (or is refused) are the stored rows of
+    those UUIDs read, to answer "duplicate" or "conflict" as the first send was answered.
+    """
+    if not items:
+        return []
+    visits = {
+        v.client_uuid: v
+        for v in Visit.objects.select_related("period").filter(
+            pantarlih=pantarlih, client_uuid__in={i.visit for i in items}
+        )
+    }
+    units = {
+        pk: (tower_id, building_id)
+        for pk, tower_id, building_id in Unit.objects.filter(
+            pk__in={i.unit for i in items}
+        ).values_list("pk", "tower_id", "tower__building_id")
+    }
+    assigned = set()
+    if visits:
+        assigned = set(
+            Assignment.objects.filter(
+                pantarlih=pantarlih,
+                period__in={v.period_id for v in visits.values()},
+                building__in={v.building_id for v in visits.values()},
+            ).values_list("period_id", "building_id", "tower_id")
+        )
+    answers: list[Answer | None] = [None] * len(items)
+    new: dict[uuid.UUID, tuple[int, NewOutcome]] = {}  # the first of each UUID in the batch
+    for index, item in enumerate(items):
+        visit = visits.get(item.visit)
+        unit = units.get(item.unit)
+        if visit is None:
+            answers[index] = _invalid(
+                "visit", _("Unknown visit: start a visit at this building first.")
+            )
+        elif unit is None or unit[1] != visit.building_id:
+            answers[index] = _invalid("unit", _("This unit is not in the building of the visit."))
+        elif not (
+            (visit.period_id, visit.building_id, None) in assigned
+            or (visit.period_id, visit.building_id, unit[0]) in assigned
+        ):
+            answers[index] = _invalid(
+                "unit",
+                _(
+                    "This tower is assigned to another pantarlih: record only the towers "
+                    "assigned to you."
+                ),
+            )
+        elif problem := time_problem(item.recorded_at, visit.period, now):
+            answers[index] = _invalid("recorded_at", problem)
+        elif item.client_uuid not in new:
+            new[item.client_uuid] = (
+                index,
+                NewOutcome(
+                    visit_id=visit.pk,
+                    unit_id=item.unit,
+                    outcome=item.outcome,
+                    recorded_at=item.recorded_at,
+                    voters_verified=item.voters_verified,
+                    voters_removed=item.voters_removed,
+                    voters_new=item.voters_new,
+                    sticker=item.sticker,
+                    client_uuid=item.client_uuid,
+                ),
+            )
+    ids = outcomes_store([outcome for _index, outcome in new.values()])
+    for (index, outcome), pk in zip(new.values(), ids, strict=True):
+        if pk is not None:
+            answers[index] = Answer(STORED, UnitOutcome(pk=pk, **dataclasses.asdict(outcome)))
+    # Sent before, twice in this batch, or refused: a UUID already stored is answered as the
+    # first send was (a retry after the period closed is still a duplicate, not refused).
+    again = {
+        item.client_uuid
+        for item, answer in zip(items, answers, strict=True)
+        if answer is None or answer.status == INVALID
+    }
+    if again:
+        stored = {
+            o.client_uuid: o
+            for o in UnitOutcome.objects.select_related("visit").filter(client_uuid__in=again)
+        }
+        for index, item in enumerate(items):
+            answer = answers[index]
+            if (answer is None or answer.status == INVALID) and item.client_uuid in stored:
+                answers[index] = _answer_for_existing(
+                    stored[item.client_uuid], pantarlih, item.content
+                )
+    return [answer or Answer(CONFLICT) for answer in answers]
+
+
 def outcome_submit(
     *,
     pantarlih: User,
@@ -117,64 +236,19 @@ def outcome_submit(
     sticker: str = UnitOutcome.Sticker.NONE,
     now: datetime.datetime | None = None,
 ) -> Answer:
-    """Store one outcome sent from the phone, once, whatever how often it arrives."""
-    content = (
-        str(visit_uuid),
-        unit_id,
-        outcome,
-        voters_verified,
-        voters_removed,
-        voters_new,
-        sticker,
-        recorded_at,
+    """Store one outcome sent from the phone (see outcomes_submit)."""
+    item = OutcomeItem(
+        client_uuid=client_uuid,
+        visit=visit_uuid,
+        unit=unit_id,
+        outcome=outcome,
+        recorded_at=recorded_at,
+        voters_verified=voters_verified,
+        voters_removed=voters_removed,
+        voters_new=voters_new,
+        sticker=sticker,
     )
-    existing = UnitOutcome.objects.select_related("visit").filter(client_uuid=client_uuid).first()
-    if existing is not None:
-        return _answer_for_existing(existing, pantarlih, content)
-    visit = (
-        Visit.objects.in_scope(pantarlih)
-        .select_related("period")
-        .filter(pantarlih=pantarlih, client_uuid=visit_uuid)
-        .first()
-    )
-    if visit is None:
-        return _invalid("visit", _("Unknown visit: start a visit at this building first."))
-    unit = Unit.objects.in_scope(pantarlih).filter(pk=unit_id, tower__building=visit.building_id)
-    unit = unit.order_by("pk").first()  # not Unit's default order, which joins the building
-    if unit is None:
-        return _invalid("unit", _("This unit is not in the building of the visit."))
-    if not tower_assigned(pantarlih, visit, unit.tower_id):
-        return _invalid(
-            "unit",
-            _(
-                "This tower is assigned to another pantarlih: record only the towers assigned to you."
-            ),
-        )
-    problem = time_problem(recorded_at, visit.period, now)
-    if problem:
-        return _invalid("recorded_at", problem)
-    try:
-        with transaction.atomic():
-            stored = outcome_record(
-                visit=visit,
-                unit=unit,
-                outcome=outcome,
-                recorded_at=recorded_at,
-                voters_verified=voters_verified,
-                voters_removed=voters_removed,
-                voters_new=voters_new,
-                sticker=sticker,
-                client_uuid=client_uuid,
-            )
-    except IntegrityError:
-        # Another request stored the same UUID between our look-up and our insert.
-        existing = (
-            UnitOutcome.objects.select_related("visit").filter(client_uuid=client_uuid).first()
-        )
-        if existing is None:
-            raise
-        return _answer_for_existing(existing, pantarlih, content)
-    return Answer(STORED, stored)
+    return outcomes_submit(pantarlih=pantarlih, items=[item], now=now)[0]
 
 
 def floor_mark(
@@ -195,17 +269,17 @@ def floor_mark(
     units = Unit.objects.in_scope(pantarlih).filter(
         tower=tower, floor=floor, status=Unit.Status.UNVISITED
     )
-    return [
-        outcome_submit(
-            pantarlih=pantarlih,
+    items = [
+        OutcomeItem(
             client_uuid=uuid.uuid5(client_uuid, str(unit_id)),
-            visit_uuid=visit.client_uuid,
-            unit_id=unit_id,
+            visit=visit.client_uuid,
+            unit=unit_id,
             outcome=outcome,
             recorded_at=recorded_at,
         )
         for unit_id in units.values_list("pk", flat=True)
     ]
+    return outcomes_submit(pantarlih=pantarlih, items=items)
 
 
 # --- Visits --------------------------------------------------------------------------------

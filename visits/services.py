@@ -1,10 +1,18 @@
-"""Writes that touch several models: recording what a pantarlih found at a unit."""
+"""Writes that touch several models: recording what a pantarlih found at units.
 
+A batch of outcomes is stored in a fixed number of statements whatever its size: one
+multi-row INSERT that skips the submission ids already stored, and one UPDATE that moves every
+unit's status and running totals (the towers' totals follow by trigger, see
+buildings.models.TowerTotals). Written as SQL because the ORM has neither an INSERT … ON
+CONFLICT … RETURNING nor an UPDATE … FROM VALUES; both run on PostgreSQL and SQLite alike.
+"""
+
+import dataclasses
 import datetime
 import uuid
 
-from django.db import transaction
-from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from buildings.models import Unit
 from visits.models import UnitOutcome, Visit
@@ -13,8 +21,124 @@ from visits.models import UnitOutcome, Visit
 REFUSALS = frozenset({Unit.Status.REFUSED, Unit.Status.SECURITY_REFUSED})
 
 
-# No savepoint of its own: the caller's (visits.field.outcome_submit) already catches the
-# IntegrityError of a second insert, and one savepoint fewer is two round trips fewer a unit.
+@dataclasses.dataclass(frozen=True)
+class NewOutcome:
+    """One outcome to store: what a pantarlih found at a unit, as the phone sent it."""
+
+    visit_id: int
+    unit_id: int
+    outcome: str
+    recorded_at: datetime.datetime
+    voters_verified: int = 0
+    voters_removed: int = 0
+    voters_new: int = 0
+    sticker: str = UnitOutcome.Sticker.NONE
+    client_uuid: uuid.UUID | None = None
+
+
+_COLUMNS = ("client_uuid", "visit_id", "unit_id", "outcome", "voters_verified",
+            "voters_removed", "voters_new", "sticker", "recorded_at")  # fmt: skip
+
+
+def _prepared(name: str, value):
+    """A value as the database column takes it (a UUID or a time differ per database)."""
+    field = UnitOutcome._meta.get_field(name.removesuffix("_id"))
+    if name.endswith("_id"):
+        return value
+    return field.get_db_prep_save(value, connection)
+
+
+def _insert(outcomes: list[NewOutcome]) -> list[int | None]:
+    """Insert the outcomes, skipping any whose client_uuid is already stored (by an earlier
+    send, or by a concurrent one: the insert then waits for it and skips). Returns each
+    outcome's new id, or None where it was skipped."""
+    table = UnitOutcome._meta.db_table
+    now = _prepared("created_at", timezone.now())
+    row = "(" + ", ".join(["%s"] * (len(_COLUMNS) + 1)) + ")"
+    params = []
+    for outcome in outcomes:
+        params += [_prepared(name, getattr(outcome, name)) for name in _COLUMNS] + [now]
+    sql = (
+        f"INSERT INTO {table} ({', '.join(_COLUMNS)}, created_at) "
+        f"VALUES {', '.join([row] * len(outcomes))} "
+        "ON CONFLICT (client_uuid) DO NOTHING RETURNING id, client_uuid"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        returned = cursor.fetchall()
+    uuid_field = UnitOutcome._meta.get_field("client_uuid")
+    by_uuid, without_uuid = {}, []
+    for pk, client_uuid in returned:
+        if client_uuid is None:
+            without_uuid.append(pk)
+        else:
+            by_uuid[uuid_field.to_python(client_uuid)] = pk
+    without_uuid.reverse()  # rows without an id come back in the order they were given
+    return [
+        by_uuid.get(o.client_uuid) if o.client_uuid is not None else without_uuid.pop()
+        for o in outcomes
+    ]
+
+
+def _units_move(outcomes: list[NewOutcome]) -> None:
+    """Move each unit's status to its newest outcome by phone time, unless a newer one is
+    already there, and add the outcomes to its running totals: one UPDATE for every unit.
+
+    The status follows the newest outcome by the time it was recorded on the phone, so an
+    upload that arrives late (a phone that was offline) cannot undo a more recent visit. A
+    household counts once: the newest outcome's voter figure, not a sum over every visit.
+    """
+    per_unit: dict[int, list] = {}
+    for o in outcomes:
+        newest, count, refusals = per_unit.get(o.unit_id, (o, 0, 0))
+        if o.recorded_at >= newest.recorded_at:
+            newest = o
+        per_unit[o.unit_id] = (newest, count + 1, refusals + (o.outcome in REFUSALS))
+    units = sorted(per_unit)
+    table = Unit._meta.db_table
+    with connection.cursor() as cursor:
+        if len(units) > 1:
+            # Rows in id order first: two batches sharing units queue instead of deadlocking.
+            # (SQLite locks the whole database for a write: there is nothing to order.)
+            if connection.features.has_select_for_update:
+                marks = ", ".join(["%s"] * len(units))
+                cursor.execute(
+                    f"SELECT id FROM {table} WHERE id IN ({marks}) ORDER BY id FOR UPDATE", units
+                )
+        params = []
+        for pk in units:
+            newest, count, refusals = per_unit[pk]
+            at = _prepared("recorded_at", newest.recorded_at)
+            params += [pk, newest.outcome, at, newest.voters_verified, count, refusals]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(units))
+        newer = "(u.status_at IS NULL OR u.status_at <= v.column3)"
+        # The VALUES' columns are column1…column6 on both databases.
+        cursor.execute(
+            f"""UPDATE {table} AS u SET
+                status = CASE WHEN {newer} THEN v.column2 ELSE u.status END,
+                voters_verified = CASE WHEN {newer} THEN v.column4 ELSE u.voters_verified END,
+                status_at = CASE WHEN {newer} THEN v.column3 ELSE u.status_at END,
+                outcome_count = u.outcome_count + v.column5,
+                refusal_count = u.refusal_count + v.column6
+            FROM (VALUES {values}) AS v WHERE u.id = v.column1""",
+            params,
+        )
+
+
+def outcomes_store(outcomes: list[NewOutcome]) -> list[int | None]:
+    """Store the outcomes whose client_uuid is new and move their units (see the module's
+    docstring); returns each outcome's new id, or None where its client_uuid was already
+    stored. The caller runs this in a transaction (a request is one), with the visits and
+    units already checked."""
+    if not outcomes:
+        return []
+    ids = _insert(outcomes)
+    stored = [o for o, pk in zip(outcomes, ids, strict=True) if pk is not None]
+    if stored:
+        _units_move(stored)
+    return ids
+
+
 @transaction.atomic(savepoint=False)
 def outcome_record(
     *,
@@ -28,34 +152,27 @@ def outcome_record(
     sticker: str = UnitOutcome.Sticker.NONE,
     client_uuid: uuid.UUID | None = None,
 ) -> UnitOutcome:
-    """Append an outcome and move the unit's status to it, unless a newer one is already there.
+    """Append one outcome and move the unit's status to it (see outcomes_store).
 
-    The status follows the newest outcome by the time it was recorded on the phone, so an
-    upload that arrives late (a phone that was offline) cannot undo a more recent visit.
-    `client_uuid` (made on the phone) is unique: a second insert of it raises IntegrityError,
-    which visits.field turns into "duplicate" or "conflict".
+    `client_uuid` (made on the phone) is unique: recording it a second time raises
+    IntegrityError.
     """
-    result = UnitOutcome.objects.create(
-        client_uuid=client_uuid,
-        visit=visit,
-        unit=unit,
+    new = NewOutcome(
+        visit_id=visit.pk,
+        unit_id=unit.pk,
         outcome=outcome,
+        recorded_at=recorded_at,
         voters_verified=voters_verified,
         voters_removed=voters_removed,
         voters_new=voters_new,
         sticker=sticker,
-        recorded_at=recorded_at,
+        client_uuid=client_uuid,
     )
-    newer = Q(status_at__isnull=True) | Q(status_at__lte=recorded_at)
-    Unit.objects.filter(pk=unit.pk).update(
-        status=Case(When(newer, then=Value(outcome)), default=F("status")),
-        status_at=Case(When(newer, then=Value(recorded_at)), default=F("status_at")),
-        outcome_count=F("outcome_count") + 1,
-        refusal_count=F("refusal_count") + (1 if outcome in REFUSALS else 0),
-        # A household counts once: the newest outcome's figure, not a sum over every visit.
-        voters_verified=Case(
-            When(newer, then=Value(voters_verified, output_field=PositiveIntegerField())),
-            default=F("voters_verified"),
-        ),
-    )
-    return result
+    (pk,) = outcomes_store([new])
+    if pk is None:
+        raise IntegrityError(f"client_uuid {client_uuid} is already stored")
+    return UnitOutcome(pk=pk, visit=visit, unit=unit, **_fields(new))
+
+
+def _fields(new: NewOutcome) -> dict:
+    return {name: getattr(new, name) for name in _COLUMNS if not name.endswith("_id")}

@@ -464,27 +464,21 @@ def sync(request):
         return JsonResponse(
             {"error": _("At most %(max)d outcomes per batch.") % {"max": BATCH_MAX}}, status=400
         )
-    results = []
+    answers: list[field.Answer | None] = []
+    valid: list[field.OutcomeItem] = []
     for item in items:
         form = OutcomeItemForm(item)
         if not form.is_valid():
             errors = {name: " ".join(msgs) for name, msgs in form.errors.items()}
-            answer = field.Answer(field.INVALID, errors=errors)
+            answers.append(field.Answer(field.INVALID, errors=errors))
         else:
-            data = form.cleaned_data
-            answer = field.outcome_submit(
-                pantarlih=request.user,
-                client_uuid=data["client_uuid"],
-                visit_uuid=data["visit"],
-                unit_id=data["unit"],
-                outcome=data["outcome"],
-                recorded_at=data["recorded_at"],
-                voters_verified=data["voters_verified"],
-                voters_removed=data["voters_removed"],
-                voters_new=data["voters_new"],
-                sticker=data["sticker"],
-            )
-        results.append({"client_uuid": str(item.get("client_uuid", "")), **answer.as_json()})
+            answers.append(None)
+            valid.append(field.OutcomeItem(**form.cleaned_data))
+    submitted = iter(field.outcomes_submit(pantarlih=request.user, items=valid))
+    results = [
+        {"client_uuid": str(item.get("client_uuid", "")), **(answer or next(submitted)).as_json()}
+        for item, answer in zip(items, answers, strict=True)
+    ]
     conflict = any(r["status"] == field.CONFLICT for r in results)
     return JsonResponse({"now": _server_now(), "results": results}, status=409 if conflict else 200)
 
