@@ -358,8 +358,13 @@ class UnitOutcome(models.Model):
     visit = models.ForeignKey(
         Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="outcomes"
     )
+    # No index of its own: visits_outcome_unit_time (unit, recorded_at) leads with it.
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="outcomes"
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="outcomes",
+        db_index=False,
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=OUTCOME_CHOICES)
     voters_verified = models.PositiveSmallIntegerField(_("voters verified"), default=0)

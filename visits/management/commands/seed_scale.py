@@ -1,8 +1,9 @@
 """Jakarta-scale synthetic data for the benchmarks: never for a database anyone uses.
 
-Defaults: 2,000 buildings, 6,000 towers, 400,000 units, 30,000 pantarlih, 2,000 managers,
-1,000,000 unit outcomes over the Pilkada 2024 window, written with bulk inserts. Every unit's
-status is its newest outcome, as outcome_record would have left it.
+Defaults: 2,000 buildings, 400,000 units in towers of realistic sizes (at most 6,000 towers;
+about 1,900 are made), 30,000 pantarlih, 2,000 managers, 1,000,000 unit outcomes over the
+Pilkada 2024 window, written with bulk inserts. Every unit's status is its newest outcome, as
+outcomes_store would have left it; the towers' totals follow by trigger.
 """
 
 import datetime
@@ -88,24 +89,37 @@ def scale_seed(*, rng, buildings, towers, units, pantarlih, outcomes) -> dict:
     ])  # fmt: skip
     building_rows = list(Building.objects.filter(name__startswith="Skala ").order_by("pk"))
 
-    per_tower = max(1, units // towers)
+    # Towers as Jakarta builds them, made until the units run out: rusun of 5–16 floors with
+    # 8–20 units a floor, apartment towers of 15–60 floors with 4–20; plus one of 2,040 units
+    # (60 floors × 34), the largest grid a pantarlih opens. They go round the buildings, so most
+    # have one or two and some none yet (imported before anyone entered their towers).
+    shapes = [(60, 34)]
+    planned = 60 * 34
+    while planned < units and len(shapes) < towers:
+        if rng.random() < 0.4:
+            floors, per_floor = rng.randint(5, 16), rng.randint(8, 20)
+        else:
+            floors, per_floor = rng.randint(15, 60), rng.randint(4, 20)
+        floors = min(floors, -(-(units - planned) // per_floor))
+        shapes.append((floors, per_floor))
+        planned += floors * per_floor
+    order = rng.sample(range(buildings), buildings)
     tower_rows = []
-    for i in range(towers):
-        floors = rng.randint(10, 40)
-        tower_rows.append(Tower(building=building_rows[i % buildings], name=f"T{i // buildings + 1}",
-                                floors=floors, expected_voters=per_tower * 2))  # fmt: skip
+    for i, (floors, per_floor) in enumerate(shapes):
+        building = building_rows[order[i % buildings]]
+        tower_rows.append(Tower(building=building, name=f"T{i // buildings + 1}", floors=floors,
+                                expected_voters=floors * per_floor * 2))  # fmt: skip
     _bulk(Tower, tower_rows)
     tower_rows = list(Tower.objects.filter(building__in=building_rows).order_by("pk"))
 
     unit_rows = []
-    for i, tower in enumerate(tower_rows):
-        count = per_tower if i < towers - 1 else units - per_tower * (towers - 1)
-        floors = tower.floors
-        per_floor = max(1, -(-count // floors))
-        for n in range(count):
-            floor, slot = n // per_floor + 1, n % per_floor + 1
-            unit_rows.append(Unit(tower=tower, floor=min(floor, 150), number=f"{floor:02d}{slot:02d}",
-                                  residential=not (floor == 1 and slot <= 2)))  # fmt: skip
+    for tower, (floors, per_floor) in zip(tower_rows, shapes, strict=True):
+        for floor in range(1, floors + 1):
+            for slot in range(1, per_floor + 1):
+                if len(unit_rows) == units:
+                    break
+                unit_rows.append(Unit(tower=tower, floor=floor, number=f"{floor:02d}{slot:02d}",
+                                      residential=not (floor == 1 and slot <= 2)))  # fmt: skip
 
     # Outcomes: visits of up to 20 neighbouring units, spread over the window's first 25 days.
     # Each unit's status is set to its newest outcome before the units are written, as
@@ -153,8 +167,8 @@ def scale_seed(*, rng, buildings, towers, units, pantarlih, outcomes) -> dict:
         for i, b in enumerate(building_rows) if i % 10  # one building in ten has no manager
     ])  # fmt: skip
     _bulk(Assignment, [
-        Assignment(period=period, pantarlih=officer, building=tower_rows[i % towers].building,
-                   tower=tower_rows[i % towers], tps=f"{i % 999 + 1:03d}")
+        Assignment(period=period, pantarlih=officer, building=tower_rows[i % len(tower_rows)].building,
+                   tower=tower_rows[i % len(tower_rows)], tps=f"{i % 999 + 1:03d}")
         for i, officer in enumerate(officer_rows)
     ])  # fmt: skip
     visits = [
