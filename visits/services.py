@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from buildings.models import Unit
+from residents.field import requests_close
 from visits.models import UnitOutcome, Visit
 
 # Outcomes that count towards "refused twice" (flagged for escalation).
@@ -136,6 +137,9 @@ def outcomes_store(outcomes: list[NewOutcome]) -> list[int | None]:
     stored = [o for o, pk in zip(outcomes, ids, strict=True) if pk is not None]
     if stored:
         _units_move(stored)
+        # A resident's open request for a unit closes with its outcome: one UPDATE more.
+        newest = sorted(stored, key=lambda o: o.recorded_at)
+        requests_close({o.unit_id: o.recorded_at for o in newest})
     return ids
 
 
