@@ -18,16 +18,23 @@ write them ("Jakarta Selatan", not "Kota Administrasi Jakarta Selatan"); the uni
 has no kelurahan column because the generated building names are unique; hunian is ya/tidak.
 
 On PostgreSQL it also measures the physical limit: the same 2,000 building rows and the
-same 100,000 unit rows (tower_id, floor, number, residential, status) loaded with
-`COPY ... FROM STDIN` into a fresh temporary table made `LIKE` the real one, with its
-defaults, identity, check constraints and indexes (unique ones included). Only the COPY
-is timed, best of three. A temporary table writes no WAL and checks no foreign key, so
-this is a ceiling no import reaches; the ratio "import rows/s ÷ COPY rows/s" says how far
-below it the import runs.
+same 100,000 unit rows, every column but the id exactly as the import stored them, loaded
+with `COPY ... FROM STDIN` into a fresh temporary table made `LIKE` the real one, with its
+defaults, identity, check constraints and indexes (unique ones included). The columns come
+from the model's concrete fields and are checked against the table's own, so a column added
+later is loaded too (or the run stops, saying which). Only the COPY is timed, best of three.
+A temporary table writes no WAL, checks no foreign key and fires no trigger, so this is a
+ceiling no import reaches; the ratio "import rows/s ÷ COPY rows/s" says how far below it the
+import runs. Target (issue #19): the units import, the commands' path, at least 0.1× COPY.
+If the baseline cannot be taken the script says why and exits with status 1: a benchmark
+whose yardstick failed has no figure to give.
+
+`--profile` then imports the units file once more (after deleting the units) under cProfile
+and prints where the time goes; the profile is written to bench/out/import_units.prof.
 
     DEBUG=1 .venv/bin/python bench/import_bench.py                      # SQLite
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/coklit \\
-        .venv/bin/python bench/import_bench.py                          # PostgreSQL
+        .venv/bin/python bench/import_bench.py [--profile]              # PostgreSQL
 
 Figures go to stdout and to bench/out/import_bench-<vendor>.json (git-ignored).
 """
@@ -48,6 +55,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 COPY_REPEATS = 3
+# Issue #19: the units import (the commands' path) reaches at least this share of COPY.
+UNITS_TARGET = 0.1
 # "Kota Administrasi Jakarta Selatan" → "Jakarta Selatan", as people write it.
 _KOTA_OFFICIAL_PREFIX = re.compile(r"^(Kota|Kabupaten) Administrasi ")
 
@@ -58,6 +67,10 @@ def main():
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--generate-towers", type=int, default=50, help="towers for the generator")
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--profile", action="store_true",
+                        help="import the units once more under cProfile; print where time goes")  # fmt: skip
+    parser.add_argument("--database", metavar="NAME",
+                        help="name of the throw-away PostgreSQL database (dropped at the end)")  # fmt: skip
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -74,17 +87,43 @@ def main():
     if connection.vendor == "sqlite":
         test_settings["NAME"] = str(OUT / "bench.sqlite3")
     else:
-        test_settings["NAME"] = f"bench_import_{os.getpid()}"
+        test_settings["NAME"] = args.database or f"bench_import_{os.getpid()}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    failure = None
     try:
         with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
             figures = run(args, connection.vendor, Path(tmp))
+    except BaselineFailed as error:
+        figures, failure = error.figures, str(error)
     finally:
+        connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
     path = OUT / f"import_bench-{connection.vendor}.json"
     path.write_text(json.dumps(figures, indent=2))
     print(f"\nwritten to {path.relative_to(ROOT)}")
+    if failure:
+        sys.exit(f"\nFAILED: {failure}")
+
+
+class BaselineFailed(Exception):
+    """The COPY baseline could not be taken: there is no ratio to give, and the run fails."""
+
+    def __init__(self, message: str, figures: dict):
+        super().__init__(message)
+        self.figures = figures
+
+
+def copy_fields(model) -> list:
+    """Every column of the model's table but the id, as the model declares them today."""
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def table_columns(table: str) -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return {c.name for c in connection.introspection.get_table_description(cursor, table)}
 
 
 def run(args, vendor: str, tmp: Path) -> dict:
@@ -142,12 +181,10 @@ def run(args, vendor: str, tmp: Path) -> dict:
     timed(
         "units import", lambda: units_import(dataset=dataset_load(units_csv)), {"new": args.units}
     )
-    # Taken now, before the "all changed" file flips them: the rows the import wrote.
-    unit_rows = list(
-        Unit.objects.order_by("pk").values_list(
-            "tower_id", "floor", "number", "residential", "status"
-        )
-    )
+    # Taken now, before the "all changed" file flips them: the rows the import wrote, every
+    # column (the totals and status_at included) as it stored them.
+    unit_fields = copy_fields(Unit)
+    unit_rows = list(Unit.objects.order_by("pk").values_list(*[f.attname for f in unit_fields]))
     timed(
         "units again (unchanged)",
         lambda: units_import(dataset=dataset_load(units_csv)),
@@ -188,27 +225,37 @@ def run(args, vendor: str, tmp: Path) -> dict:
     if vendor != "postgresql":
         figures["copy baseline"] = "PostgreSQL only"
         print("COPY baseline: PostgreSQL only (this run is on SQLite), skipped.")
+        if args.profile:
+            figures["profile"] = profile_units_import(units_csv, args.units)
         return figures
 
     # Every column but the id; created_at and updated_at too, having no database default.
-    building_fields = [f for f in Building._meta.concrete_fields if not f.primary_key]
-    building_columns = [f.column for f in building_fields]
+    building_fields = copy_fields(Building)
     building_rows = list(
         Building.objects.order_by("pk").values_list(*[f.attname for f in building_fields])
     )
     assert len(building_rows) == args.buildings
     assert len(unit_rows) == args.units
-    for label, model, columns, rows, import_label in [
-        ("COPY buildings", Building, building_columns, building_rows, "buildings import"),
-        (
-            "COPY units",
-            Unit,
-            ["tower_id", "floor", "number", "residential", "status"],
-            unit_rows,
-            "units import",
-        ),
+    for label, model, fields, rows, import_label in [
+        ("COPY buildings", Building, building_fields, building_rows, "buildings import"),
+        ("COPY units", Unit, unit_fields, unit_rows, "units import"),
     ]:
-        seconds = copy_seconds(model._meta.db_table, columns, rows)
+        table, columns = model._meta.db_table, [f.column for f in fields]
+        missing = table_columns(table) - {model._meta.pk.column, *columns}
+        try:
+            if missing:
+                raise ValueError(
+                    f"{table} has columns the baseline would not load: {', '.join(sorted(missing))}"
+                )
+            seconds = copy_seconds(table, columns, rows)
+        except Exception as error:  # noqa: BLE001 — whatever broke the yardstick, say it and stop
+            figures[label] = {"error": f"{type(error).__name__}: {error}".strip()}
+            print(f"{label:<28} FAILED: {figures[label]['error']}")
+            raise BaselineFailed(
+                f"{label}: the COPY baseline failed ({figures[label]['error']}), so there is "
+                f"no import-vs-COPY ratio for {import_label}",
+                figures,
+            ) from error
         rate = len(rows) / seconds
         ratio = figures[import_label]["rows_per_s"] / rate
         figures[label] = {
@@ -223,7 +270,45 @@ def run(args, vendor: str, tmp: Path) -> dict:
             f"{import_label}: {figures[import_label]['rows_per_s']:,} rows/s "
             f"= {ratio:.1%} of COPY (1/{1 / ratio:,.0f})"
         )
+    units_ratio = figures["COPY units"]["import_over_copy"]
+    met = units_ratio >= UNITS_TARGET
+    figures["units_target_met"] = met
+    print(
+        f"\nunits import (the commands' path) = {units_ratio:.3f}× COPY; target ≥ "
+        f"{UNITS_TARGET}× {'met' if met else 'MISSED'}"
+    )
+    if args.profile:
+        figures["profile"] = profile_units_import(units_csv, args.units)
     return figures
+
+
+def profile_units_import(units_csv: Path, count: int) -> str:
+    """The units import of the file once more, on an empty units table, under cProfile:
+    prints the functions that took the most time and writes the profile for snakeviz/pstats."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+
+    from buildings.imports import dataset_load, units_import
+    from buildings.models import Unit
+
+    with connection.cursor() as cursor:  # no outcome points at them; the triggers follow
+        cursor.execute(f"DELETE FROM {Unit._meta.db_table}")
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    result = units_import(dataset=dataset_load(units_csv))
+    profiler.disable()
+    seconds = time.perf_counter() - start
+    assert result.totals["new"] == count, dict(result.totals)
+    path = OUT / "import_units.prof"
+    profiler.dump_stats(path)
+    print(f"\nunits import under cProfile: {seconds:.1f} s (profiling slows it down)")
+    for order in ("tottime", "cumulative"):
+        print(f"\n--- by {order} ---")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats(order).print_stats(25)
+    return str(path.relative_to(ROOT))
 
 
 def copy_seconds(table: str, columns: list[str], rows: list[tuple]) -> float:
