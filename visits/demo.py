@@ -26,6 +26,7 @@ from buildings.unit_generator import units_generate
 # The demo sits on top of every app (DESIGN.md): the escalation services number the letters
 # and send the step-change emails as they do for real.
 from dashboard.escalation import issue_escalate, issue_letter_sent, issue_raise
+from residents.demo import residents_demo_seed
 from visits.models import (
     AccessIssue,
     AccessIssueEvent,
@@ -788,6 +789,10 @@ class _Builder:
         self.access_issue_letters()
         self.invitations()
         self.practice_window()
+        # Residents' side: Kalibata City's public page and posters, two requests (one visited).
+        residents_demo_seed(users=self.users, buildings=self.buildings, towers=self.towers,
+                            period=CoklitPeriod.objects.get(name=PRACTICE_PERIOD_NAME),
+                            created=self.created)  # fmt: skip
 
     def practice_window(self):
         """A coklit window around today, so the field pages and the portal can be tried live.

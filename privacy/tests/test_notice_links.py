@@ -35,7 +35,9 @@ def test_the_officer_card_and_its_public_check_link_the_notice(client):
     client.force_login(day.pantarlih)
     assert LINK in client.get(reverse("officer_card")).content.decode()
     client.logout()
-    check = client.get(reverse("officer_check", args=[card_code(day.pantarlih.pk, day.period.ends_on)]))
+    check = client.get(
+        reverse("officer_check", args=[card_code(day.pantarlih.pk, day.period.ends_on)])
+    )
     assert "✓" in check.content.decode() and LINK in check.content.decode()
     assert LINK in client.get(reverse("officer_check_form")).content.decode()
 
@@ -46,3 +48,13 @@ def test_a_link_can_pick_the_language_without_a_cookie(client):
         "Privacy notice" in response.content.decode() and 'lang="en"' in response.content.decode()
     )
     assert "django_language" not in response.cookies
+
+
+def test_the_residents_page_links_the_notice_in_its_language(client):
+    from residents.services import public_link_current
+
+    link = public_link_current(field_day().building)
+    page = client.get(f"/warga/{link.token}/").content.decode()
+    assert 'href="/privasi/?lang=id"' in page
+    english = client.get(f"/warga/{link.token}/", {"lang": "en"}).content.decode()
+    assert 'href="/privasi/?lang=en"' in english
