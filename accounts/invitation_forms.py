@@ -14,7 +14,7 @@ from accounts.models import Role, User
 from accounts.phones import normalize_phone
 from accounts.scope import building_q, invitable_roles, region_in_scope
 from accounts.validators import NIK_MESSAGE, contains_nik, validate_no_nik
-from buildings.imports import spreadsheet_read
+from buildings.imports import sheet_line, spreadsheet_read
 from buildings.models import Building, Region
 from buildings.regions import normalize_kota_name, normalize_region_name
 
@@ -185,7 +185,8 @@ def invitations_from_table(*, inviter: User, data: tablib.Dataset):
     regions = list(Region.objects.all())
     rows, problems = [], []
     seen = set()
-    for index, raw in enumerate(data.dict, start=2):
+    for number, raw in enumerate(data.dict, start=1):
+        index = sheet_line(data, number)
         row = {k: str(v or "").strip() for k, v in raw.items()}
         line_problems = []
         for column, value in row.items():

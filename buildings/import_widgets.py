@@ -45,6 +45,31 @@ HEADER_ALIASES = {
     "hunian": "residential",
 }
 _KELURAHAN_PREFIX = re.compile(r"^(kelurahan|kel\.?)\s+", re.IGNORECASE)
+# "Rawajati (31.74.08.1003)", as the preview and the exports write a kelurahan.
+_NAME_AND_CODE = re.compile(r"^.*\((\d{2}\.\d{2}\.\d{2}\.\d{4})\)$")
+
+# The column each field is read from, as the README and the sample files name it: the name
+# the admin shows (field list, preview, problems), the exports write and the template holds.
+COLUMN_NAMES = {
+    "name": "nama",
+    "kind": "jenis",
+    "address": "alamat",
+    "manager_org": "pengelola",
+    "access_notes": "catatan_akses",
+    "contact_name": "kontak",
+    "contact_phone": "telepon",
+    "posko_available": "posko",
+    "active": "aktif",
+    "building": "gedung",
+    "floor": "lantai",
+    "number": "nomor",
+    "residential": "hunian",
+}
+
+
+def column_label(key: str) -> str:
+    """The spreadsheet's column name for a field: "manager_org" → "pengelola"."""
+    return COLUMN_NAMES.get(key, key)
 
 
 def header_key(header) -> str:
@@ -73,10 +98,12 @@ class KelurahanResolver:
     def __init__(self, region_code: str | None = None):
         self.region_code = region_code
         self.by_code = {}
+        self.by_id = {}
         self.by_name = defaultdict(list)
         regions = Region.objects.select_related("parent__parent")
         for region in regions.filter(level=Region.Level.KELURAHAN):
             self.by_code[region.code] = region
+            self.by_id[region.pk] = region
             self.by_name[normalize_region_name(region.name)].append(region)
         self.dki_kota = {
             normalize_kota_name(r.name) for r in Region.objects.filter(level=Region.Level.KOTA)
@@ -95,7 +122,8 @@ class KelurahanResolver:
         ):
             if _outside_dki(tidy(kota), level=2):
                 raise ValueError(_("%(value)s is outside DKI Jakarta.") % {"value": tidy(kota)})
-        region = self.by_code.get(text)
+        named = _NAME_AND_CODE.match(text)
+        region = self.by_code.get(named.group(1) if named else text)
         if region is None:
             candidates = self.by_name.get(
                 normalize_region_name(_KELURAHAN_PREFIX.sub("", text)), []
@@ -158,7 +186,12 @@ class KelurahanWidget(widgets.Widget):
         )
 
     def render(self, value, obj=None, **kwargs):
-        return value.code if value else ""
+        return kelurahan_label(value)
+
+
+def kelurahan_label(region) -> str:
+    """ "Rawajati (31.74.08.1003)": readable, and imported back by its code."""
+    return f"{region.name} ({region.code})" if region else ""
 
 
 class TidyCharWidget(widgets.CharWidget):

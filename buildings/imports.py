@@ -4,30 +4,127 @@ An import is all or nothing: one refused row and nothing is written, so a correc
 can simply be imported again (rows already there are updated or skipped, never doubled).
 """
 
+import csv
+import io
 from pathlib import Path
 
+import openpyxl
 import tablib
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result
 
+from buildings.import_widgets import column_label
 from buildings.resources import BuildingResource, UnitResource
+
+# Problems a malformed file gets named by line, at most this many (then "and N more").
+MALFORMED_LINES_SHOWN = 20
+
+
+def _csv_rows(raw: bytes | str) -> list[list]:
+    """The records of a CSV as spreadsheets write it here: comma or semicolon (Excel in
+    Indonesian), BOM or not, UTF-8 or the Windows code page older Excel uses. Blank records
+    are kept (as []), so record n is the spreadsheet's row n."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raw = raw.decode("cp1252", errors="replace")
+    text = raw.removeprefix("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _xlsx_rows(raw: bytes) -> list[list]:
+    """The first sheet's rows, with openpyxl's trailing empty cells."""
+    book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    try:
+        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _blank(cell) -> bool:
+    return cell is None or not str(cell).strip()
+
+
+def sheet_dataset(rows: list[list], *, csv_file: bool) -> tablib.Dataset:
+    """A header row and data rows as a Dataset, keeping the spreadsheet's row numbers.
+
+    Blank rows are left out, but `dataset.sheet_lines[i]` is the spreadsheet row (the header
+    is row 1) of data row i, so every problem is named by the row Excel shows. A row with
+    more cells than the header has columns is refused with its line: in a CSV a stray `;` or
+    `,` (or a value holding one without quotes) shifts the cells after it, and importing
+    shifted cells would put values in the wrong columns.
+    """
+    if not rows or all(_blank(cell) for cell in rows[0]):
+        raise ValueError(_("The file has no header row."))
+    headers = ["" if cell is None else str(cell).strip() for cell in rows[0]]
+    while headers and not headers[-1]:
+        headers.pop()
+    width = len(headers)
+    malformed, data, lines = [], [], []
+    for line, row in enumerate(rows[1:], start=2):
+        if all(_blank(cell) for cell in row):
+            continue
+        extra = row[width:]
+        if csv_file and extra:
+            malformed.append(
+                _(
+                    "Line %(line)s has %(cells)s cells, but the header row names %(columns)s "
+                    "columns: a stray ; or , (or a value holding one, not in double quotes) "
+                    "shifts the cells. Remove it, or put the value in double quotes."
+                )
+                % {"line": line, "cells": len(row), "columns": width}
+            )
+            continue
+        if not csv_file and any(not _blank(cell) for cell in extra):
+            column = width + next(i for i, cell in enumerate(extra) if not _blank(cell)) + 1
+            malformed.append(
+                _("Line %(line)s has a value in column %(column)s, which has no header.")
+                % {"line": line, "column": column}
+            )
+            continue
+        # An empty XLSX cell is None; as "" it reads as an empty text, like a CSV's.
+        row = ["" if cell is None else cell for cell in row[:width]]
+        data.append(row + [""] * (width - len(row)))
+        lines.append(line)
+    if malformed:
+        shown = malformed[:MALFORMED_LINES_SHOWN]
+        if len(malformed) > len(shown):
+            shown.append(_("… and %(count)s more lines.") % {"count": len(malformed) - len(shown)})
+        raise ValueError("\n".join(shown))
+    dataset = tablib.Dataset(*data, headers=headers)
+    dataset.sheet_lines = lines
+    return dataset
+
+
+def sheet_line(dataset: tablib.Dataset, number: int) -> int:
+    """The spreadsheet row (header = 1) of the dataset's data row `number` (counted from 1)."""
+    lines = getattr(dataset, "sheet_lines", None)
+    return lines[number - 1] if lines and 0 < number <= len(lines) else number + 1
 
 
 class SpreadsheetCSV(CSV):
-    """CSV as spreadsheets write it here: comma or semicolon (Excel in Indonesian), BOM or not."""
+    """The admin's formats read the bytes as they are, CSV or XLSX by their content, so the
+    file's format never has to be chosen (and a wrong choice cannot break the reading)."""
 
     def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            try:
-                in_stream = in_stream.decode(self.encoding or "utf-8-sig")
-            except UnicodeDecodeError:
-                # Older Excel saves "CSV" in the Windows code page.
-                in_stream = in_stream.decode("cp1252", errors="replace")
-        in_stream = in_stream.removeprefix("\ufeff")
-        first_line = in_stream.split("\n", 1)[0]
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        return tablib.import_set(in_stream, format="csv", delimiter=delimiter)
+        if isinstance(in_stream, str):
+            in_stream = in_stream.encode("utf-8")
+        return spreadsheet_read(in_stream)
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+
+class SpreadsheetXLSX(XLSX):
+    def create_dataset(self, in_stream, **kwargs):
+        return spreadsheet_read(in_stream)
 
 
 def dataset_load(path: str | Path) -> tablib.Dataset:
@@ -41,19 +138,18 @@ def dataset_load(path: str | Path) -> tablib.Dataset:
 def spreadsheet_read(raw: bytes) -> tablib.Dataset:
     """An uploaded or stored sheet as a Dataset: XLSX (a zip) by its content, else CSV.
 
-    A file that cannot be read is a ValueError with a readable message, whatever tablib or
-    openpyxl raised (a broken zip, bad XML, …), so the import commands report it cleanly.
+    A file that cannot be read is a ValueError with a readable message, whatever csv or
+    openpyxl raised (a broken zip, bad XML, …), so the import commands and the admin report
+    it cleanly; so is a row with more cells than the header (named by its line).
     """
     try:
         if raw[:2] == b"PK":
-            dataset = XLSX().create_dataset(raw)
+            rows, csv_file = _xlsx_rows(raw), False
         else:
-            dataset = SpreadsheetCSV(encoding="utf-8-sig").create_dataset(raw)
+            rows, csv_file = _csv_rows(raw), True
     except Exception as error:  # noqa: BLE001 — the readers raise many kinds on a broken file
         raise ValueError(_("The file could not be read as CSV or XLSX.")) from error
-    if not dataset.headers:  # an empty first line: nobody can tell the columns
-        raise ValueError(_("The file has no header row."))
-    return dataset
+    return sheet_dataset(rows, csv_file=csv_file)
 
 
 def _import(resource, dataset: tablib.Dataset, dry_run: bool, skip_invalid: bool) -> Result:
@@ -86,28 +182,11 @@ def units_import(
     return _import(UnitResource(region_code=region_code), dataset, dry_run, skip_invalid)
 
 
-# The column each field is read from, as the documented spreadsheets name it.
-COLUMN_NAMES = {
-    "name": "nama",
-    "kind": "jenis",
-    "address": "alamat",
-    "manager_org": "pengelola",
-    "access_notes": "catatan_akses",
-    "contact_name": "kontak",
-    "contact_phone": "telepon",
-    "posko_available": "posko",
-    "active": "aktif",
-    "building": "gedung",
-    "floor": "lantai",
-    "number": "nomor",
-    "residential": "hunian",
-}
-
-
 def import_problems(result: Result, limit: int | None = 20) -> list[str]:
     """Readable lines for the refused rows: "Line 7, column kelurahan: Unknown kelurahan …".
 
-    Lines count as the spreadsheet does: the header is line 1, the first data row line 2.
+    Rows are numbered as the spreadsheet numbers them (the resources renumber them): the
+    header is line 1, the first data row line 2, and a blank row still takes its number.
     """
     lines = []
     for invalid in result.invalid_rows:
@@ -115,17 +194,13 @@ def import_problems(result: Result, limit: int | None = 20) -> list[str]:
             for message in messages:
                 lines.append(
                     _("Line %(line)s, column %(column)s: %(message)s")
-                    % {
-                        "line": invalid.number + 1,
-                        "column": COLUMN_NAMES.get(field, field),
-                        "message": message,
-                    }
+                    % {"line": invalid.number, "column": column_label(field), "message": message}
                 )
     for error in result.base_errors:
         lines.append(str(error.error))
-    for number, errors in result.row_errors():
-        for error in errors:
+    for row in result.error_rows:
+        for error in row.errors:
             lines.append(
-                _("Line %(line)s: %(message)s") % {"line": number + 1, "message": error.error}
+                _("Line %(line)s: %(message)s") % {"line": row.number, "message": error.error}
             )
     return lines if limit is None else lines[:limit]

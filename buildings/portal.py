@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from accounts.audit import CREATE, UPDATE, audit_bulk
 from accounts.models import User
 from accounts.validators import NIK_MESSAGE, contains_nik
+from buildings.imports import sheet_line
 from buildings.models import Building, Tower, Unit, UnitOccupancy
 from buildings.regions import normalize_region_name
 from visits.models import AccessIssue, AccessIssueEvent, Schedule
@@ -250,7 +251,8 @@ def occupancy_rows_check(*, building: Building, data: tablib.Dataset):
         )
     }
     rows, problems, seen = [], [], {}
-    for index, raw in enumerate(data, start=2):
+    for number, raw in enumerate(data, start=1):
+        index = sheet_line(data, number)
         values = {key: _cell(raw[i]) for key, i in columns.items()}
         if not any(values.values()):
             continue

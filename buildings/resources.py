@@ -10,11 +10,13 @@ A resource can be limited to a region (`region_code`, a Kemendagri code prefix s
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from accounts.audit import UPDATE, audit_bulk
@@ -28,13 +30,63 @@ from buildings.import_widgets import (
     TidyCharWidget,
     WholeNumberWidget,
     YesNoWidget,
+    column_label,
     header_key,
+    kelurahan_label,
     tidy,
 )
 from buildings.models import Building, Tower, Unit
 
 # Rows the admin's import preview lists (templates/buildings/admin_import.html).
 PREVIEW_ROWS = 500
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    """A column of an import's spreadsheet, as the README documents it."""
+
+    name: str
+    required: bool
+    meaning: str
+
+
+BUILDING_COLUMNS = (
+    ImportColumn("nama", True, gettext_lazy(
+        "building or complex name; with the kelurahan it identifies the building, so "
+        "importing it again updates it")),
+    ImportColumn("jenis", True, gettext_lazy("apartemen, rusunami, rusunawa or lainnya")),
+    ImportColumn("alamat", False, gettext_lazy("street address")),
+    ImportColumn("kelurahan", True, gettext_lazy(
+        "Kemendagri code (31.74.08.1003) or name (Rawajati), in any case or spacing")),
+    ImportColumn("kecamatan", False, gettext_lazy(
+        "picks between kelurahan of the same name; must agree with it")),
+    ImportColumn("kota", False, gettext_lazy(
+        "as people write it (Jakarta Selatan); must agree with the kelurahan")),
+    ImportColumn("pengelola", False, gettext_lazy(
+        "the organisation that runs it (PPPSRS, UPRS, a company), not a person")),
+    ImportColumn("latitude", False, gettext_lazy(
+        "decimal degrees inside DKI Jakarta (-6.42 to -5.10); a decimal comma is fine")),
+    ImportColumn("longitude", False, gettext_lazy(
+        "decimal degrees inside DKI Jakarta (106.30 to 107.00); give both or neither")),
+    ImportColumn("catatan_akses", False, gettext_lazy(
+        "access rules: hours, what to show, where to report")),
+    ImportColumn("kontak", False, gettext_lazy("the contact person on duty")),
+    ImportColumn("telepon", False, gettext_lazy("the contact's phone number")),
+    ImportColumn("posko", False, gettext_lazy("room for a posko in the lobby: ya or tidak")),
+    ImportColumn("aktif", False, gettext_lazy("ya or tidak (empty: ya)")),
+)  # fmt: skip
+
+UNIT_COLUMNS = (
+    ImportColumn("gedung", True, gettext_lazy("the building's nama, already imported")),
+    ImportColumn("kelurahan", False, gettext_lazy(
+        "the building's kelurahan; needed only when two buildings share a name")),
+    ImportColumn("tower", True, gettext_lazy(
+        "tower or block (also read as blok or menara), at most 50 characters; created if new")),
+    ImportColumn("lantai", True, gettext_lazy(
+        "floor, a whole number from -10 to 150 (negative for basements)")),
+    ImportColumn("nomor", True, gettext_lazy("unit number, once per tower in a file")),
+    ImportColumn("hunian", False, gettext_lazy("is it a dwelling? ya or tidak (empty: ya)")),
+)  # fmt: skip
 
 
 class ScopedResource(resources.ModelResource):
@@ -46,15 +98,59 @@ class ScopedResource(resources.ModelResource):
     region_path = ""
     export_related = ()
 
+    # The documented columns, in the README's Indonesian names: the admin's import page lists
+    # them and the template sheet is made of them. `file_stem` names the sheets and exports.
+    columns = ()
+    file_stem = ""
+
     def __init__(self, region_code: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.region_code = region_code
         self.kelurahan_resolver = None
+        self.sheet_lines = None
+        self.row_problems = {}
 
     def before_import(self, dataset, **kwargs):
         dataset.headers = [header_key(h) for h in dataset.headers or []]
         self.kelurahan_resolver = KelurahanResolver(self.region_code)
         self.seen_keys = {}
+        self.sheet_lines = getattr(dataset, "sheet_lines", None)
+
+    def line_of(self, row_number: int) -> int:
+        """The spreadsheet row (header = 1) of the import's row `row_number` (from 1)."""
+        lines = self.sheet_lines
+        return lines[row_number - 1] if lines and 0 < row_number <= len(lines) else row_number + 1
+
+    def import_data_inner(self, dataset, *args, **kwargs):
+        """Rows are numbered as the spreadsheet numbers them (the header is row 1, blank rows
+        count), in the admin's preview and the commands' messages alike."""
+        result = super().import_data_inner(dataset, *args, **kwargs)
+        for row in [*result.invalid_rows, *result.error_rows]:
+            row.number = self.line_of(row.number)
+        return result
+
+    def get_export_headers(self, selected_fields=None):
+        # Exports carry the README's column names, so an export imports back as it is.
+        return [column_label(h) for h in super().get_export_headers(selected_fields)]
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self.row_number = kwargs.get("row_number")
+        # Problems found while finding the row's object; reported with those of its fields.
+        self.row_problems = {}
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def add_row_problem(self, field: str, message: str) -> None:
+        self.row_problems.setdefault(field, []).append(message)
+
+    def add_row_problems(self, error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                self.add_row_problem(field, message)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if self.row_problems:
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
 
     def get_queryset(self):
         return self.filter_export(self._meta.model.objects.all())
@@ -76,7 +172,11 @@ class ScopedResource(resources.ModelResource):
         pass
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
+        """Every problem of the row at once: those found while finding its object, those of
+        its cells, and the model's checks of the cells that read well."""
+        errors = {field: list(messages) for field, messages in self.row_problems.items()}
+        for field, cell_errors in (import_validation_errors or {}).items():
+            errors.setdefault(field, []).extend(ValidationError(cell_errors).messages)
         try:
             instance.full_clean(
                 exclude=[*errors, *self.resolved_fields],
@@ -91,7 +191,7 @@ class ScopedResource(resources.ModelResource):
     def check_once_in_file(self, key, row_number, field, message):
         first = self.seen_keys.setdefault(key, row_number)
         if first != row_number:
-            raise ValidationError({field: message % {"line": first + 1}})
+            self.add_row_problem(field, message % {"line": self.line_of(first)})
 
 
 class BuildingResource(ScopedResource):
@@ -116,6 +216,8 @@ class BuildingResource(ScopedResource):
     resolved_fields = ("kelurahan",)
     region_path = "kelurahan__code"
     export_related = ("kelurahan",)
+    columns = BUILDING_COLUMNS
+    file_stem = "gedung"
 
     class Meta:
         model = Building
@@ -167,10 +269,6 @@ class BuildingResource(ScopedResource):
         )
         return self.existing.get(key)
 
-    def import_row(self, row, instance_loader, **kwargs):
-        self.row_number = kwargs.get("row_number")
-        return super().import_row(row, instance_loader, **kwargs)
-
 
 class UnitResource(ScopedResource):
     """One unit a row: building (name + kelurahan), tower, floor, unit number, residential.
@@ -195,6 +293,8 @@ class UnitResource(ScopedResource):
     resolved_fields = ("tower",)
     region_path = "tower__building__kelurahan__code"
     export_related = ("tower__building__kelurahan",)
+    columns = UNIT_COLUMNS
+    file_stem = "unit"
 
     class Meta:
         model = Unit
@@ -215,7 +315,7 @@ class UnitResource(ScopedResource):
         return unit.tower.building.name
 
     def dehydrate_kelurahan(self, unit):
-        return unit.tower.building.kelurahan.code
+        return kelurahan_label(unit.tower.building.kelurahan)
 
     def dehydrate_tower(self, unit):
         return unit.tower.name
@@ -258,6 +358,7 @@ class UnitResource(ScopedResource):
         if self.region_code:
             buildings = buildings.in_region(self.region_code)
         self.buildings = {(b.kelurahan_id, b.name.lower()): b for b in buildings}
+        self.building_kelurahan = {b.pk: b.kelurahan_id for b in self.buildings.values()}
         self.buildings_by_name = defaultdict(list)
         for building in self.buildings.values():
             self.buildings_by_name[building.name.lower()].append(building)
@@ -351,20 +452,27 @@ class UnitResource(ScopedResource):
         return tower
 
     def get_instance(self, instance_loader, row):
-        building = self.find_building(row)
+        """The row's unit, if it exists; every reason it cannot be found is noted, so the
+        row's cells are still checked and all its problems are listed together."""
+        self.row_tower = None
+        self.row_original = None
+        try:
+            building = self.find_building(row)
+        except ValidationError as e:
+            self.add_row_problems(e)
+            building = None
         tower_name = tidy(row.get("tower"))
         number = TidyCharWidget().clean(row.get("number"))
-        errors = {}
         if not tower_name:
-            errors["tower"] = _("A tower (or block) name is required.")
+            self.add_row_problem("tower", _("A tower (or block) name is required."))
         elif len(tower_name) > Tower._meta.get_field("name").max_length:
-            errors["tower"] = _("A tower name has at most 50 characters.")
+            self.add_row_problem("tower", _("A tower name has at most 50 characters."))
         elif contains_nik(tower_name):
-            errors["tower"] = str(NIK_MESSAGE)
+            self.add_row_problem("tower", str(NIK_MESSAGE))
         if not number:
-            errors["number"] = _("A unit number is required.")
-        if errors:
-            raise ValidationError(errors)
+            self.add_row_problem("number", _("A unit number is required."))
+        if self.row_problems:
+            return None
         tower = self.tower_for(building, tower_name)
         self.check_once_in_file(
             (tower.pk, number),
@@ -380,17 +488,14 @@ class UnitResource(ScopedResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         if new:
-            instance.tower = self.row_tower
+            if self.row_tower is not None:
+                instance.tower = self.row_tower
             self.row_original = None
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or self.row_original is None:
+        if import_validation_errors or self.row_problems or self.row_original is None:
             return False
         return (instance.floor, instance.residential) == self.row_original
-
-    def import_row(self, row, instance_loader, **kwargs):
-        self.row_number = kwargs.get("row_number")
-        return super().import_row(row, instance_loader, **kwargs)
 
     def after_import(self, dataset, result, **kwargs):
         """Units are written in bulk, unseen by auditlog: one audit row per tower instead,
@@ -421,5 +526,10 @@ class UnitResource(ScopedResource):
     def after_import_row(self, row, row_result, **kwargs):
         # Without a diff (skip_diff), the preview shows the file's own values for the rows it
         # lists; building that list for every row of a 100,000-row file would be wasted.
+        # The kelurahan is the building's, by name and code, whatever the file said.
         if kwargs.get("row_number", 0) <= PREVIEW_ROWS and row_result.diff is None:
             row_result.diff = [tidy(row.get(f)) for f in self._meta.fields]
+            if self.row_tower is not None:
+                kelurahan_id = self.building_kelurahan.get(self.row_tower.building_id)
+                region = self.kelurahan_resolver.by_id.get(kelurahan_id)
+                row_result.diff[self._meta.fields.index("kelurahan")] = kelurahan_label(region)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.validators import NIK_MESSAGE, contains_nik
+from buildings.imports import sheet_line
 from buildings.models import Building, Region, Tower
 from buildings.regions import normalize_region_name
 from visits.models import Assignment, CoklitPeriod
@@ -145,7 +146,8 @@ def rows_from_table(*, data: tablib.Dataset, targets: list[Target], pantarlih: l
         by_place[key] = t
     names = {normalize_region_name(t.building.name) for t in targets}
     rows, problems, seen = [], [], set()
-    for line, raw in enumerate(data.dict, start=2):
+    for number, raw in enumerate(data.dict, start=1):
+        line = sheet_line(data, number)
         row = {k: str(v if v is not None else "").strip() for k, v in raw.items()}
         line_problems = [
             f"{column}: {NIK_MESSAGE}" for column, value in row.items() if contains_nik(value)

@@ -384,8 +384,8 @@ def test_export_runs_the_same_number_of_queries_for_3_and_30_rows(
 def test_unit_export_names_building_kelurahan_and_tower(admin_client, world):
     lines, _ = export_csv(admin_client, "unit")
     unit = world["units"][0]
-    assert lines[0] == "building,kelurahan,tower,floor,number,residential"
-    assert f"Kalibata City,31.74.08.1003,Jasmine,1,{unit.number},1" in lines
+    assert lines[0] == "gedung,kelurahan,tower,lantai,nomor,hunian"
+    assert f"Kalibata City,Rawajati (31.74.08.1003),Jasmine,1,{unit.number},1" in lines
 
 
 def test_building_import_previews_then_creates_through_the_admin(admin_client):

@@ -248,4 +248,4 @@ def test_an_export_limited_to_a_region_holds_only_its_buildings():
 
     exported = BuildingResource(region_code="31.74").export()
 
-    assert exported["name"] == ["Selatan"]
+    assert exported["nama"] == ["Selatan"]
