@@ -435,17 +435,19 @@ def open_visit(pantarlih: User, tower: Tower) -> Visit | None:
     )
 
 
-def tower_progress(towers) -> dict[int, dict]:
-    """Closed and residential units per tower, in one grouped query."""
-    rows = (
-        Unit.objects.filter(tower__in=towers, residential=True)
-        .values("tower")
+def floor_counts(tower: Tower) -> list[dict]:
+    """Per floor of the tower, in order: its units, and its residential (`homes`) and closed
+    units."""
+    return list(
+        Unit.objects.filter(tower=tower)
+        .values("floor")
         .annotate(
-            residential=Count("pk"),
-            closed=Count("pk", filter=Q(status__in=Unit.CLOSED_STATUSES)),
+            units=Count("pk"),
+            homes=Count("pk", filter=Q(residential=True)),
+            closed=Count("pk", filter=Q(residential=True, status__in=Unit.CLOSED_STATUSES)),
         )
+        .order_by("floor")
     )
-    return {row["tower"]: row for row in rows}
 
 
 def refused_twice(tower: Tower) -> set[int]:

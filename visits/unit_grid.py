@@ -10,6 +10,10 @@ from django.utils.translation import gettext as _
 from buildings.models import Unit
 from residents.models import BestTime
 
+# A phone draws at most about this many unit tiles on one page: a bigger tower's grid comes in
+# ranges of whole floors, each its own page (kept for offline use like any other).
+GRID_PAGE_UNITS = 600
+
 # The values a grid reads per unit, in this order.
 GRID_FIELDS = ("floor", "pk", "number", "status", "residential", "occupancy__status")
 
@@ -27,6 +31,41 @@ def short_labels() -> dict[str, str]:
         Unit.Status.NO_LOCAL_VOTERS: _("No DKI"),
         Unit.Status.SENT_TO_POSKO: _("Posko"),
     }
+
+
+def floor_ranges(counts: list[tuple[int, int]], limit: int = GRID_PAGE_UNITS):
+    """(first floor, last floor) ranges of whole floors, in order, that split a tower's units
+    (`counts`: (floor, units) in floor order) into pages of about equal size, none past
+    `limit` unless one floor alone is. A tower within the limit is one range."""
+    total = sum(n for _floor, n in counts)
+    if not counts:
+        return []
+    pages = -(-total // limit)
+    target = -(-total // pages)
+    ranges, first, last, size = [], None, None, 0
+    for floor, n in counts:
+        if first is not None and (size >= target or size + n > limit):
+            ranges.append((first, last))
+            first, size = None, 0
+        if first is None:
+            first = floor
+        last, size = floor, size + n
+    ranges.append((first, last))
+    return ranges
+
+
+def range_of(ranges: list[tuple[int, int]], asked: str) -> tuple[int, int] | None:
+    """The range holding the floor a `lantai` query value names (the grid links give each
+    range's first floor); the first range when it is missing or not a floor."""
+    if not ranges:
+        return None
+    asked = asked.strip()
+    if asked.lstrip("-").isdigit() and len(asked) < 5:
+        floor = int(asked)
+        for first, last in ranges:
+            if first <= floor <= last:
+                return first, last
+    return ranges[0]
 
 
 def legend() -> list[tuple[str, str, str]]:

@@ -408,6 +408,20 @@
   }
 
   /* The unit page's form: through the same queue, so it works without signal too. */
+  /* A big tower's grid comes in ranges of floors (?lantai=): the unit page goes back to the
+     range the officer came from, which is also the one kept on the phone for offline use. */
+  var GRID = "coklit.grid:";
+  if (root.id === "grid") {
+    sessionStorage.setItem(GRID + location.pathname, location.search);
+  } else if (root.dataset.grid) {
+    var parts = root.dataset.grid.split("#"), search = sessionStorage.getItem(GRID + parts[0]);
+    if (search) {
+      root.dataset.grid = parts[0] + search + (parts[1] ? "#" + parts[1] : "");
+      var back = document.querySelector("a[data-grid-link]");
+      if (back) back.href = root.dataset.grid;
+    }
+  }
+
   var unitForm = document.getElementById("unit-form");
   if (unitForm && root.dataset.visit && owner) {
     var unitErr = document.getElementById("unit-err"), sending = false;

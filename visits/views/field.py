@@ -39,7 +39,7 @@ from visits import field
 from visits.access import is_overdue, step_due
 from visits.forms import FloorForm, OutcomeForm, OutcomeItemForm, VisitEndForm, VisitStartForm
 from visits.models import AccessIssue, Assignment, Schedule, Visit
-from visits.unit_grid import grid_floors, legend
+from visits.unit_grid import floor_ranges, grid_floors, legend, range_of
 
 # How many outcomes one batch may carry; the phone sends at most this many at once.
 BATCH_MAX = 100
@@ -221,13 +221,23 @@ def grid(request, pk):
         units = units.filter(status=Unit.Status.UNVISITED)
     else:
         show = ""
+    # One grouped query gives the tower's progress and the size of each floor, from which a
+    # big tower's grid is cut into pages of whole floors (?lantai=<first floor of the range>).
+    per_floor = field.floor_counts(tower)
+    progress = {
+        "closed": sum(f["closed"] for f in per_floor),
+        "residential": sum(f["homes"] for f in per_floor),
+    }
+    ranges = floor_ranges([(f["floor"], f["units"]) for f in per_floor])
+    shown = range_of(ranges, request.GET.get("lantai", ""))
+    if len(ranges) > 1:
+        units = units.filter(floor__gte=shown[0], floor__lte=shown[1])
     floors = grid_floors(
         units,
         flagged,
         reverse("field_unit", args=[0]).removesuffix("0/"),
         open_requests_by_unit(tower.pk),
     )
-    progress = field.tower_progress([tower.pk]).get(tower.pk, {"closed": 0, "residential": 0})
     visit = field.open_visit(request.user, tower)
     return render(
         request,
@@ -237,6 +247,8 @@ def grid(request, pk):
             "floors": floors,
             "show": show,
             "progress": progress,
+            "ranges": ranges if len(ranges) > 1 else [],
+            "shown": shown,
             "visit": visit,
             "outcome_form": OutcomeForm(initial={"client_uuid": uuid.uuid4()}),
             "floor_form": FloorForm(initial={"client_uuid": uuid.uuid4()}),
@@ -288,7 +300,8 @@ def unit_record(request, pk):
             status = 400
         else:
             messages.success(request, _("Saved: %(unit)s.") % {"unit": unit.number})
-            return redirect(f"{reverse('field_grid', args=[unit.tower_id])}#f{unit.floor}")
+            grid = reverse("field_grid", args=[unit.tower_id])
+            return redirect(f"{grid}?lantai={unit.floor}#f{unit.floor}")
     elif request.method == "POST":
         status = 400
     history = unit.outcomes.select_related("visit__pantarlih").order_by("-recorded_at")[:10]
@@ -342,7 +355,8 @@ def floor_record(request, pk):
         request,
         _("Floor %(floor)s: %(count)d units recorded.") % {"floor": data["floor"], "count": stored},
     )
-    return redirect(f"{reverse('field_grid', args=[tower.pk])}#f{data['floor']}")
+    grid = reverse("field_grid", args=[tower.pk])
+    return redirect(f"{grid}?lantai={data['floor']}#f{data['floor']}")
 
 
 @never_cache
