@@ -23,7 +23,6 @@ from allauth.account.models import EmailAddress
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.apps import apps
-from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -114,8 +113,9 @@ def _section(key, title, objects, subject) -> dict:
 
 
 def _user_links():
-    """(model, [its foreign keys to User]) of every model but the logs read separately."""
-    skip = {LogEntry, AdminLogEntry, EmailAddress, User}
+    """(model, [its foreign keys to User]) of every model but those read separately (the
+    audit log, sign-in addresses)."""
+    skip = {LogEntry, EmailAddress, User}
     for model in apps.get_models():
         if model in skip or model._meta.proxy:
             continue

@@ -793,6 +793,11 @@ class _Builder:
         residents_demo_seed(users=self.users, buildings=self.buildings, towers=self.towers,
                             period=CoklitPeriod.objects.get(name=PRACTICE_PERIOD_NAME),
                             created=self.created)  # fmt: skip
+        # Retention's side: a closed practice period to try --dry-run on, a hold on 2024.
+        from privacy.demo import privacy_demo_seed
+
+        privacy_demo_seed(users=self.users, buildings=self.buildings, towers=self.towers,
+                          period_2024=self.period, created=self.created)  # fmt: skip
 
     def practice_window(self):
         """A coklit window around today, so the field pages and the portal can be tried live.
