@@ -81,6 +81,11 @@ class TowerQuerySet(ScopedQuerySet):
 class UnitQuerySet(ScopedQuerySet):
     building_path = "tower__building__"
 
+    def refused_twice(self):
+        """Units refused at least twice (by residents or by security alike): flagged for
+        escalation on the phone's grid, the dashboard and the reminders."""
+        return self.filter(refusal_count__gte=Unit.REFUSED_TWICE)
+
 
 class UnitOccupancyQuerySet(ScopedQuerySet):
     building_path = "unit__tower__building__"
@@ -287,6 +292,10 @@ class Unit(models.Model):
     CLOSED_STATUSES = frozenset(
         {Status.DONE, Status.VACANT, Status.NO_LOCAL_VOTERS, Status.NON_RESIDENTIAL}
     )
+    # These count towards `refusal_count`; a unit refused this many times is flagged for
+    # escalation (see UnitQuerySet.refused_twice; the towers' triggers count the same).
+    REFUSAL_STATUSES = frozenset({Status.REFUSED, Status.SECURITY_REFUSED})
+    REFUSED_TWICE = 2
 
     # No index of its own: buildings_unit_position and the unique (tower, number) lead with it.
     tower = models.ForeignKey(

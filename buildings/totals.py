@@ -64,7 +64,9 @@ def recount(tower_ids=None) -> tuple[dict[int, tuple], dict[int, dict[datetime.d
             visited_units=Count("pk", filter=residential & Q(outcome_count__gt=0)),
             outcome_count=Sum("outcome_count", filter=residential),
             voters_verified=Sum("voters_verified", filter=residential),
-            refused_twice_units=Count("pk", filter=residential & Q(refusal_count__gte=2)),
+            refused_twice_units=Count(
+                "pk", filter=residential & Q(refusal_count__gte=Unit.REFUSED_TWICE)
+            ),
             last_closed_at=Max("status_at", filter=_closed()),
         )
     }

@@ -451,14 +451,8 @@ def floor_counts(tower: Tower) -> list[dict]:
 
 
 def refused_twice(tower: Tower) -> set[int]:
-    """Units of the tower whose residents refused at least twice: flagged for escalation."""
-    return set(
-        UnitOutcome.objects.filter(unit__tower=tower, outcome=UnitOutcome.Outcome.REFUSED)
-        .values("unit")
-        .annotate(times=Count("pk"))
-        .filter(times__gte=2)
-        .values_list("unit", flat=True)
-    )
+    """Units of the tower refused at least twice: flagged (⚑) for escalation."""
+    return set(Unit.objects.filter(tower=tower).refused_twice().values_list("pk", flat=True))
 
 
 def current_period(assignments) -> CoklitPeriod | None:

@@ -18,8 +18,7 @@ from buildings.models import Unit
 from residents.field import requests_close
 from visits.models import UnitOutcome, Visit
 
-# Outcomes that count towards "refused twice" (flagged for escalation).
-REFUSALS = frozenset({Unit.Status.REFUSED, Unit.Status.SECURITY_REFUSED})
+REFUSALS = Unit.REFUSAL_STATUSES
 
 
 @dataclasses.dataclass(frozen=True)
