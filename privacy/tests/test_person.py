@@ -242,7 +242,7 @@ def test_an_account_still_on_duty_cannot_be_erased(client, world):
         ends_on=today + datetime.timedelta(days=20),
     )  # fmt: skip
     officer = UserFactory(role="pantarlih", full_name="Masih Bertugas")
-    Assignment.objects.create(period=period, pantarlih=officer, building=world.building_a, tps="1")
+    Assignment.objects.create(period=period, pantarlih=officer, building=world.building_a, tps="001")
     page = client.get(_url("person", officer)).content.decode()
     assert "Periode berjalan" in page and 'name="confirm"' not in page
     client.post(_url("person_erase", officer), {"confirm": "1"})
