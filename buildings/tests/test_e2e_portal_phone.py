@@ -153,3 +153,115 @@ def test_answering_an_issue_shows_the_answer_in_its_card_and_home_stops_asking(
     small_phone.goto("/portal/")
     assert "waits for your answer" not in small_phone.inner_text("main")
     assert "you answered; KPU acts next" in small_phone.inner_text("main")
+
+
+# Every visible thing a finger taps, smaller than 44 × 44 px. A checkbox or radio counts with its
+# label (a tap on either ticks it): the two together must make the 44 px.
+SMALL_TARGETS = """(target) => {
+  const small = [];
+  const union = (a, b) => {
+    const left = Math.min(a.left, b.left), top = Math.min(a.top, b.top);
+    return { width: Math.max(a.right, b.right) - left, height: Math.max(a.bottom, b.bottom) - top };
+  };
+  for (const el of document.querySelectorAll('a, button, input, select, textarea, summary')) {
+    if (el.type === 'hidden' || !el.checkVisibility({ visibilityProperty: true })) continue;
+    let box = el.getBoundingClientRect();
+    if (!box.width || !box.height) continue;
+    if ((el.type === 'checkbox' || el.type === 'radio') && el.labels.length) {
+      box = union(box, el.labels[0].getBoundingClientRect());
+    }
+    if (box.width < target - 0.5 || box.height < target - 0.5) {
+      small.push(`${el.tagName.toLowerCase()}.${el.className} "${(el.textContent || el.name || '').trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+    }
+  }
+  return small;
+}"""
+
+
+def _portal_world():
+    """A building with a tower of units, a posko day confirmed, a proposal waiting and an
+    access issue: every portal page has something on it."""
+    from visits.access import access_issue_raise
+    from visits.models import AccessIssue, Schedule
+    from visits.tests.factories import ScheduleFactory
+
+    building, manager = _manager(posko_available=True)
+    tower = TowerFactory(building=building, name="Jasmine", floors=3)
+    units_generate(tower=tower, units_per_floor=4, number_format="J-{lantai:2}{unit:2}")
+    pps = UserFactory(role=Role.PPS, full_name="Sari Rahmawati", phone="+6281234567890")
+    proposal = ScheduleFactory(building=building, proposed_by=pps, date=datetime.date(2024, 7, 2),
+                               start=datetime.time(9), end=datetime.time(12))  # fmt: skip
+    confirmed = ScheduleFactory(
+        building=building, proposed_by=pps, date=datetime.date(2024, 7, 5), tower=tower,
+        kind=Schedule.Kind.POSKO, status=Schedule.Status.CONFIRMED, decided_by=manager,
+    )  # fmt: skip
+    access_issue_raise(building=building, raised_by=pps, kind=AccessIssue.Kind.SECURITY_REFUSED,
+                       description="Satpam menolak tanpa surat.")  # fmt: skip
+    pages = {
+        "home": "/portal/",
+        "building": f"/portal/gedung/{building.pk}/",
+        "profile": f"/portal/gedung/{building.pk}/profil/",
+        "tower add": f"/portal/gedung/{building.pk}/tower/tambah/",
+        "occupancy": f"/portal/gedung/{building.pk}/hunian/unggah/",
+        "schedules": f"/portal/gedung/{building.pk}/jadwal/",
+        "issues": f"/portal/gedung/{building.pk}/masalah/",
+        "tower": f"/portal/tower/{tower.pk}/",
+        "floor": f"/portal/tower/{tower.pk}/lantai/2/",
+        "proposal": f"/portal/jadwal/{proposal.pk}/",
+        "confirmed": f"/portal/jadwal/{confirmed.pk}/",
+    }
+    return building, manager, pages
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_portal_page_has_44_px_targets_one_header_line_and_no_sideways_scroll(
+    small_phone, live_server, language
+):
+    _building, manager, pages = _portal_world()
+    small_phone.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    sign_in(small_phone, manager.email)
+
+    for name, url in pages.items():
+        small_phone.goto(url)
+        small_phone.wait_for_load_state("networkidle")  # portal.js has drawn the preview
+        # Open every <details>, so what is inside is measured too.
+        small_phone.eval_on_selector_all("details", "all => all.forEach(d => d.open = true)")
+        assert small_phone.evaluate(SMALL_TARGETS, TARGET) == [], name
+        assert small_phone.evaluate("document.documentElement.scrollWidth") <= WIDTH, name
+        header = small_phone.locator("header.top").bounding_box()
+        assert header["height"] <= 56, (name, header)
+
+
+def test_details_show_a_disclosure_arrow_that_turns_when_open(small_phone, live_server):
+    _building, manager, pages = _portal_world()
+    sign_in(small_phone, manager.email)
+    small_phone.goto(pages["proposal"])
+
+    arrow = "s => getComputedStyle(s, '::before').content"
+    summaries = small_phone.locator("details > summary")
+    assert summaries.count() >= 2  # propose another time, cancel
+    for i in range(summaries.count()):
+        assert summaries.nth(i).evaluate(arrow) not in ("none", "normal", '""')
+    closed = summaries.first.evaluate("s => getComputedStyle(s, '::before').transform")
+    summaries.first.click()
+    opened = summaries.first.evaluate("s => getComputedStyle(s, '::before').transform")
+    assert closed != opened
+
+
+def test_a_floor_of_twenty_units_takes_at_most_a_hundred_px_a_unit(small_phone, live_server):
+    building, manager = _manager()
+    tower = TowerFactory(building=building, name="Tower Gardenia", floors=8)
+    units_generate(tower=tower, units_per_floor=20, first_floor=8,
+                   number_format="{tower}-{lantai:2}{unit:2}")  # fmt: skip
+    sign_in(small_phone, manager.email)
+    small_phone.goto(f"/portal/tower/{tower.pk}/lantai/8/")
+
+    rows = small_phone.locator(".floor-units > li")
+    assert rows.count() == 20
+    first, last = rows.first.bounding_box(), rows.last.bounding_box()
+    assert (last["y"] + last["height"] - first["y"]) / 20 <= 100
+    # The long tower name is said once, in the heading, not in every row.
+    assert rows.first.locator(".unit-number").inner_text() == "0801"
+    assert small_phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
