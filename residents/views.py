@@ -10,7 +10,8 @@ per building instead, so it works without any cookie.
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseNotAllowed
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -42,6 +43,8 @@ REQUESTS_PER_HOUR_PER_BUILDING = 200
 
 # Where residents check their own registration: KPU's public DPT check.
 DPT_CHECK_URL = "https://cekdptonline.kpu.go.id/"
+# How long a rendered public page is served again as it is (and may be kept by a browser).
+PAGE_CACHE_SECONDS = 60
 
 # Who may open a building's posters: its managers and staff of its region (not a pantarlih).
 POSTER_ROLES = frozenset(set(Role) - {Role.PANTARLIH})
@@ -61,11 +64,15 @@ def _public(request, template, context, status=200):
         response = render(
             request, template, {**context, "lang": language, "lang_query": _lang_query(language)}
         )
+    return _headers(response, language, status)
+
+
+def _headers(response, language, status):
     response.status_code = status
     response["Content-Language"] = language
     if status == 200:
-        # The same for everyone and for the whole day (progress is frozen daily).
-        response["Cache-Control"] = "public, max-age=300"
+        # The same for everyone (progress is frozen for the day): any cache may keep it.
+        response["Cache-Control"] = f"public, max-age={PAGE_CACHE_SECONDS}"
     return response
 
 
@@ -137,7 +144,16 @@ def public_page(request, token):
         return _not_found(request)
     if link.retired_at is not None:
         return _outdated(request, link)
-    return _public(request, "residents/public.html", _page_context(request, link))
+    # The page is the same for everyone, so a poster scanned by a whole tower in the evening
+    # is rendered once a minute, not once a scan (the shared cache: Redis in production).
+    language, tower = _language(request), request.GET.get("tower", "")[:12]
+    key = f"residents-page:{link.token}:{language}:{tower}:{timezone.localdate().isoformat()}"
+    body = cache.get(key)
+    if body is not None:
+        return _headers(HttpResponse(body), language, 200)
+    response = _public(request, "residents/public.html", _page_context(request, link))
+    cache.set(key, response.content, PAGE_CACHE_SECONDS)
+    return response
 
 
 # No CSRF cookie: the form's own signed token and the limits stand in (module docstring).

@@ -4,6 +4,9 @@ progress per tower, the confirmed dates ahead, an outdated poster's new address.
 import datetime
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from buildings.models import Unit
@@ -19,6 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 def page(client, d, query=""):
+    """The page as rendered now: not the copy kept for a minute (a test of that below)."""
+    cache.clear()
     response = client.get(f"/warga/{d.link.token}/{query}")
     assert response.status_code == 200, response.status_code
     return response
@@ -176,3 +181,15 @@ def test_without_an_open_period_the_page_says_so_and_offers_no_form(resident, da
 def test_a_tower_poster_preselects_its_tower(resident, day):
     html = page(resident, day, f"?tower={day.tower.pk}").content.decode()
     assert f'value="{day.tower.pk}" selected' in html
+
+
+def test_a_whole_tower_scanning_at_once_is_served_one_rendering_a_minute(resident, day):
+    first = page(resident, day)
+    with CaptureQueriesContext(connection) as again:
+        second = resident.get(f"/warga/{day.link.token}/", REMOTE_ADDR="10.2.2.2")
+
+    assert second.content == first.content
+    assert len(again.captured_queries) <= 3  # the link (in the request's transaction)
+    assert second["Cache-Control"] == "public, max-age=60" and second.cookies == {}
+    english = resident.get(f"/warga/{day.link.token}/?lang=en")
+    assert english.content != first.content  # kept per language
