@@ -59,24 +59,29 @@ class Figures:
 
     def add_units(self, other: "Figures") -> None:
         """Add another row's unit figures (not its expected voters or issues)."""
-        for name in ("residential", "closed", "outcomes", "units_visited", "voters_verified",
-                     "refused_twice"):  # fmt: skip
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.residential += other.residential
+        self.closed += other.closed
+        self.outcomes += other.outcomes
+        self.units_visited += other.units_visited
+        self.voters_verified += other.voters_verified
+        self.refused_twice += other.refused_twice
         if other.last_closed_at and (
             self.last_closed_at is None or other.last_closed_at > self.last_closed_at
         ):
             self.last_closed_at = other.last_closed_at
 
     def add(self, other: "Figures") -> None:
-        for name in ("residential", "closed", "outcomes", "units_visited", "voters_verified",
-                     "expected_voters", "refused_twice", "open_issues", "buildings",
-                     "buildings_without_units", "buildings_not_started", "towers",
-                     "towers_without_units", "towers_not_started"):  # fmt: skip
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        if other.last_closed_at and (
-            self.last_closed_at is None or other.last_closed_at > self.last_closed_at
-        ):
-            self.last_closed_at = other.last_closed_at
+        """Add another row's figures. Spelt out, not looped over names: the province sums
+        thousands of rows, and a loop of getattr/setattr took a third of its time."""
+        self.add_units(other)
+        self.expected_voters += other.expected_voters
+        self.open_issues += other.open_issues
+        self.buildings += other.buildings
+        self.buildings_without_units += other.buildings_without_units
+        self.buildings_not_started += other.buildings_not_started
+        self.towers += other.towers
+        self.towers_without_units += other.towers_without_units
+        self.towers_not_started += other.towers_not_started
 
     @property
     def open_units(self) -> int:
@@ -214,14 +219,15 @@ def tower_figures(building: Building) -> dict[int, Figures]:
     return {pk: f for pk, _b, _name, f in _tower_rows(Tower.objects.filter(building=building))}
 
 
-def roll_up(regions: list[Region], buildings: list[Building], figures: dict[int, Figures]):
-    """Figures per region code, summing each building into its kelurahan and their parents."""
+def roll_up(regions: list[Region], buildings, figures: dict[int, Figures]):
+    """Figures per region code, summing each building into its kelurahan and their parents.
+    `buildings`: Building objects (with their kelurahan), or (id, kelurahan code) pairs."""
     by_code = {r.code: Figures() for r in regions}
     for building in buildings:
-        f = figures.get(building.pk)
+        pk, code = (building.pk, building.kelurahan.code) if hasattr(building, "pk") else building
+        f = figures.get(pk)
         if f is None:
             continue
-        code = building.kelurahan.code
         for prefix in (code[:5], code[:8], code):
             if prefix in by_code:
                 by_code[prefix].add(f)
@@ -334,20 +340,21 @@ def _snapshot_key(period: CoklitPeriod | None) -> str:
 def province_snapshot_take(period: CoklitPeriod | None) -> ProvinceSnapshot:
     """Compute the province overview and keep it in the cache for the next pages."""
     active = Building.objects.filter(active=True)
-    buildings = list(active.select_related("kelurahan").order_by("name"))
+    # (id, kelurahan code, kelurahan id) rows: 2,000 model instances cost more than the SQL.
+    rows = list(active.order_by("name").values_list("pk", "kelurahan__code", "kelurahan_id"))
     figures = building_figures(active)
     kota = list(Region.objects.filter(level=Region.Level.KOTA))
-    by_code = roll_up(kota, buildings, figures)
+    by_code = roll_up(kota, [(pk, code) for pk, code, _id in rows], figures)
     total = Figures()
     for f in figures.values():
         total.add(f)
     by_kelurahan = daily_closed_by(active, period, "tower__building__kelurahan_id")
-    codes = {b.kelurahan_id: b.kelurahan.code for b in buildings}
+    codes = {kelurahan_id: code for _pk, code, kelurahan_id in rows}
     kota_series = series_roll_up(by_kelurahan, codes, 5)
     snapshot = ProvinceSnapshot(
         total=total,
         kota=by_code,
-        at_risk=[(b.pk, f) for b, f in _ranked(buildings, figures, AT_RISK_SHOWN)],
+        at_risk=_ranked([pk for pk, _code, _id in rows], figures, AT_RISK_SHOWN),
         series=series_sum(kota_series.values()),
         taken_at=timezone.now(),
         kota_series=kota_series,
@@ -447,21 +454,19 @@ def province_building_figures(
     return unpacked(result) if isinstance(result, ProvinceSnapshot) else result
 
 
-def _ranked(
-    buildings, figures: dict[int, Figures], limit: int | None
-) -> list[tuple[Building, Figures]]:
-    """Buildings with no unit data first, then those with open units, least covered first
-    (then most units still open).
+def _ranked(ids: list[int], figures: dict[int, Figures], limit: int | None):
+    """(building id, figures) of the buildings with no unit data first, then those with open
+    units, least covered first (then most units still open).
 
     Every building shares the day's straight-line target, so the share closed alone orders
     them by how far behind it they are, whatever the day.
     """
     rows = []
-    for building in buildings:
-        f = figures.get(building.pk)
+    for pk in ids:
+        f = figures.get(pk)
         if f is None or (f.residential and f.open_units == 0):
             continue
-        rows.append((building, f))
+        rows.append((pk, f))
     rows.sort(key=lambda row: (bool(row[1].residential), row[1].percent, -row[1].open_units))
     return rows[:limit]
 
