@@ -121,4 +121,4 @@ class RetentionRun(models.Model):
         ordering = ["-ran_at"]
 
     def __str__(self):
-        return f"{_('Retention')} {timezone.localtime(self.ran_at):%Y-%m-%d %H:%M}"
+        return _("Retention %(at)s") % {"at": f"{timezone.localtime(self.ran_at):%Y-%m-%d %H:%M}"}
