@@ -11,7 +11,7 @@ import datetime
 import uuid
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,18 +143,29 @@ def outcomes_submit(
             pantarlih=pantarlih, client_uuid__in={i.visit for i in items}
         )
     }
+    periods = {v.period_id for v in visits.values()}
+    units = Unit.objects.filter(pk__in={i.unit for i in items})
+    if len(periods) == 1:
+        # The common case, one visit's period: whether the unit's tower is assigned to the
+        # pantarlih comes with the unit, in the same query.
+        covering = Assignment.objects.filter(
+            pantarlih=pantarlih, period__in=periods, building=OuterRef("tower__building_id")
+        ).filter(Q(tower__isnull=True) | Q(tower=OuterRef("tower_id")))
+        units = units.annotate(assigned=Exists(covering))
+    else:
+        units = units.annotate(assigned=Value(None, output_field=BooleanField()))
     units = {
-        pk: (tower_id, building_id)
-        for pk, tower_id, building_id in Unit.objects.filter(
-            pk__in={i.unit for i in items}
-        ).values_list("pk", "tower_id", "tower__building_id")
+        pk: (tower_id, building_id, assigned)
+        for pk, tower_id, building_id, assigned in units.values_list(
+            "pk", "tower_id", "tower__building_id", "assigned"
+        )
     }
     assigned = set()
-    if visits:
+    if len(periods) > 1:
         assigned = set(
             Assignment.objects.filter(
                 pantarlih=pantarlih,
-                period__in={v.period_id for v in visits.values()},
+                period__in=periods,
                 building__in={v.building_id for v in visits.values()},
             ).values_list("period_id", "building_id", "tower_id")
         )
@@ -170,7 +181,8 @@ def outcomes_submit(
         elif unit is None or unit[1] != visit.building_id:
             answers[index] = _invalid("unit", _("This unit is not in the building of the visit."))
         elif not (
-            (visit.period_id, visit.building_id, None) in assigned
+            unit[2]
+            or (visit.period_id, visit.building_id, None) in assigned
             or (visit.period_id, visit.building_id, unit[0]) in assigned
         ):
             answers[index] = _invalid(

@@ -65,7 +65,7 @@ def test_a_batch_takes_the_same_queries_whatever_its_size(client):
     assert ten == fifty, (one, ten, fifty)
     # One unit needs no lock in id order (the update takes it): one query fewer.
     assert one <= ten <= one + 1
-    assert ten <= 10, "session, user, visits, units, assignments, insert, lock, update"
+    assert ten <= 10, "session, user, visits, units with their assignment, insert, lock, update"
     assert UnitOutcome.objects.count() == 62
     assert not totals.drift().towers
 
