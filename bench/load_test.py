@@ -4,26 +4,43 @@ Fills a throw-away PostgreSQL database with `seed_scale` (smaller than Jakarta s
 pass the full figures as flags), opens a coklit period around today with signed-in sessions for
 pantarlih, building managers and a KPU Provinsi user, starts gunicorn on 127.0.0.1 with the
 production settings of gunicorn.conf.py and coklit/settings.py (bench/load_settings.py only
-allows plain HTTP, adds a minimal `GET /ping` and a `Server-Timing` header), then runs:
+allows plain HTTP, adds the yardstick views and a `Server-Timing` header), then runs:
 
 1. Saturation yardsticks, closed loop (`--users` threads, no think time, `--phase` seconds
-   each): `GET /ping` alone, the cost of any Django request here; then outcome submissions
-   alone (`POST /lapangan/kirim/`, one outcome a request, as the phone's queue sends a unit
-   recorded while online). Their requests/s and its ratio say what the submission costs.
+   each), one after the other in the same run so their ratios compare like with like:
+   `GET /ping` (no session: any Django request); a signed-in no-op (`GET /bench/signed-in/`:
+   the session and user loaded, nothing else); a signed-in one-INSERT view (`POST
+   /bench/insert/`: CSRF, a JSON body, one INSERT in the request's transaction); outcome
+   submissions of one outcome (`POST /lapangan/kirim/`, as the phone's queue sends a unit
+   recorded while online); batches of `--batch` outcomes (what a phone sends after an
+   offline hour). Printed: submissions/s ÷ one-INSERT requests/s (target ≥ 0.5) and the
+   batches' outcomes/s (target ≥ 2,000), with the other ratios beside them.
 2. The morning peak, open loop: requests arrive at fixed average rates (Poisson arrivals,
    `--rate NAME=PER_SECOND` to change one) whatever the server's speed, as phones do. The
-   default offer, per second: 100 outcome submissions, 4 `/lapangan/` (today), 8 tower grids,
-   2 `/portal/`, 1 schedule page and 1 schedule confirmation, 1 kelurahan and 0.5 province
-   dashboard. A request's client time counts from when it was due, so a generator or server
-   that falls behind shows in the figures instead of slowing the offer down. The province
-   overview's snapshot is taken once before the peak, as Celery beat does every minute.
+   default offer, per second: 100 outcome submissions, 0.5 batches of `--batch` outcomes,
+   4 `/lapangan/` (today), 8 tower grids, 2 `/portal/`, 1 schedule page and 1 schedule
+   confirmation, 1 kelurahan and 0.5 province dashboard. A request's client time counts
+   from when it was due, so a generator or server that falls behind shows in the figures
+   instead of slowing the offer down. The province overview's snapshot is taken once before
+   the peak, as Celery beat does every minute.
+
+   Phones lose answers and send again, so in the peak a share of the submissions and batches
+   (`--retry`, 10 %) are sent, the connection dropped before the answer is read, and sent
+   again with the same UUIDs a few milliseconds later (while the first may still be running,
+   as a phone retrying after a timeout); another share (`--race`, 5 %) is sent twice at the
+   same moment on two connections. Their rows in the table: `retry` (the second sends) and
+   `race` (both sends).
 
 Per page it prints requests/s, errors, client-observed p50/p95/p99 and server time p50/p95/p99
 (the `Server-Timing` header: the whole Django middleware stack and view, without gunicorn's
 accept queue), and per phase the CPU each part used (gunicorn, PostgreSQL, Redis, this load
-generator, and everything else on the shared machine). It checks that every outcome answered
-"stored" is in the database exactly once, and that nothing else was stored under the UUIDs
-sent.
+generator, and everything else on the shared machine); for the peak, the outcomes offered
+and stored per second. Then it checks in the database, for every UUID sent in any phase:
+stored exactly once if any answer said stored or duplicate (else it was lost), never two
+rows and never answered "stored" twice (else it was doubled), no "conflict" for a resend of
+the same content; every touched unit's running totals (outcome_count, refusal_count,
+voters_verified) equal a recount of its outcomes, and every touched tower's totals equal a
+recount of its units (buildings.totals.drift). Any of these failing fails the run (status 1).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/coklit \\
         .venv/bin/python bench/load_test.py [--duration 30] [--rate submit=150] [--keep DB]
@@ -31,9 +48,10 @@ sent.
 Jakarta scale: `--buildings 2000 --towers 6000 --units 400000 --pantarlih 30000
 --outcomes 1000000` (about 2 minutes of seeding; `--keep DB` seeds once and reuses it).
 
-Budgets (DESIGN.md, issue #8): server time p95 < 100 ms for field and portal pages, < 300 ms for
-the province dashboard; at least 100 outcome submissions/s; none lost or duplicated. Figures
-also go to bench/out/load_test.json.
+Budgets (DESIGN.md, issues #8 and #19): server time p95 < 100 ms for field and portal pages,
+< 300 ms for the province dashboard; at least 100 outcome submissions/s; a submission at least
+half the rate of the one-INSERT view; a batch at least 2,000 outcomes/s; none lost or doubled.
+Figures also go to bench/out/load_test.json.
 """
 
 import argparse
@@ -56,7 +74,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +89,7 @@ SERVER_TIMING = re.compile(r"app;dur=([0-9.]+)")
 # and grids far less often (the grid updates itself as they record). Managers and staff are few.
 RATES = {
     "submit": 100.0,  # POST /lapangan/kirim/, one outcome
+    "batch": 0.5,  # POST /lapangan/kirim/, --batch outcomes: a phone back from an offline hour
     "today": 4.0,  # GET /lapangan/
     "grid": 8.0,  # GET /lapangan/tower/<id>/
     "portal": 2.0,  # GET /portal/
@@ -82,6 +101,19 @@ RATES = {
 # Budgets on server time p95, ms (DESIGN.md).
 BUDGET_MS = {"today": 100, "grid": 100, "portal": 100, "schedule": 100, "confirm": 100,
              "submit": 100, "province": 300}  # fmt: skip
+# Issue #19: a submission at least half the one-INSERT view's rate; a batch ≥ 2,000 outcomes/s.
+TARGET_SUBMIT_OVER_INSERT = 0.5
+TARGET_BATCH_OUTCOMES_PER_S = 2000
+YARDSTICKS = {
+    "ping": "GET /ping (no session)",
+    "signed_in": "signed-in no-op",
+    "insert": "signed-in one-INSERT view",
+    "submit": "outcome submission (1)",
+    "batch": "outcome batch",
+}
+# The table's rows in this order; `retry` and `race` are the peak's resent and raced sends.
+ORDER = [*YARDSTICKS, "retry", "race", *RATES]
+OUTCOMES = ["done"] * 5 + ["not_home"] * 2 + ["refused", "security_refused", "vacant"]
 
 
 def main():
@@ -102,6 +134,11 @@ def main():
     parser.add_argument("--workers", type=int, help="gunicorn workers (gunicorn.conf.py)")
     parser.add_argument("--threads", type=int, help="threads per worker (gunicorn.conf.py)")
     parser.add_argument("--worker-class", help="gunicorn worker class (gunicorn.conf.py)")
+    parser.add_argument("--batch", type=int, default=50, help="outcomes in a batch")
+    parser.add_argument("--retry", type=float, default=0.10,
+                        help="share of the peak's submissions sent again after a lost answer")  # fmt: skip
+    parser.add_argument("--race", type=float, default=0.05,
+                        help="share of the peak's submissions sent twice at once")  # fmt: skip
     parser.add_argument("--keep", metavar="DB", help="seed into DB and keep it (or reuse it)")
     args = parser.parse_args()
     args.rates = dict(RATES)
@@ -131,6 +168,8 @@ def main():
     path = OUT / "load_test.json"
     path.write_text(json.dumps(figures, indent=2))
     print(f"\nwritten to {path.relative_to(ROOT)}")
+    if not figures["integrity"]["ok"]:
+        sys.exit("FAILED: outcomes lost, doubled or miscounted (see integrity above)")
 
 
 # --- Preparing the data --------------------------------------------------------------------
@@ -155,30 +194,112 @@ def run(args) -> dict:
           f"{scale['buildings']:,} buildings, {scale['units']:,} units, "
           f"~{scale['outcomes']:,} outcomes")  # fmt: skip
     world = prepare(args.users)
+    world["batch"] = args.batch
+    yardstick_table(create=True)
     connection.close()  # the server's workers and this process's check open their own
 
     figures = {**{k: v for k, v in vars(args).items() if k != "rate"}, "scale": scale,
-               "phases": {}}  # fmt: skip
-    with Server(args) as server:
-        figures["server"] = server.describe
-        tokens(server.port, world)
-        ping = ClosedLoop(server, world).run("ping only", "ping", args.users, args.phase)
-        submit = ClosedLoop(server, world).run("submissions only", "submit", args.users, args.phase)
-        province_snapshot_warm()
-        peak = OpenLoop(server, world).run(args.rates, args.duration, args.concurrency)
-        server.check_log()
-    for phase in (ping, submit, peak):
-        figures["phases"][phase.title] = phase.report()
-    ping_rate, submit_rate = ping.rate("ping"), submit.rate("submit")
-    ratio = submit_rate / ping_rate if ping_rate else 0
-    print(f"\nsaturation: outcome submissions/s ÷ /ping requests/s = {submit_rate:.1f} ÷ "
-          f"{ping_rate:.1f} = {ratio:.2f}")  # fmt: skip
-    print(f"peak: {peak.rate('submit'):.1f} outcome submissions/s stored of "
-          f"{peak.offered.get('submit', 0):.1f}/s offered (Poisson arrivals at a nominal "
-          f"{args.rates['submit']:g}/s; budget ≥ 100)")  # fmt: skip
-    figures["ratio_submit_to_ping"] = round(ratio, 3)
-    figures["integrity"] = integrity_check(submit.sent + peak.sent)
+               "load_average_before": load_average(), "phases": {}}  # fmt: skip
+    try:
+        with Server(args) as server:
+            figures["server"] = server.describe
+            tokens(server.port, world)
+            closed = {
+                kind: ClosedLoop(server, world).run(title, kind, args.users, args.phase)
+                for kind, title in YARDSTICKS.items()
+            }
+            province_snapshot_warm()
+            peak = OpenLoop(server, world).run(
+                args.rates, args.duration, args.concurrency, args.retry, args.race
+            )
+            server.check_log()
+        figures["load_average_after"] = load_average()
+        for phase in (*closed.values(), peak):
+            figures["phases"][phase.title] = phase.report()
+        figures["yardsticks"] = yardsticks_report(closed, args.batch)
+        figures["integrity"] = integrity_check(
+            [*closed["submit"].sent, *closed["batch"].sent, *peak.sent],
+            world,
+            inserts=closed["insert"].inserts,
+        )
+        figures["peak_outcomes"] = peak_outcomes_report(peak, args)
+    finally:
+        yardstick_table(create=False)
+    print(f"\nload average (1, 5, 15 min): before {figures['load_average_before']}, after "
+          f"{figures['load_average_after']} on {os.cpu_count()} cores")  # fmt: skip
     return figures
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def yardstick_table(*, create: bool):
+    """The one-INSERT view's table: made empty before the run, dropped after it."""
+    from django.conf import settings
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {settings.YARDSTICK_TABLE}")
+        if create:
+            cursor.execute(settings.YARDSTICK_TABLE_SQL)
+    connection.close()
+
+
+def yardsticks_report(closed: dict, batch: int) -> dict:
+    """The saturation rates side by side, with the ratios issue #19 sets targets for."""
+    rate = {kind: phase.rate(kind) for kind, phase in closed.items()}
+    batch_outcomes = rate["batch"] * batch
+
+    def ratio(a, b):
+        return a / b if b else 0.0
+
+    submit_over_insert = ratio(rate["submit"], rate["insert"])
+    verdict = {
+        "submit": submit_over_insert >= TARGET_SUBMIT_OVER_INSERT,
+        "batch": batch_outcomes >= TARGET_BATCH_OUTCOMES_PER_S,
+    }
+    print("\nsaturation yardsticks (closed loop, the same run):")
+    for kind, title in YARDSTICKS.items():
+        unit = f"requests/s = {batch_outcomes:,.0f} outcomes/s" if kind == "batch" else "requests/s"
+        if kind == "batch":
+            title = f"{title} of {batch}"
+        print(f"  {title:<32}{rate[kind]:>9,.1f} {unit}")
+    print(f"  signed-in no-op ÷ /ping            = {ratio(rate['signed_in'], rate['ping']):.2f}")
+    print(f"  one-INSERT ÷ signed-in no-op       = {ratio(rate['insert'], rate['signed_in']):.2f}")
+    print(f"  submission ÷ one-INSERT view       = {submit_over_insert:.2f}   target ≥ "
+          f"{TARGET_SUBMIT_OVER_INSERT}: {'met' if verdict['submit'] else 'MISSED'}")  # fmt: skip
+    print(f"  submission ÷ /ping                 = {ratio(rate['submit'], rate['ping']):.2f}")
+    print(f"  batch outcomes/s ÷ one-INSERT view = {ratio(batch_outcomes, rate['insert']):.2f}"
+          f"   {batch_outcomes:,.0f} outcomes/s, target ≥ {TARGET_BATCH_OUTCOMES_PER_S:,}: "
+          f"{'met' if verdict['batch'] else 'MISSED'}")  # fmt: skip
+    return {
+        "per_second": {k: round(v, 1) for k, v in rate.items()},
+        "batch_outcomes_per_second": round(batch_outcomes),
+        "signed_in_over_ping": round(ratio(rate["signed_in"], rate["ping"]), 3),
+        "insert_over_signed_in": round(ratio(rate["insert"], rate["signed_in"]), 3),
+        "submit_over_insert": round(submit_over_insert, 3),
+        "submit_over_ping": round(ratio(rate["submit"], rate["ping"]), 3),
+        "batch_outcomes_over_insert": round(ratio(batch_outcomes, rate["insert"]), 3),
+        "targets_met": verdict,
+    }
+
+
+def peak_outcomes_report(peak, args) -> dict:
+    """Outcomes offered (each UUID once, however often sent) and stored per second."""
+    from visits.models import UnitOutcome
+
+    uuids = list({u for u, _ in peak.sent})
+    offered = len(uuids) / args.duration
+    stored = UnitOutcome.objects.filter(client_uuid__in=uuids).count() / peak.seconds
+    nominal = args.rates["submit"] + args.rates["batch"] * args.batch
+    print(f"\npeak outcomes: {offered:.1f}/s offered (nominal {nominal:g}/s: "
+          f"{args.rates['submit']:g} submissions + {args.rates['batch']:g} batches of "
+          f"{args.batch}), {stored:.1f}/s stored; {peak.fates['retry']} sends repeated after "
+          f"a dropped answer, {peak.fates['race']} sent twice at once; budget ≥ 100 "
+          "submissions/s")  # fmt: skip
+    return {"offered_per_second": round(offered, 1), "stored_per_second": round(stored, 1),
+            "retried": peak.fates["retry"], "raced": peak.fates["race"]}  # fmt: skip
 
 
 def _estimate(connection, table: str) -> int:
@@ -304,34 +425,74 @@ def tokens(port: int, world: dict):
         raise RuntimeError("a page handed out no CSRF token")
 
 
-def integrity_check(sent: list) -> dict:
-    """Every outcome answered `stored` is in the database once; nothing else was stored."""
-    from django.db.models import Count
+def integrity_check(sent: list, world: dict, inserts: int) -> dict:
+    """What the database holds for every UUID sent, against what the answers said.
 
+    `sent` has one (client_uuid, answer) pair per item per send; the answer is None when it
+    was never read (the connection dropped on purpose, or the request failed). A UUID any
+    answer confirmed ("stored" or "duplicate") must have exactly one row; none may have two
+    rows or two "stored" answers; a resend of the same content is never a "conflict". The
+    units and towers of the pantarlih who sent must hold totals equal to a recount.
+    """
+    from django.conf import settings
+    from django.db import connection
+    from django.db.models import Count
+    from fault_drill import outcomes_check
+
+    from buildings.totals import drift
     from visits.models import UnitOutcome
 
-    stored = {u for u, status in sent if status == "stored"}
-    unanswered = {u for u, status in sent if status != "stored"}
-    rows = dict(
-        UnitOutcome.objects.filter(client_uuid__in=[u for u, _ in sent])
+    answers = defaultdict(list)
+    for client_uuid, answer in sent:
+        answers[client_uuid].append(answer)
+    rows = {
+        str(k): v
+        for k, v in UnitOutcome.objects.filter(client_uuid__in=list(answers))
         .values_list("client_uuid")
         .annotate(n=Count("pk"))
         .values_list("client_uuid", "n")
-    )
-    rows = {str(k): v for k, v in rows.items()}
-    result = {
-        "submitted": len(sent),
-        "answered_stored": len(stored),
-        "rows_found": sum(rows.values()),
-        "lost": sum(1 for u in stored if u not in rows),
-        "duplicated": sum(n - 1 for n in rows.values() if n > 1),
-        "stored_without_answer": sum(1 for u in unanswered if u in rows),
     }
-    ok = result["lost"] == 0 and result["duplicated"] == 0
-    print(f"\nintegrity: {result['answered_stored']:,} answered stored, "
-          f"{result['rows_found']:,} rows by client_uuid, {result['lost']} lost, "
-          f"{result['duplicated']} duplicated, {result['stored_without_answer']} stored "
-          f"without a 'stored' answer — {'OK' if ok else 'FAILED'}")  # fmt: skip
+    confirmed = {u for u, a in answers.items() if {"stored", "duplicate"} & set(a)}
+    unit_ids = sorted({pk for me in world["pantarlih"] for pk in me["units"]})
+    tower_ids = sorted({me["tower"] for me in world["pantarlih"]})
+    units = outcomes_check(list(answers), unit_ids)
+    towers = drift(tower_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {settings.YARDSTICK_TABLE}")
+        insert_rows = cursor.fetchone()[0]
+    result = {
+        "uuids_sent": len(answers),
+        "sends": len(sent),
+        "answers": dict(sorted(Counter(a or "no answer read" for _, a in sent).items())),
+        "rows_found": sum(rows.values()),
+        "lost": sum(1 for u in confirmed if u not in rows),
+        "doubled_rows": sum(n - 1 for n in rows.values() if n > 1),
+        "answered_stored_twice": sum(1 for a in answers.values() if a.count("stored") > 1),
+        "conflicts": sum(1 for a in answers.values() if "conflict" in a),
+        "never_confirmed": len(answers) - len(confirmed),
+        "never_confirmed_but_stored": sum(1 for u in answers if u not in confirmed and u in rows),
+        "units_checked": units["units_checked"],
+        "units_with_wrong_totals": units["units_with_wrong_totals"],
+        "towers_checked": len(tower_ids),
+        "towers_with_wrong_totals": len(towers.towers),
+        "insert_view_rows": insert_rows,
+        "insert_view_answered_stored": inserts,
+    }
+    result["doubled"] = result["doubled_rows"] + result["answered_stored_twice"]
+    ok = not (
+        result["lost"] or result["doubled"] or result["conflicts"]
+        or result["units_with_wrong_totals"] or result["towers_with_wrong_totals"]
+        or insert_rows != inserts
+    )  # fmt: skip
+    print(f"\nintegrity: {result['uuids_sent']:,} UUIDs in {result['sends']:,} sends (answers "
+          f"{result['answers']}); {result['rows_found']:,} rows; {result['lost']} lost, "
+          f"{result['doubled']} doubled ({result['doubled_rows']} extra rows, "
+          f"{result['answered_stored_twice']} answered stored twice), {result['conflicts']} "
+          f"conflicts; {result['never_confirmed']} never confirmed "
+          f"({result['never_confirmed_but_stored']} of them stored); unit totals wrong "
+          f"{result['units_with_wrong_totals']}/{result['units_checked']:,}, tower totals wrong "
+          f"{result['towers_with_wrong_totals']}/{result['towers_checked']}; one-INSERT view "
+          f"{insert_rows:,} rows for {inserts:,} answers — {'OK' if ok else 'FAILED'}")  # fmt: skip
     result["ok"] = ok
     return result
 
@@ -416,10 +577,12 @@ class Server:
             print("\n".join(errors[-5:]))
 
 
-def request(port, method, path, *, session=None, csrf=None, body=None, form=None):
+def request(port, method, path, *, session=None, csrf=None, body=None, form=None, hang_up=False):
     """One request on a fresh connection, as from a proxy without upstream keep-alive.
 
-    Returns (status, body, Set-Cookie, server ms from the Server-Timing header or None).
+    Returns (status, body, Set-Cookie, server ms from the Server-Timing header or None); with
+    `hang_up`, None: the request is sent whole and the connection closed before any answer,
+    as when a phone loses its signal (the server still runs it).
     """
     headers = {"Host": "127.0.0.1", "Accept-Encoding": "gzip"}
     cookies = {"sessionid": session, "csrftoken": csrf and csrf[0]}
@@ -436,6 +599,8 @@ def request(port, method, path, *, session=None, csrf=None, body=None, form=None
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         connection.request(method, path, body=body, headers=headers)
+        if hang_up:
+            return None
         response = connection.getresponse()
         content = response.read()
         if response.getheader("Content-Encoding") == "gzip":  # pages are gzipped in production
@@ -454,6 +619,21 @@ def csrf_from(content: bytes, set_cookie: str, old=None):
     if not token:
         return old
     return (cookie.group(1) if cookie else old[0], token.group(1))
+
+
+_clock = {"last": None, "lock": threading.Lock()}
+
+
+def recorded_at() -> str:
+    """Now, as a phone stamps an outcome; never the same instant twice in a run, so a unit's
+    newest outcome is never a tie and its recount is unambiguous."""
+    with _clock["lock"]:
+        now = datetime.datetime.now(datetime.UTC)
+        last = _clock["last"]
+        if last is not None and now <= last:
+            now = last + datetime.timedelta(microseconds=1)
+        _clock["last"] = now
+    return now.isoformat()
 
 
 # --- CPU accounting ------------------------------------------------------------------------
@@ -540,7 +720,9 @@ class Phase:
         self.client = defaultdict(list)
         self.server = defaultdict(list)
         self.errors = defaultdict(int)
-        self.sent = []  # (client_uuid, status) of every outcome submitted
+        self.sent = []  # (client_uuid, answer or None) per outcome per send
+        self.inserts = 0  # the one-INSERT view's "stored" answers
+        self.fates = Counter()
         self.lock = threading.Lock()
         self.offered = {}
 
@@ -573,30 +755,93 @@ class Phase:
     def ping(self, due):
         self.get("ping", "/ping", None, due)
 
-    def submit(self, due, me=None):
+    def signed_in(self, due, me=None):
         me = me or random.choice(self.world["pantarlih"])
-        client_uuid = str(uuid.uuid4())
-        item = {
-            "client_uuid": client_uuid,
-            "visit": me["visit"],
-            "unit": random.choice(me["units"]),
-            "outcome": "done",
-            "voters_verified": 2,
-            "sticker": "placed",
-            "recorded_at": datetime.datetime.now(datetime.UTC).isoformat(),
-        }
-        server_ms = None
+        self.get("signed_in", "/bench/signed-in/", me["session"], due)
+
+    def insert(self, due, me=None):
+        me = me or random.choice(self.world["pantarlih"])
+        server_ms, answer = None, None
         try:
             status, content, _, server_ms = request(
-                self.port, "POST", "/lapangan/kirim/", session=me["session"], csrf=me["csrf"],
-                body={"outcomes": [item]},
+                self.port, "POST", "/bench/insert/", session=me["session"], csrf=me["csrf"],
+                body={"client_uuid": str(uuid.uuid4())},
             )  # fmt: skip
-            answer = json.loads(content)["results"][0]["status"] if status in (200, 409) else None
-        except (OSError, ValueError, KeyError, IndexError) as error:
-            status, answer = repr(error), None
+            answer = json.loads(content)["status"] if status == 200 else None
+        except (OSError, ValueError, KeyError) as error:
+            status = repr(error)
+        if answer == "stored":
+            with self.lock:
+                self.inserts += 1
+        self.record("insert", due, answer == "stored", server_ms, f"{status} {answer}")
+
+    def submit(self, due, me=None, fate="once"):
+        self.outcomes_send("submit", 1, due, me, fate)
+
+    def batch(self, due, me=None, fate="once"):
+        self.outcomes_send("batch", self.world["batch"], due, me, fate)
+
+    def outcomes_send(self, label, size, due, me, fate):
+        """`size` new outcomes of one pantarlih's tower, sent once, or (fate) sent with the
+        answer dropped and then again ("retry"), or sent twice at the same moment ("race")."""
+        me = me or random.choice(self.world["pantarlih"])
+        units = me["units"]
+        picked = random.sample(units, size) if size <= len(units) else random.choices(units, k=size)
+        items = []
+        for unit in picked:
+            outcome = random.choice(OUTCOMES)
+            done = outcome == "done"
+            items.append({
+                "client_uuid": str(uuid.uuid4()), "visit": me["visit"], "unit": unit,
+                "outcome": outcome, "voters_verified": random.randint(0, 4) if done else 0,
+                "sticker": "placed" if done else "none", "recorded_at": recorded_at(),
+            })  # fmt: skip
+        if fate == "once":
+            answers, status, server_ms = self.post_outcomes(me, items)
+            ok = status == 200 and answers == ["stored"] * size
+            return self.record(label, due, ok, server_ms, f"{status} {answers[:3]}")
         with self.lock:
-            self.sent.append((client_uuid, answer))
-        self.record("submit", due, answer == "stored", server_ms, f"{status} {answer}")
+            self.fates[fate] += 1
+        if fate == "retry":
+            self.post_outcomes(me, items, hang_up=True)
+            time.sleep(random.uniform(0, 0.02))  # the first may well be running still
+            answers, status, server_ms = self.post_outcomes(me, items)
+            ok = status == 200 and set(answers) <= {"stored", "duplicate"}
+            return self.record("retry", due, ok, server_ms, f"{status} {answers[:3]}")
+        # "race": the same batch on two connections at once; one must store, one be a duplicate.
+        together, twin = threading.Barrier(2), {}
+
+        def send_twin():
+            together.wait()
+            twin["sent"] = self.post_outcomes(me, items)
+
+        thread = threading.Thread(target=send_twin, daemon=True)
+        thread.start()
+        together.wait()
+        mine = self.post_outcomes(me, items)
+        thread.join(60)
+        for answers, status, server_ms in (mine, twin.get("sent", ([], "no answer", None))):
+            ok = status == 200 and set(answers) <= {"stored", "duplicate"}
+            self.record("race", due, ok, server_ms, f"{status} {answers[:3]}")
+
+    def post_outcomes(self, me, items, hang_up=False):
+        """One POST of `items`; returns each item's answer (None when not read), the HTTP status
+        and the server ms; every (client_uuid, answer) goes to `sent` for the integrity check."""
+        answers, status, server_ms = [None] * len(items), None, None
+        try:
+            got = request(
+                self.port, "POST", "/lapangan/kirim/", session=me["session"], csrf=me["csrf"],
+                body={"outcomes": items}, hang_up=hang_up,
+            )  # fmt: skip
+            if got is not None:
+                status, content, _, server_ms = got
+                if status in (200, 409):
+                    answers = [r["status"] for r in json.loads(content)["results"]]
+        except (OSError, ValueError, KeyError) as error:
+            status = repr(error)
+        with self.lock:
+            self.sent += [(i["client_uuid"], a) for i, a in zip(items, answers, strict=True)]
+        return answers, status, server_ms
 
     def today(self, due):
         self.get("today", "/lapangan/", random.choice(self.world["pantarlih"])["session"], due)
@@ -647,7 +892,7 @@ class Phase:
               f"{'client p50 / p95 / p99 ms':>26}  {'server p50 / p95 / p99 ms':>26}  budget")  # fmt: skip
         rows = {}
         for label in sorted(set(self.client) | set(self.errors),
-                            key=lambda k: list(RATES).index(k) if k in RATES else -1):  # fmt: skip
+                            key=lambda k: ORDER.index(k) if k in ORDER else len(ORDER)):  # fmt: skip
             client, server = _quantiles(self.client[label]), _quantiles(self.server[label])
             budget = BUDGET_MS.get(label)
             met = server[1] is not None and budget is not None and server[1] < budget
@@ -696,7 +941,7 @@ class ClosedLoop(Phase):
             me = pantarlih[index % len(pantarlih)]
             while time.monotonic() < stop_at:
                 due = time.perf_counter()
-                self.ping(due) if kind == "ping" else self.submit(due, me)
+                self.ping(due) if kind == "ping" else getattr(self, kind)(due, me)
 
         def body():
             threads = [threading.Thread(target=loop, args=(i,), daemon=True) for i in range(users)]
@@ -712,31 +957,42 @@ class ClosedLoop(Phase):
 class OpenLoop(Phase):
     """Requests arrive at the offered rates (Poisson), sent by a pool of threads."""
 
-    def run(self, rates, seconds, concurrency):
+    def run(self, rates, seconds, concurrency, retry=0.0, race=0.0):
         self.title = "morning peak"
         self.note = (f", open loop, {sum(rates.values()):g} requests/s offered, "
-                     f"at most {concurrency} in flight")  # fmt: skip
+                     f"at most {concurrency} in flight; of the outcome sends {retry:.0%} "
+                     f"resent after a dropped answer, {race:.0%} sent twice at once")  # fmt: skip
         self.offered = {k: v for k, v in rates.items() if v > 0}
-        rng = random.Random(8)  # the same arrivals every run
+        rng = random.Random(8)  # the same arrivals (and fates) every run
         arrivals = []
         for kind, rate in self.offered.items():
             t = rng.expovariate(rate)
             while t < seconds:
-                arrivals.append((t, kind))
+                fate = "once"
+                if kind in ("submit", "batch"):
+                    draw = rng.random()
+                    fate = "race" if draw < race else "retry" if draw < race + retry else "once"
+                arrivals.append((t, kind, fate))
                 t += rng.expovariate(rate)
         arrivals.sort()
-        # What was offered: the Poisson draws of this run, a little off the nominal rates.
-        self.offered = {k: round(sum(1 for _, kind in arrivals if kind == k) / seconds, 2)
-                        for k in self.offered}  # fmt: skip
+        # What was offered: the Poisson draws of this run, a little off the nominal rates; as
+        # requests per table row (a retried arrival is a `retry` row, a raced one two `race`).
+        count = Counter()
+        for _, kind, fate in arrivals:
+            count[kind if fate == "once" else fate] += 2 if fate == "race" else 1
+        self.offered = {k: round(n / seconds, 2) for k, n in count.items()}
         jobs = queue.Queue()
         self.lag = []
 
         def send():
             while (job := jobs.get()) is not None:
-                due, kind = job
+                due, kind, fate = job
                 self.lag.append((time.perf_counter() - due) * 1000)
                 try:
-                    getattr(self, kind)(due)
+                    if fate == "once":
+                        getattr(self, kind)(due)
+                    else:
+                        getattr(self, kind)(due, fate=fate)
                 except Exception as error:  # a failed request is an error, not a dead thread
                     self.record(kind, due, False, None, f"{type(error).__name__}: {error}")
 
@@ -745,11 +1001,11 @@ class OpenLoop(Phase):
             for t in threads:
                 t.start()
             start = time.perf_counter()
-            for offset, kind in arrivals:
+            for offset, kind, fate in arrivals:
                 delay = start + offset - time.perf_counter()
                 if delay > 0:
                     time.sleep(delay)
-                jobs.put((start + offset, kind))
+                jobs.put((start + offset, kind, fate))
             for _ in threads:
                 jobs.put(None)
             for t in threads:
