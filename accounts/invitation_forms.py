@@ -10,10 +10,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.invitations import invitation_conflicts
 from accounts.models import Role, User
 from accounts.phones import normalize_phone
 from accounts.scope import building_q, invitable_roles, region_in_scope
-from accounts.validators import NIK_MESSAGE, contains_nik, validate_no_nik
+from accounts.validators import (
+    NIK_MESSAGE,
+    contains_nik,
+    tps_normalize,
+    validate_no_nik,
+    validate_tps,
+)
 from buildings.imports import sheet_line, spreadsheet_read
 from buildings.models import Building, Region
 from buildings.regions import normalize_kota_name, normalize_region_name
@@ -31,12 +38,37 @@ ROLE_LEVELS = {
 }
 
 
-def invitation_check(*, inviter: User, role: str, region, building) -> dict[str, str]:
-    """Problems with inviting someone as `role` for `region`/`building`, by field name."""
+# Roles that work in one kelurahan: a building they are invited for fixes it.
+KELURAHAN_ROLES = {Role.PPS, Role.PANTARLIH}
+
+
+def invitation_region(*, role: str, region, building):
+    """The region to invite for: the building's kelurahan when the role works in one and no
+    region was given (a building fixes it, so it is not asked again)."""
+    if region is None and building is not None and role in KELURAHAN_ROLES:
+        return building.kelurahan
+    return region
+
+
+def invitation_check(
+    *, inviter: User, role: str, region, building, tps: str = ""
+) -> dict[str, str]:
+    """Problems with inviting someone as `role` for `region`/`building` (and `tps`, already
+    normalised: "12" is "012"), by field name."""
     problems = {}
     if role not in invitable_roles(inviter):
         problems["role"] = _("You cannot invite a %(role)s.") % {"role": Role(role).label}
         return problems
+    if role == Role.PANTARLIH:
+        if not tps:
+            problems["tps"] = _("A pantarlih is invited for a TPS: give its number (012).")
+        else:
+            try:
+                validate_tps(tps)
+            except ValidationError as error:
+                problems["tps"] = error.messages[0]
+    elif tps:
+        problems["tps"] = _("Only a pantarlih is invited for a TPS: leave it empty.")
     levels = ROLE_LEVELS[role]
     if role == Role.PENGELOLA:
         if building is None:
@@ -80,11 +112,23 @@ class InvitationForm(forms.Form):
     building = forms.ModelChoiceField(
         label=gettext_lazy("Building"), queryset=Building.objects.none(), required=False
     )
-    tps = forms.CharField(label=gettext_lazy("TPS"), max_length=10, required=False)
+    tps = forms.CharField(
+        label=gettext_lazy("TPS"),
+        max_length=10,
+        required=False,
+        help_text=gettext_lazy("For a pantarlih: three digits, as KPU numbers it (012)."),
+    )
 
     def __init__(self, *args, inviter: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.inviter = inviter
+        # What the inviter should know before sending (an account, a pending invitation): the
+        # page asks for a tick in `confirm` (read from the data, not a field, so the box shows
+        # only when there is something to confirm).
+        self.conflicts = []
+        self.fields["region"].help_text = gettext_lazy(
+            "Not needed for a PPS or pantarlih when a building is chosen: its kelurahan is used."
+        )
         roles = invitable_roles(inviter)
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
         prefix = "" if inviter.is_superuser else inviter.region.code if inviter.region else "31"
@@ -96,16 +140,30 @@ class InvitationForm(forms.Form):
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])
 
+    def clean_tps(self):
+        return tps_normalize(self.cleaned_data["tps"])
+
     def clean(self):
         data = super().clean()
-        if "role" in data:
-            for field, message in invitation_check(
-                inviter=self.inviter,
-                role=data["role"],
-                region=data.get("region"),
-                building=data.get("building"),
-            ).items():
-                self.add_error(field, message)
+        if "role" not in data:
+            return data
+        data["region"] = invitation_region(
+            role=data["role"], region=data.get("region"), building=data.get("building")
+        )
+        for field, message in invitation_check(
+            inviter=self.inviter,
+            role=data["role"],
+            region=data.get("region"),
+            building=data.get("building"),
+            tps=data.get("tps", ""),
+        ).items():
+            self.add_error(field, message)
+        if not self.errors and data.get("email"):
+            self.conflicts = invitation_conflicts(
+                inviter=self.inviter, email=data["email"], role=data["role"]
+            )
+            if self.conflicts and not self.data.get("confirm"):
+                self.add_error(None, _("Tick the box below to send it anyway."))
         return data
 
 
@@ -232,13 +290,17 @@ def invitations_from_table(*, inviter: User, data: tablib.Dataset):
                     else _("gedung: “%(value)s” is ambiguous: add its kelurahan in wilayah")
                     % {"value": row["gedung"]}
                 )
+        tps = tps_normalize(raw.get("tps"))
         if role is not None and not line_problems:
             if role == Role.PENGELOLA:
                 region = None
+            region = invitation_region(role=role, region=region, building=building)
             for field, message in invitation_check(
-                inviter=inviter, role=role, region=region, building=building
+                inviter=inviter, role=role, region=region, building=building, tps=tps
             ).items():
-                column = {"role": "peran", "region": "wilayah", "building": "gedung"}[field]
+                column = {"role": "peran", "region": "wilayah", "building": "gedung"}.get(
+                    field, field
+                )
                 line_problems.append(f"{column}: {message}")
         if line_problems:
             problems.extend((index, p) for p in line_problems)
@@ -251,7 +313,7 @@ def invitations_from_table(*, inviter: User, data: tablib.Dataset):
                 "role": role,
                 "region": region,
                 "building": building,
-                "tps": row.get("tps", ""),
+                "tps": tps,
             }
         )
     return rows, problems

@@ -41,6 +41,110 @@ def invitation_from_token(token: str) -> Invitation | None:
     return invitation
 
 
+def person_label(user: User) -> str:
+    """ "Agus Setiawan (KPU Kota Jakarta Selatan)": who someone is, for whom they work."""
+    name = user.full_name or user.email
+    unit = user.unit_name or (
+        f"{user.get_role_display()}, {user.region.name}" if user.region_id else ""
+    )
+    unit = unit or user.get_role_display()
+    return f"{name} ({unit})" if unit else name
+
+
+def invitation_role_phrase(invitation: Invitation) -> str:
+    """What the invitation makes someone: "Pantarlih TPS 012 di Kalibata City"."""
+    role = invitation.get_role_display()
+    place = invitation.building.name if invitation.building_id else ""
+    if invitation.tps and place:
+        return _("%(role)s for TPS %(tps)s at %(place)s") % {
+            "role": role,
+            "tps": invitation.tps,
+            "place": place,
+        }
+    if place:
+        return _("%(role)s at %(place)s") % {"role": role, "place": place}
+    if invitation.region_id:
+        return _("%(role)s for %(area)s") % {"role": role, "area": invitation.region.name}
+    return str(role)
+
+
+def invitation_summary(invitation: Invitation) -> str:
+    """The line the sign-up page and the email open with: who invites whom as what."""
+    return _("You are invited as %(what)s by %(inviter)s.") % {
+        "what": invitation_role_phrase(invitation),
+        "inviter": person_label(invitation.invited_by),
+    }
+
+
+def invitation_conflicts(*, inviter: User, email: str, role: str, short: bool = False) -> list:
+    """What the inviter should know before inviting `email` as `role`: an account that exists
+    already, or pending invitations (one for the same role is withdrawn by the new one).
+
+    The details of an invitation outside the inviter's scope stay hidden: another office's.
+    """
+    email = email.strip().lower()
+    notes = []
+    account = User.objects.filter(email__iexact=email).first()
+    if account is not None:
+        notes.append(
+            _("already has an account as %(role)s") % {"role": account.get_role_display()}
+            if short
+            else _(
+                "%(email)s already has an account as %(role)s: the invitation only adds its "
+                "building or TPS to it, when they open the link signed in."
+            )
+            % {"email": email, "role": account.get_role_display()}
+        )
+    pending = (
+        Invitation.objects.pending()
+        .filter(email__iexact=email)
+        .select_related("invited_by__region", "building", "region")
+        .order_by("created_at")
+    )
+    visible = set(
+        Invitation.objects.in_scope(inviter)
+        .filter(email__iexact=email)
+        .values_list("pk", flat=True)
+    )
+    for other in pending:
+        replaced = other.role == role
+        if short:
+            notes.append(
+                _("replaces the pending invitation of %(date)s")
+                % {
+                    "date": timezone.localtime(other.sent_at or other.created_at).strftime(
+                        "%d-%m-%Y"
+                    )
+                }
+                if replaced
+                else _("also has a pending invitation as another role")
+            )
+            continue
+        if other.pk in visible:
+            note = _(
+                "%(email)s already has a pending invitation as %(what)s, sent %(date)s by "
+                "%(inviter)s."
+            ) % {
+                "email": email,
+                "what": invitation_role_phrase(other),
+                "date": timezone.localtime(other.sent_at or other.created_at).strftime(
+                    "%d-%m-%Y %H.%M"
+                ),
+                "inviter": person_label(other.invited_by),
+            }
+        else:
+            note = _("%(email)s already has a pending invitation from another office.") % {
+                "email": email
+            }
+        tail = (
+            _("Sending this one withdraws it: its link will stop working.")
+            if replaced
+            else _("It stays valid.")
+        )
+        notes.append(f"{note} {tail}")
+    return notes
+
+
 def _enqueue_email(invitation: Invitation) -> None:
     from accounts.tasks import invitation_send_email
     from reminders.outbox import outbox_enqueue

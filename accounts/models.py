@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import phone_field_clean
-from accounts.validators import validate_no_nik
+from accounts.validators import validate_no_nik, validate_tps
 
 
 class UserQuerySet(models.QuerySet):
@@ -203,7 +203,9 @@ class Invitation(models.Model):
         blank=True,
         related_name="invitations",
     )
-    tps = models.CharField(_("TPS"), max_length=10, blank=True, validators=[validate_no_nik])
+    tps = models.CharField(
+        _("TPS"), max_length=10, blank=True, validators=[validate_no_nik, validate_tps]
+    )
     nonce = models.CharField(max_length=32, editable=False)
     invited_by = models.ForeignKey(
         "accounts.User",

@@ -164,3 +164,27 @@ def guard_before_save(sender, instance, raw=False, **kwargs) -> None:
                 errors.setdefault(field.name, []).extend(error.error_list)
     if errors:
         raise ValidationError(errors)
+
+
+# --- TPS numbers ---------------------------------------------------------------------------------
+
+# KPU numbers the polling stations of a kelurahan with three digits: 001, 012, 245.
+_TPS = re.compile(r"[0-9]{3}")
+_TPS_SHORT = re.compile(r"[0-9]{1,3}")
+_TPS_WORD = re.compile(r"^tps\s*", re.IGNORECASE)
+
+TPS_MESSAGE = _("A TPS number is three digits, as KPU numbers them (for example 012).")
+
+
+def tps_normalize(value) -> str:
+    """A TPS as people type it, the way KPU writes it: "12", 12, 12.0 (Excel dropped the 0),
+    "TPS 12" all read as "012". Anything else comes back trimmed, for validate_tps to refuse."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _TPS_WORD.sub("", str(value if value is not None else "").strip())
+    return text.zfill(3) if _TPS_SHORT.fullmatch(text) else text
+
+
+def validate_tps(value) -> None:
+    if not _TPS.fullmatch(str(value or "")) or value == "000":
+        raise ValidationError(TPS_MESSAGE, code="tps")

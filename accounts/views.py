@@ -1,3 +1,7 @@
+import secrets
+from urllib.parse import urlencode
+
+import tablib
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
@@ -7,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
@@ -20,14 +25,17 @@ from accounts.invitation_forms import (
 )
 from accounts.invitations import (
     invitation_accept,
+    invitation_conflicts,
     invitation_create,
     invitation_from_token,
     invitation_problem,
     invitation_resend,
     invitation_revoke,
+    invitation_role_phrase,
 )
 from accounts.models import Invitation, User
 from accounts.scope import invitable_roles, region_prefix
+from buildings.imports import sheet_line
 from buildings.models import Building, Unit
 
 
@@ -104,14 +112,26 @@ def _inviter_required(request):
         raise Http404
 
 
+# The next invitation starts where the last one was sent: same role, area and building.
+KEEP_FOR_NEXT = {"peran": "role", "wilayah": "region", "gedung": "building"}
+
+
 @login_required
 def invitation_list(request):
     _inviter_required(request)
-    form = InvitationForm(request.POST or None, inviter=request.user)
+    initial = {
+        field: request.GET[key] for key, field in KEEP_FOR_NEXT.items() if key in request.GET
+    }
+    form = InvitationForm(request.POST or None, inviter=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         invitation = invitation_create(invited_by=request.user, **form.cleaned_data)
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
-        return redirect("invitation_list")
+        keep = {
+            "peran": invitation.role,
+            "wilayah": invitation.region_id or "",
+            "gedung": invitation.building_id or "",
+        }
+        return redirect(f"{reverse('invitation_list')}?{urlencode(keep)}")
     invitations = (
         Invitation.objects.in_scope(request.user)
         .select_related("region", "building", "invited_by")
@@ -130,26 +150,87 @@ def invitation_list(request):
     )
 
 
+# The checked rows of an uploaded sheet wait in the session until the inviter confirms them.
+UPLOAD_SESSION_KEY = "invitation_sheet"
+
+
 @login_required
 def invitation_upload(request):
+    """Upload a sheet, read the preview of who gets which invitation, then send them all.
+
+    The confirmation checks the stored rows again (the scope or a pending invitation may have
+    changed since) and sends nothing if any row fails; a preview is sent once."""
     _inviter_required(request)
+    if request.method == "POST" and "confirm" in request.POST:
+        return _invitation_upload_confirm(request)
     form = InvitationUploadForm(request.POST or None, request.FILES or None)
-    problems, created = [], []
+    problems, rows = [], []
     if request.method == "POST" and form.is_valid():
         try:
             data = table_read(form.cleaned_data["file"])
-        except Exception:  # tablib raises many kinds on a broken file
-            form.add_error("file", _("The file could not be read as CSV or XLSX."))
+        except ValueError as error:  # our reader says what is wrong, and where
+            for line in str(error).splitlines():
+                form.add_error("file", line)
         else:
             rows, problems = invitations_from_table(inviter=request.user, data=data)
-            if not problems:
-                with transaction.atomic():
-                    created = [invitation_create(invited_by=request.user, **row) for row in rows]
-                messages.success(
-                    request, _("%(count)d invitations sent.") % {"count": len(created)}
-                )
-                return redirect("invitation_list")
-    return render(request, "accounts/invitation_upload.html", {"form": form, "problems": problems})
+            if rows and not problems:
+                return _invitation_upload_preview(request, data, rows)
+    return render(
+        request,
+        "accounts/invitation_upload.html",
+        {"form": form, "problems": problems, "rows": rows},
+    )
+
+
+def _invitation_upload_preview(request, data, rows):
+    token = secrets.token_urlsafe(16)
+    request.session[UPLOAD_SESSION_KEY] = {
+        "token": token,
+        "user": request.user.pk,
+        "headers": list(data.headers),
+        "rows": [["" if v is None else str(v) for v in row] for row in data],
+        "lines": [sheet_line(data, n) for n in range(1, data.height + 1)],
+    }
+    preview = [
+        {
+            **row,
+            "what": invitation_role_phrase(Invitation(**row)),
+            "notes": invitation_conflicts(
+                inviter=request.user, email=row["email"], role=row["role"], short=True
+            ),
+        }
+        for row in rows
+    ]
+    return render(
+        request,
+        "accounts/invitation_preview.html",
+        {"rows": rows, "problems": [], "preview": preview, "token": token},
+    )
+
+
+def _invitation_upload_confirm(request):
+    stored = request.session.get(UPLOAD_SESSION_KEY) or {}
+    if stored.get("token") != request.POST.get("confirm") or stored.get("user") != request.user.pk:
+        messages.error(request, _("This preview is no longer available: upload the file again."))
+        return render(
+            request,
+            "accounts/invitation_upload.html",
+            {"form": InvitationUploadForm(), "problems": [], "rows": []},
+        )
+    del request.session[UPLOAD_SESSION_KEY]
+    data = tablib.Dataset(*stored["rows"], headers=stored["headers"])
+    data.sheet_lines = stored["lines"]
+    rows, problems = invitations_from_table(inviter=request.user, data=data)
+    if problems:
+        return render(
+            request,
+            "accounts/invitation_upload.html",
+            {"form": InvitationUploadForm(), "problems": problems, "rows": rows},
+        )
+    with transaction.atomic():
+        created = [invitation_create(invited_by=request.user, **row) for row in rows]
+    messages.success(request, _("%(count)d invitations sent.") % {"count": len(created)})
+    return redirect("invitation_list")
 
 
 def _scoped_invitation(request, pk):

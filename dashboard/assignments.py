@@ -8,12 +8,13 @@ coklit period.
 from dataclasses import dataclass, field
 
 import tablib
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from accounts.validators import NIK_MESSAGE, contains_nik
+from accounts.validators import NIK_MESSAGE, contains_nik, tps_normalize, validate_tps
 from buildings.imports import sheet_line
 from buildings.models import Building, Region, Tower
 from buildings.regions import normalize_region_name
@@ -22,7 +23,6 @@ from visits.models import Assignment, CoklitPeriod
 # Who may assign pantarlih (in their own region): KPU and its district and village committees.
 ASSIGNER_ROLES = frozenset({Role.KPU_PROVINSI, Role.KPU_KOTA, Role.PPK, Role.PPS})
 
-TPS_MAX = 10
 SHEET_COLUMNS = ("email", "gedung", "tower", "tps")
 
 
@@ -83,12 +83,15 @@ def kelurahan_targets(*, kelurahan: Region, buildings, period: CoklitPeriod | No
 
 
 def _tps_problem(tps: str) -> str | None:
+    """Why `tps` (already normalised: "12" is "012") is not a TPS number, or None."""
     if not tps:
         return _("a TPS number is required")
     if contains_nik(tps):
         return str(NIK_MESSAGE)
-    if len(tps) > TPS_MAX:
-        return _("a TPS number has at most %(n)d characters") % {"n": TPS_MAX}
+    try:
+        validate_tps(tps)
+    except ValidationError as error:
+        return error.messages[0]
     return None
 
 
@@ -106,7 +109,7 @@ def rows_from_screen(*, data, targets: list[Target], pantarlih: list[User]):
             if data.get(f"rm-a{current.pk}"):
                 rows.append({"target": target, "remove": current})
                 continue
-            tps = data.get(f"tps-a{current.pk}", current.tps).strip()
+            tps = tps_normalize(data.get(f"tps-a{current.pk}", current.tps))
             if tps == current.tps:
                 continue  # unchanged
             problem = _tps_problem(tps)
@@ -121,7 +124,7 @@ def rows_from_screen(*, data, targets: list[Target], pantarlih: list[User]):
         if person is None:
             problems.append((target.label, _("choose a pantarlih of this kelurahan")))
             continue
-        tps = data.get(f"tps-{target.key}", "").strip()
+        tps = tps_normalize(data.get(f"tps-{target.key}", ""))
         problem = _tps_problem(tps)
         if problem:
             problems.append((target.label, problem))
@@ -174,7 +177,7 @@ def rows_from_table(*, data: tablib.Dataset, targets: list[Target], pantarlih: l
                 _("tower: no tower “%(value)s” in %(building)s")
                 % {"value": tower_name, "building": row.get("gedung", "")}
             )
-        tps = row.get("tps", "")
+        tps = tps_normalize(raw.get("tps"))
         problem = _tps_problem(tps)
         if problem:
             line_problems.append(f"tps: {problem}")

@@ -8,7 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import free_text, validate_no_nik
+from accounts.validators import free_text, validate_no_nik, validate_tps
 from buildings.models import Building, ScopedQuerySet, Tower, Unit, UnitStatus
 
 # A unit outcome takes the unit status codes, less "not visited yet".
@@ -86,7 +86,7 @@ class Assignment(models.Model):
     tps = models.CharField(
         _("TPS"),
         max_length=10,
-        validators=[validate_no_nik],
+        validators=[validate_no_nik, validate_tps],
         help_text=_("Polling station number, e.g. 012"),
     )
     expected_voters = models.PositiveIntegerField(_("expected voters (DPS)"), null=True, blank=True)

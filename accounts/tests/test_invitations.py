@@ -206,9 +206,11 @@ def test_bulk_invitations_from_a_semicolon_csv(
         "Dewi Lestari;dewi@uji.coklit.id;;Pengelola;;Kalibata Uji;\n"
         "Eko Prasetyo;eko@uji.coklit.id;;PPS;31.74.08.1003;;\n"
     ).encode()
+    preview = _upload(client, sheet)
+    assert preview.context["problems"] == []
     with django_capture_on_commit_callbacks(execute=True):
-        response = _upload(client, sheet)
-    assert response.status_code == 302, response.context and response.context["problems"]
+        response = client.post(reverse("invitation_upload"), {"confirm": preview.context["token"]})
+    assert response.status_code == 302
     assert Invitation.objects.filter(invited_by=world.kpu_kota_selatan).count() == 3
     assert len(mailoutbox) == 3
 
@@ -271,15 +273,19 @@ def test_the_list_shows_every_kind_of_invitation_with_a_fixed_number_of_queries(
         assert client.get(reverse("invitation_list"), {"status": status}).status_code == 200
 
 
-@pytest.mark.parametrize("content", [b"\n", b"PK\x03\x04garbage"])
-def test_an_empty_or_broken_sheet_is_refused_with_a_message(client, world, content):
+@pytest.mark.parametrize(
+    "content, message",
+    [(b"\n", b"The file has no header row."),
+     (b"PK\x03\x04garbage", b"could not be read as CSV or XLSX")],
+)  # fmt: skip
+def test_an_empty_or_broken_sheet_is_refused_with_a_message(client, world, content, message):
     # Found by the fuzz tests (issue #8): a sheet whose first line is empty was a 500.
     client.force_login(world.kpu_kota_selatan)
     client.cookies["django_language"] = "en"
     response = _upload(client, content)
 
     assert response.status_code == 200
-    assert b"could not be read as CSV or XLSX" in response.content
+    assert message in response.content
     assert not Invitation.objects.exists()
 
 

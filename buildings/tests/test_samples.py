@@ -146,8 +146,10 @@ def _units_import(fmt: str) -> None:
 def _invitations_upload(fmt, kpu_provinsi, capture_on_commit) -> None:
     client = Client()
     client.force_login(kpu_provinsi)
+    preview = _upload(client, reverse("invitation_upload"), _sample("undangan", fmt))
+    assert "token" in preview.context, _refused(preview, "problems")
     with capture_on_commit(execute=True):
-        response = _upload(client, reverse("invitation_upload"), _sample("undangan", fmt))
+        response = client.post(reverse("invitation_upload"), {"confirm": preview.context["token"]})
 
     assert response.status_code == 302, _refused(response, "problems")
     invited = {
