@@ -20,6 +20,7 @@ from accounts.admin import UserAdmin
 from accounts.models import Role, User
 from privacy.models import PrivacyContact, RetentionHold, RetentionRun
 from privacy.person import (
+    person_counts,
     person_data,
     person_erase,
     person_erase_problems,
@@ -143,13 +144,12 @@ class PersonDataUserAdmin(UserAdmin):
 
     def person_view(self, request, object_id):
         person = self._person(request, object_id)
-        data = person_data(person)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": person,
             "title": _("Personal data of %(person)s") % {"person": person},
-            "sections": [s for s in data["sections"] if s["rows"]],
+            "sections": person_counts(person),
             "problems": person_erase_problems(person, by=request.user),
             "erased": not person.is_active and person.email == pseudonym_email(person),
         }

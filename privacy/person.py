@@ -108,10 +108,6 @@ def _row(obj, subject) -> dict:
     return row
 
 
-def _section(key, title, objects, subject) -> dict:
-    return {"key": key, "title": str(title), "rows": [_row(obj, subject) for obj in objects]}
-
-
 def _user_links():
     """(model, [its foreign keys to User]) of every model but those read separately (the
     audit log, sign-in addresses)."""
@@ -143,99 +139,119 @@ def _audit_row(entry, subject) -> dict:
     }
 
 
-def person_data(user) -> dict:
-    """Everything held about `user`, as JSON-ready sections (see the module's docstring)."""
-    account = _row(user, user)
-    sections = [
-        {"key": "account", "title": str(_("Account")), "rows": [account]},
-        _section(
-            "email_addresses",
-            _("Sign-in addresses"),
-            EmailAddress.objects.filter(user=user),
-            user,
-        ),
-    ]
-    user_type = ContentType.objects.get_for_model(User)
-    about = (
-        LogEntry.objects.filter(content_type=user_type, object_pk=str(user.pk))
-        .select_related("content_type", "actor")
-        .order_by("timestamp", "pk")
-    )
+@dataclass
+class _Source:
+    """One section of a person's copy: a queryset of records or of audit rows, or rows made
+    by a function (the account itself, the role history)."""
+
+    key: str
+    title: str
+    records: models.QuerySet | None = None
+    audit: models.QuerySet | None = None
+    rows: object = None  # a function returning the rows
+
+    def serialised(self, user) -> list[dict]:
+        if self.records is not None:
+            return [_row(obj, user) for obj in self.records]
+        if self.audit is not None:
+            return [_audit_row(entry, user) for entry in self.audit]
+        return self.rows()
+
+    def count(self) -> int:
+        queryset = self.records if self.records is not None else self.audit
+        return queryset.count() if queryset is not None else len(self.rows())
+
+
+def _role_history(user, about) -> list[dict]:
     history = []
     for entry in about:
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         picked = {name: value for name, value in changes.items() if name in ROLE_FIELDS}
         if picked:
             history.append({**_audit_row(entry, user), "changes": picked})
-    sections.append(
-        {"key": "role_history", "title": str(_("Role history")), "rows": history},
+    return history
+
+
+def _sources(user) -> list[_Source]:
+    """Every section of `user`'s copy, unevaluated (see the module's docstring)."""
+    user_type = ContentType.objects.get_for_model(User)
+    about = (
+        LogEntry.objects.filter(content_type=user_type, object_pk=str(user.pk))
+        .select_related("content_type", "actor")
+        .order_by("timestamp", "pk")
     )
-    emails = {user.email.lower()} | {
-        e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
-    }
-    received = Invitation.objects.filter(Q(accepted_user=user) | Q(email__in=emails))
-    sections.append(_section("invitations_received", _("Invitations received"), received, user))
+    addresses = EmailAddress.objects.filter(user=user).order_by("pk")
+    emails = {user.email.lower()} | {e.lower() for e in addresses.values_list("email", flat=True)}
+    sources = [
+        _Source("account", str(_("Account")), rows=lambda: [_row(user, user)]),
+        _Source("email_addresses", str(_("Sign-in addresses")), records=addresses),
+        _Source("role_history", str(_("Role history")), rows=lambda: _role_history(user, about)),
+        _Source(
+            "invitations_received",
+            str(_("Invitations received")),
+            records=Invitation.objects.filter(Q(accepted_user=user) | Q(email__in=emails)),
+        ),
+    ]
     for model, fields in _user_links():
         q = Q()
         for name in fields:
             q |= Q(**{name: user})
-        rows = model._base_manager.filter(q).order_by("pk")
+        records = model._base_manager.filter(q).order_by("pk")
+        title = str(model._meta.verbose_name_plural).capitalize()
         if model is Invitation:
-            rows = rows.filter(invited_by=user)
-        key = model._meta.label_lower
-        title = model._meta.verbose_name_plural
-        if model is Invitation:
-            title = _("Invitations sent")
-        sections.append(_section(key, title.capitalize(), rows, user))
-    outcomes = (
-        UnitOutcome.objects.filter(visit__pantarlih=user)
-        .select_related("unit__tower", "visit")
-        .order_by("recorded_at", "pk")
-    )
-    sections.append(_section("unit_outcomes", _("Unit outcomes recorded"), outcomes, user))
-    taking_part = (
-        AccessIssue.objects.filter(events__actor=user)
-        .exclude(raised_by=user)
-        .exclude(handled_by=user)
-        .distinct()
-        .order_by("pk")
-    )
-    sections.append(
-        _section("issues_taken_part_in", _("Access issues taken part in"), taking_part, user)
-    )
-    sections.append(
-        _section(
+            records, title = records.filter(invited_by=user), str(_("Invitations sent"))
+        sources.append(_Source(model._meta.label_lower, title, records=records))
+    sources += [
+        _Source(
+            "unit_outcomes",
+            str(_("Unit outcomes recorded")),
+            records=UnitOutcome.objects.filter(visit__pantarlih=user)
+            .select_related("unit__tower", "visit__building", "visit__pantarlih")
+            .order_by("recorded_at", "pk"),
+        ),
+        _Source(
+            "issues_taken_part_in",
+            str(_("Access issues taken part in")),
+            records=AccessIssue.objects.filter(events__actor=user)
+            .exclude(raised_by=user)
+            .exclude(handled_by=user)
+            .distinct()
+            .order_by("pk"),
+        ),
+        _Source(
             "emails_delivered",
-            _("Emails delivered"),
-            SentEmail.objects.filter(to__in=emails).order_by("pk"),
-            user,
-        )
-    )
-    by = (
-        LogEntry.objects.filter(actor=user)
-        .exclude(content_type=user_type, object_pk=str(user.pk))
-        .select_related("content_type", "actor")
-        .order_by("timestamp", "pk")
-    )
-    sections.append(
-        {
-            "key": "audit_about_account",
-            "title": str(_("Audit log: changes to the account")),
-            "rows": [_audit_row(e, user) for e in about],
-        }
-    )
-    sections.append(
-        {
-            "key": "audit_by_person",
-            "title": str(_("Audit log: changes made by the person")),
-            "rows": [_audit_row(e, user) for e in by],
-        }
-    )
+            str(_("Emails delivered")),
+            records=SentEmail.objects.filter(to__in=emails).order_by("pk"),
+        ),
+        _Source("audit_about_account", str(_("Audit log: changes to the account")), audit=about),
+        _Source(
+            "audit_by_person",
+            str(_("Audit log: changes made by the person")),
+            audit=LogEntry.objects.filter(actor=user)
+            .exclude(content_type=user_type, object_pk=str(user.pk))
+            .select_related("content_type", "actor")
+            .order_by("timestamp", "pk"),
+        ),
+    ]
+    return sources
+
+
+def person_data(user) -> dict:
+    """Everything held about `user`, as JSON-ready sections (see the module's docstring)."""
     return {
         "person": {"id": user.pk, "name": user.full_name, "email": user.email},
         "generated_at": timezone.localtime().isoformat(),
-        "sections": sections,
+        "sections": [
+            {"key": s.key, "title": s.title, "rows": s.serialised(user)} for s in _sources(user)
+        ],
     }
+
+
+def person_counts(user) -> list[tuple[str, int]]:
+    """(section title, records) of each section that holds any: a count per section, for the
+    admin's summary page, without reading the records."""
+    counted = [(source.title, source.count()) for source in _sources(user)]
+    return [(title, n) for title, n in counted if n]
 
 
 def _display(value) -> str:

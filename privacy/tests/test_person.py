@@ -242,7 +242,9 @@ def test_an_account_still_on_duty_cannot_be_erased(client, world):
         ends_on=today + datetime.timedelta(days=20),
     )  # fmt: skip
     officer = UserFactory(role="pantarlih", full_name="Masih Bertugas")
-    Assignment.objects.create(period=period, pantarlih=officer, building=world.building_a, tps="001")
+    Assignment.objects.create(
+        period=period, pantarlih=officer, building=world.building_a, tps="001"
+    )
     page = client.get(_url("person", officer)).content.decode()
     assert "Periode berjalan" in page and 'name="confirm"' not in page
     client.post(_url("person_erase", officer), {"confirm": "1"})
@@ -261,3 +263,23 @@ def test_erasing_asks_for_confirmation(client, world):
     assert User.objects.get(pk=officer.pk).full_name == "Sudah Selesai"
     client.post(_url("person_erase", officer), {"confirm": "1"})
     assert User.objects.get(pk=officer.pk).full_name == f"Pantarlih #{officer.pk}"
+
+
+def test_the_personal_data_page_counts_in_a_fixed_number_of_queries(client, world, wulan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.kpu_provinsi)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(_url("person", wulan)).status_code == 200
+        return len(captured)
+
+    first = queries()
+    visit = Visit.objects.get(pantarlih=wulan)
+    for _ in range(10):
+        visit.pk, visit.client_uuid = None, uuid.uuid4()
+        visit.save()
+    assert queries() == first
+    assert "<td>11</td>" in client.get(_url("person", wulan)).content.decode()
