@@ -6,6 +6,15 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
+def email_render(template: str, context: dict, language: str | None = None):
+    """(subject on one line, text, HTML) of `template`, worded in `language`."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{template}_subject.txt", context)
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+    return " ".join(subject.split()), text, html
+
+
 def email_send(
     *,
     template: str,
@@ -28,12 +37,9 @@ def email_send(
     once_key = once_key[:200] if once_key else None  # the column's length, looked up as stored
     if once_key and SentEmail.objects.filter(key=once_key, to=to).exists():
         return False
-    with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-        text = render_to_string(f"emails/{template}.txt", context)
-        html = render_to_string(f"emails/{template}.html", context)
+    subject, text, html = email_render(template, context, language)
     headers = {"Message-ID": message_id} if message_id else None
-    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[to], headers=headers)
+    message = EmailMultiAlternatives(subject, text, to=[to], headers=headers)
     message.attach_alternative(html, "text/html")
     message.send()
     if once_key:

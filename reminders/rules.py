@@ -14,7 +14,10 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from buildings.models import Building, BuildingManager, Unit
-from dashboard.coverage import STALLED_AFTER_DAYS, Clock, building_figures
+
+# The one place reminders read the dashboard's coverage rules (issue #18 gives them a home of
+# their own below both): the figures, the clock and the straight line the dashboard shows.
+from dashboard.coverage import STALLED_AFTER_DAYS, Clock, Figures, behind_rows, building_figures
 from reminders.models import DigestOptOut, ReminderKind
 from visits.models import AccessIssue, Assignment, CoklitPeriod, Schedule
 from visits.schedules import schedule_answered_by_manager
@@ -28,6 +31,8 @@ PROPOSAL_TOMORROW_FROM = datetime.time(15, 0)
 PROPOSAL_TOMORROW_FRESH = datetime.timedelta(hours=1)
 COUNTDOWN_DAYS = (14, 7, 3)
 DIGEST_ROLES = (Role.KPU_KOTA, Role.PPK)
+# The digest names this many buildings furthest behind the straight line.
+DIGEST_BEHIND_SHOWN = 3
 # Whoever handles an access issue at each step of the escalation ladder.
 LEVEL_ROLES = {
     AccessIssue.Level.PPS: Role.PPS,
@@ -237,10 +242,22 @@ def stalled(d: Day, staff: Staff) -> list[Reminder]:
     return out
 
 
+def _building_line(f: Figures, behind: float) -> dict:
+    """A building's figures as a reminder stores them (JSON): % closed, units open, points
+    behind the straight line."""
+    return {
+        "percent": round(f.percent, 1),
+        "open": f.open_units,
+        "behind": round(behind, 1),
+        "no_units": not f.residential,
+    }
+
+
 def countdown(d: Day, staff: Staff) -> list[Reminder]:
     """At D-14, D-7 and D-3, the buildings below the straight line: KPU Kota and PPS.
 
-    One email per person listing the buildings of their area, not one per building.
+    One email per person listing the buildings of their area, each with its figures (% closed,
+    units open, points behind the line), not one email per building.
     """
     days_left = (d.period.ends_on - d.day).days
     if days_left not in COUNTDOWN_DAYS:
@@ -249,18 +266,27 @@ def countdown(d: Day, staff: Staff) -> list[Reminder]:
     figures = building_figures(buildings)
     expected = 100.0 * d.clock.elapsed_fraction
     behind = defaultdict(list)
+    lines = {}
     for pk, code in buildings.values_list("pk", "kelurahan__code"):
         f = figures.get(pk)
         if f is None or not f.residential or f.percent >= expected:
             continue
+        lines[str(pk)] = _building_line(f, expected - f.percent)
         for role in (Role.KPU_KOTA, Role.PPS):
             for user_id in staff.covering(role, code):
                 behind[user_id].append(pk)
     key = f"period:{d.period.pk}:d-{days_left}"
     return [
         Reminder(
-            ReminderKind.COUNTDOWN, user_id, key, {"buildings": sorted(ids), "days_left": days_left}
-        )  # fmt: skip
+            ReminderKind.COUNTDOWN,
+            user_id,
+            key,
+            {
+                "buildings": sorted(ids),
+                "days_left": days_left,
+                "figures": {str(pk): lines[str(pk)] for pk in ids},
+            },
+        )
         for user_id, ids in sorted(behind.items())
     ]
 
@@ -281,10 +307,13 @@ def escalation_overdue(d: Day, staff: Staff) -> list[Reminder]:
 
 
 def digest(d: Day, staff: Staff) -> list[Reminder]:
-    """Every morning, KPU Kota and PPK get the figures of their area (unless they opted out)."""
+    """Every morning, KPU Kota and PPK get the figures of their area (unless they opted out):
+    yesterday's closed units, open access issues, buildings behind; the share closed so far,
+    the days left, the pace still needed and the buildings furthest behind the line."""
     yesterday = d.day - datetime.timedelta(days=1)
-    buildings = _assigned_buildings(d.period)
-    figures = building_figures(buildings)
+    assigned = _assigned_buildings(d.period)
+    figures = building_figures(assigned)
+    buildings = list(assigned.select_related("kelurahan").only("pk", "name", "kelurahan__code"))
     expected = 100.0 * d.clock.elapsed_fraction
     start = timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time()))
     closed_yesterday = dict(
@@ -300,13 +329,18 @@ def digest(d: Day, staff: Staff) -> list[Reminder]:
     per_code = defaultdict(lambda: [0, 0, 0])
     for code, n in closed_yesterday.items():
         per_code[code][0] += n
-    for pk, code in buildings.values_list("pk", "kelurahan__code"):
-        f = figures.get(pk)
+    area = defaultdict(list)  # recipient → the buildings of their area
+    for building in buildings:
+        code = building.kelurahan.code
+        f = figures.get(building.pk)
         if f is None:
             continue
         per_code[code][1] += f.open_issues
         if f.residential and f.open_units and f.percent < expected:
             per_code[code][2] += 1
+        for role in DIGEST_ROLES:
+            for user_id in staff.covering(role, code):
+                area[user_id].append(building)
     opted_out = set(DigestOptOut.objects.values_list("user_id", flat=True))
     totals = defaultdict(lambda: [0, 0, 0])
     for code, counts in per_code.items():
@@ -321,9 +355,35 @@ def digest(d: Day, staff: Staff) -> list[Reminder]:
                 continue
             closed_n, issues, at_risk = totals.get(user_id, (0, 0, 0))
             payload = {"day": yesterday.isoformat(), "closed": closed_n,
-                       "open_issues": issues, "at_risk": at_risk}  # fmt: skip
+                       "open_issues": issues, "at_risk": at_risk,
+                       **_digest_figures(d, area.get(user_id, []), figures)}  # fmt: skip
             out.append(Reminder(ReminderKind.DIGEST, user_id, f"digest:{d.day}", payload))
     return out
+
+
+def _digest_figures(d: Day, buildings: list, figures: dict) -> dict:
+    """The area's share closed so far, days left, pace needed and the buildings furthest
+    behind the straight line, as the dashboard reckons them (dashboard.coverage)."""
+    total = Figures()
+    for building in buildings:
+        total.add_units(figures[building.pk])
+    pace = d.clock.pace_needed(total)
+    behind = behind_rows(buildings, figures, d.clock)[:DIGEST_BEHIND_SHOWN]
+    return {
+        "residential": total.residential,
+        "closed_total": total.closed,
+        "percent": round(total.percent, 1),
+        "days_left": d.clock.days_left,
+        "pace": None if pace is None else round(pace, 1),
+        "behind": [
+            {
+                "building": r.building.pk,
+                "name": r.building.name,
+                **_building_line(r.figures, r.behind),
+            }
+            for r in behind
+        ],  # fmt: skip
+    }
 
 
 def rules_evaluate(d: Day) -> list[Reminder]:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from accounts.emails import email_send
+from accounts.emails import email_render, email_send
 from accounts.models import User
 from buildings.models import Building, BuildingManager, Region
 from reminders.models import ReminderLog
@@ -222,6 +222,24 @@ def _proposal_tomorrow_context(schedule: Schedule, p: dict) -> dict:
     }
 
 
+def _stall_issue(building: Building, user: User) -> dict:
+    """The open access issue that may explain why a building stalled, and where to read it."""
+    issue = (
+        AccessIssue.objects.filter(building=building)
+        .exclude(status=AccessIssue.Status.RESOLVED)
+        .order_by("-created_at")
+        .first()
+    )
+    if issue is None:
+        return {}
+    url = (
+        _url("field_today")
+        if user.role == User.Role.PANTARLIH
+        else _url("dashboard_issue", issue.pk)
+    )
+    return {"stall_issue": issue, "stall_issue_url": url}
+
+
 def optout_url(user: User) -> str:
     return _url("digest_optout", signing.dumps(user.pk, salt=OPTOUT_SALT))
 
@@ -263,6 +281,8 @@ def reminder_message(log: ReminderLog) -> dict | None:
         context |= {"building": building, "url": _building_link(building, user)}
         if "since" in p:
             context["since"] = datetime.date.fromisoformat(p["since"])
+        if kind == ReminderLog.Kind.STALLED:
+            context |= _stall_issue(building, user)
         code = building.kelurahan.code
     elif "issue" in p:
         issue = (
@@ -275,8 +295,12 @@ def reminder_message(log: ReminderLog) -> dict | None:
         code = issue.building.kelurahan.code
     elif "buildings" in p:
         buildings = list(Building.objects.filter(pk__in=p["buildings"]).order_by("name")[:50])
+        figures = p.get("figures", {})
         context |= {
             "buildings": [(b, _url("dashboard_building", b.pk)) for b in buildings],
+            "rows": [
+                (b, figures.get(str(b.pk)), _url("dashboard_building", b.pk)) for b in buildings
+            ],
             "more": max(len(p["buildings"]) - len(buildings), 0),
             "days_left": p["days_left"],
             "url": _url("dashboard"),
@@ -285,6 +309,10 @@ def reminder_message(log: ReminderLog) -> dict | None:
     else:  # the digest
         context |= {
             **p,
+            "behind": [
+                {**row, "url": _url("dashboard_building", row["building"])}
+                for row in p.get("behind", [])
+            ],
             "day": datetime.date.fromisoformat(p["day"]),
             "url": _url("dashboard"),
             "optout_url": optout_url(user),
@@ -297,6 +325,20 @@ def reminder_message(log: ReminderLog) -> dict | None:
         "context": context,
         "language": user.language,
     }
+
+
+def reminder_preview(reminder: Reminder, user: User, day: datetime.date) -> tuple[str, str] | None:
+    """(subject, first line after the greeting) of a reminder as `user` would get it, without
+    claiming it (send_reminders --dry-run); None when nothing would be sent."""
+    log = ReminderLog(
+        kind=reminder.kind, recipient=user, key=reminder.key, day=day, payload=reminder.payload
+    )
+    message = reminder_message(log)
+    if message is None:
+        return None
+    subject, text, _html = email_render(message["template"], message["context"], user.language)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return subject, lines[1] if len(lines) > 1 else ""
 
 
 @transaction.atomic

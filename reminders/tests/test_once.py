@@ -5,7 +5,7 @@ import pytest
 from celery import current_app
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reminders import services
 from reminders.models import ReminderLog
@@ -16,7 +16,14 @@ from visits.tests.factories import ScheduleFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_send_reminders_sends_once_and_a_rerun_sends_nothing_new(area, capsys):
+@pytest.fixture
+def english():
+    """The command speaks the project's language (Indonesian); these tests read the English."""
+    with translation.override("en"):
+        yield
+
+
+def test_send_reminders_sends_once_and_a_rerun_sends_nothing_new(area, capsys, english):
     s = ScheduleFactory(building=area.building, date=FIRST + datetime.timedelta(days=1),
                         status="confirmed")  # fmt: skip
     call_command("send_reminders", "--date", str(FIRST))
@@ -30,9 +37,9 @@ def test_send_reminders_sends_once_and_a_rerun_sends_nothing_new(area, capsys):
     assert "0 new" in capsys.readouterr().out
 
 
-def test_dry_run_prints_and_claims_nothing(area, capsys):
+def test_dry_run_prints_and_claims_nothing(area, capsys, english):
     call_command("send_reminders", "--date", str(FIRST), "--dry-run")
-    assert "would send no_schedule" in capsys.readouterr().out
+    assert f"would send to {area.pps.full_name}" in capsys.readouterr().out
     assert not ReminderLog.objects.exists() and not mail.outbox
 
 
