@@ -19,6 +19,7 @@ from buildings.unit_generator import (
     NUMBER_FORMAT_MAX_LENGTH,
     REPLACE,
 )
+from visits.evidence import evidence_clean
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -327,3 +328,18 @@ class IssueReplyForm(forms.Form):
         validators=[validate_no_nik],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # The same checks and metadata stripping as the staff's evidence (visits/evidence.py).
+    evidence = forms.FileField(
+        label=gettext_lazy("Attachment (optional)"),
+        required=False,
+        help_text=gettext_lazy(
+            "A PDF, JPEG or PNG of at most 5 MB, e.g. your letter to the security vendor."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def clean_evidence(self):
+        try:
+            return evidence_clean(self.cleaned_data.get("evidence"))
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["evidence"]) from None

@@ -35,5 +35,17 @@ urlpatterns = [
     path("tower/<int:pk>/pratinjau/", portal.portal_tower_preview, name="portal_tower_preview"),
     path("tower/<int:pk>/lantai/<floor:floor>/", portal.portal_floor, name="portal_floor"),
     path("jadwal/<int:pk>/", schedules.portal_schedule, name="portal_schedule"),
+    path("jadwal/<int:pk>/kalender.ics", schedules.portal_schedule_ics, name="portal_schedule_ics"),
+    path(
+        "jadwal/<int:pk>/pengumuman/",
+        schedules.portal_schedule_notice,
+        name="portal_schedule_notice",
+    ),
+    # A calendar app subscribes without signing in: the token is the key (visits/calendar.py).
+    path(
+        "kalender/<int:pk>/<str:token>/jadwal.ics",
+        schedules.portal_calendar_feed,
+        name="portal_calendar_feed",
+    ),
     path("masalah/<int:pk>/balas/", schedules.portal_issue_reply, name="portal_issue_reply"),
 ]

@@ -7,17 +7,12 @@ it), a clock (`due_at`, STEP_DAYS from the moment the issue reached the rung) an
 """
 
 import datetime
-import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
 
 from accounts.models import Role, User
 from buildings.models import Building, Region
@@ -41,19 +36,13 @@ from visits.access import (  # noqa: F401
     rung_owners,
     step_due,
 )
+
+# Evidence files are checked where the issues live: the manager portal attaches them too.
+from visits.evidence import evidence_check, evidence_clean  # noqa: F401
 from visits.models import AccessIssue, AccessIssueEvent, IssueLetter
 
 Level = AccessIssue.Level
 Status = AccessIssue.Status
-
-EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
-# Magic numbers of the evidence formats we accept: a scan (PDF) or a photo (JPEG, PNG).
-EVIDENCE_SIGNATURES = {
-    b"%PDF-": ".pdf",
-    b"\xff\xd8\xff": ".jpg",
-    b"\x89PNG\r\n\x1a\n": ".png",
-}
-EVIDENCE_EXTENSIONS = {".pdf": ".pdf", ".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png"}
 
 
 class Action:
@@ -95,58 +84,6 @@ def issue_actions(user: User, issue: AccessIssue) -> set[str]:
     if issue.level == Level.KPU_KOTA and not IssueLetter.objects.filter(issue=issue).exists():
         actions.add(Action.LETTER)
     return actions
-
-
-def evidence_check(upload: UploadedFile | None) -> None:
-    """A PDF, JPEG or PNG of at most 5 MB whose content matches its name; else ValidationError."""
-    if not upload:
-        return
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"evidence": _("The evidence file is larger than 5 MB.")})
-    name = (upload.name or "").lower()
-    extension = EVIDENCE_EXTENSIONS.get(name[name.rfind(".") :] if "." in name else "")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    kind = next((ext for sig, ext in EVIDENCE_SIGNATURES.items() if head.startswith(sig)), None)
-    if kind is None or kind != extension:
-        raise ValidationError(
-            {"evidence": _("The evidence must be a PDF, JPEG or PNG file (a scan or a photo).")}
-        )
-
-
-def evidence_clean(upload: UploadedFile | None) -> ContentFile | None:
-    """The checked evidence with nothing about its author left in it: an image re-encoded from
-    its pixels (no EXIF: GPS position, phone model, time), a PDF rewritten without its document
-    info and XMP metadata (author, software, dates). The name becomes neutral too. A file that
-    cannot be read is refused with a message (ValidationError)."""
-    evidence_check(upload)
-    if not upload:
-        return None
-    unreadable = ValidationError(
-        {"evidence": _("The evidence file is damaged or protected; scan or save it again.")}
-    )
-    upload.seek(0)
-    out = io.BytesIO()
-    try:
-        if upload.read(4) == b"%PDF":
-            upload.seek(0)
-            reader = PdfReader(upload)
-            if reader.is_encrypted:
-                raise unreadable
-            writer = PdfWriter(clone_from=reader)
-            writer.metadata = None
-            writer.xmp_metadata = None
-            writer.write(out)
-            return ContentFile(out.getvalue(), name="bukti.pdf")
-        upload.seek(0)
-        with Image.open(upload) as image:
-            kind = image.format
-            image = ImageOps.exif_transpose(image)
-            image.save(out, kind, **({"quality": 85} if kind == "JPEG" else {}))
-        return ContentFile(out.getvalue(), name="bukti.jpg" if kind == "JPEG" else "bukti.png")
-    except (PyPdfError, OSError, ValueError, Image.DecompressionBombError) as error:
-        raise unreadable from error
 
 
 def _locked(issue: AccessIssue, user: User, action: str) -> AccessIssue:

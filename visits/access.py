@@ -131,12 +131,20 @@ def access_issue_raise(
 
 
 @transaction.atomic
-def access_issue_reply(*, issue: AccessIssue, manager: User, note: str) -> AccessIssueEvent:
-    """The building manager's answer, kept in the issue's history at its current level."""
-    return AccessIssueEvent.objects.create(
+def access_issue_reply(
+    *, issue: AccessIssue, manager: User, note: str, evidence=None
+) -> AccessIssueEvent:
+    """The building manager's answer, kept in the issue's history at its current level, with
+    an optional file (e.g. the letter to the security vendor) already through
+    visits.evidence.evidence_clean."""
+    event = AccessIssueEvent(
         issue=issue,
         actor=manager,
         action=AccessIssueEvent.Action.MANAGER_REPLY,
         level=issue.level,
         note=note,
     )
+    if evidence:
+        event.evidence.save(evidence.name, evidence, save=False)
+    event.save()
+    return event

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from accounts.phones import whatsapp_number
 from buildings.models import Building, Tower
 from visits.models import CoklitPeriod, Schedule
 
@@ -338,3 +339,26 @@ def schedule_recipients(schedule: Schedule, event: str, actor: User) -> list[Use
         if event != ScheduleEvent.PROPOSED and schedule.proposed_by.role == Role.PENGELOLA:
             people = [schedule.proposed_by]
     return [p for p in people if p.pk != actor.pk and p.is_active]
+
+
+def schedule_contacts(schedule: Schedule) -> list[User]:
+    """Who a manager talks to about a schedule: the PPS of the building's kelurahan, whoever
+    of the KPU side proposed it, and the pantarlih assigned where it happens; each with `wa`,
+    the number for a WhatsApp link ('' for a landline). One query."""
+    assigned = Q(
+        role=Role.PANTARLIH,
+        assignments__building_id=schedule.building_id,
+        assignments__period_id=schedule.period_id,
+    )
+    if schedule.tower_id:
+        assigned &= Q(assignments__tower__isnull=True) | Q(assignments__tower_id=schedule.tower_id)
+    people = Q(role=Role.PPS, region_id=schedule.building.kelurahan_id) | assigned
+    if schedule_answered_by_manager(schedule.proposed_by.role):
+        people |= Q(pk=schedule.proposed_by_id)
+    users = User.objects.filter(people, is_active=True).distinct()
+    # The PPS first, then whoever else proposed it, then the pantarlih.
+    order = {Role.PPS: 0, Role.PANTARLIH: 2}
+    contacts = sorted(users, key=lambda u: (order.get(u.role, 1), u.full_name, u.pk))
+    for user in contacts:
+        user.wa = whatsapp_number(user.phone)
+    return contacts

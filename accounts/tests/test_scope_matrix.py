@@ -25,6 +25,9 @@ PUBLIC = {"invitation_accept", "officer_check", "officer_check_photo"}
 # The residents' page of a building: a token printed on its lobby poster, no sign-in
 # (residents/tests/test_public_page.py).
 PUBLIC |= {"residents_public", "residents_request", "residents_thanks"}
+# A building's calendar feed: a calendar app cannot sign in, the token is the key
+# (buildings/tests/test_portal_calendar.py: a wrong token, or another building's, is a 404).
+PUBLIC |= {"portal_calendar_feed"}
 
 # Admin pages for data that is the same for everyone (the region tree, the coklit periods),
 # admin's own plumbing, and the audit log, the notification outbox and the personal-data

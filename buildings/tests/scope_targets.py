@@ -18,5 +18,7 @@ def targets(world, persona, side):
         "portal_tower_preview": {"pk": tower.pk},
         "portal_floor": {"pk": tower.pk, "floor": side["unit"].floor},
         "portal_schedule": {"pk": side["schedule"].pk},
+        "portal_schedule_ics": {"pk": side["schedule"].pk},
+        "portal_schedule_notice": {"pk": side["schedule"].pk},
         "portal_issue_reply": {"pk": side["accessissue"].pk},
     }

@@ -3,8 +3,10 @@ undo, the answer to every post where the eye is, and every page with 44 px tap t
 sideways scrolling."""
 
 import datetime
+import io
 
 import pytest
+from pypdf import PdfReader
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
@@ -209,6 +211,7 @@ def _portal_world():
         "floor": f"/portal/tower/{tower.pk}/lantai/2/",
         "proposal": f"/portal/jadwal/{proposal.pk}/",
         "confirmed": f"/portal/jadwal/{confirmed.pk}/",
+        "notice": f"/portal/jadwal/{confirmed.pk}/pengumuman/",
     }
     return building, manager, pages
 
@@ -265,3 +268,24 @@ def test_a_floor_of_twenty_units_takes_at_most_a_hundred_px_a_unit(small_phone, 
     # The long tower name is said once, in the heading, not in every row.
     assert rows.first.locator(".unit-number").inner_text() == "0801"
     assert small_phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
+
+
+def test_the_lobby_notice_opens_from_the_schedule_and_prints_on_one_a4_page(
+    small_phone, live_server
+):
+    _building, manager, pages = _portal_world()
+    _english(small_phone, live_server)
+    sign_in(small_phone, manager.email)
+    small_phone.goto(pages["confirmed"])
+
+    small_phone.click("text=Notice for the lobby (A4)")
+    small_phone.wait_for_selector("article.notice")
+    notice = small_phone.inner_text("article.notice")
+    assert "Friday, 5 July 2024" in notice and "Jasmine" in notice and "/cek/" in notice
+    assert small_phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
+
+    small_phone.emulate_media(media="print")
+    assert small_phone.is_hidden("header.top") and small_phone.is_hidden(".notice-tools")
+    small_phone.emulate_media(media="screen")
+    pdf = small_phone.pdf(format="A4", print_background=True)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1

@@ -1,13 +1,18 @@
 """The manager portal's schedules and access issues: answer proposals, propose posko days,
 answer access issues. Rules and notifications live in visits.schedules and visits.access."""
 
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from buildings.forms import (
@@ -17,14 +22,23 @@ from buildings.forms import (
     ScheduleCancelForm,
     ScheduleSlotForm,
 )
+from buildings.models import Building
 from buildings.views.portal import PLACED, _building, manager_required
 from reminders.outbox import outbox_enqueue
 from visits.access import access_issue_reply
+from visits.calendar import (
+    CALENDAR_STATUSES,
+    FEED_STATUSES,
+    feed_token,
+    feed_token_valid,
+    schedules_ics,
+)
 from visits.models import AccessIssue, AccessIssueEvent, CoklitPeriod, Schedule
 from visits.schedules import (
     schedule_cancel,
     schedule_cancellable,
     schedule_confirm,
+    schedule_contacts,
     schedule_counter,
     schedule_date_passed,
     schedule_decline,
@@ -129,6 +143,9 @@ def portal_schedules(request, pk):
     )
     waiting = [s for s in schedules if _waits_for(s, request.user)]
     period = CoklitPeriod.objects.order_by("-starts_on").first()
+    feed_url = request.build_absolute_uri(
+        reverse("portal_calendar_feed", args=[building.pk, feed_token(building)])
+    )
     return render(
         request,
         "buildings/portal_schedules.html",
@@ -138,6 +155,9 @@ def portal_schedules(request, pk):
             "waiting": waiting,
             "form": form,
             "period": period,
+            "feed_url": feed_url,
+            # webcal:// opens the phone's calendar app, which subscribes to the feed.
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
         },
     )
 
@@ -178,12 +198,25 @@ def portal_schedule(request, pk):
         messages.success(request, done)
         return redirect("portal_schedule", pk=schedule.pk)
     history = list(Schedule.objects.filter(counter_of=schedule).with_state())
+    contacts = schedule_contacts(schedule)
     return render(
         request,
         "buildings/portal_schedule.html",
         {
             "schedule": schedule,
             "building": schedule.building,
+            "contacts": contacts,
+            "wa_text": _(
+                "Hello, this is the manager of %(building)s about the coklit %(kind)s on %(date)s, %(start)s–%(end)s."
+            )
+            % {
+                "building": schedule.building.name,
+                "kind": schedule.get_kind_display().lower(),
+                "date": date_format(schedule.date, "l, d-m-Y"),
+                "start": schedule.start.strftime("%H.%M"),
+                "end": schedule.end.strftime("%H.%M"),
+            },
+            "in_calendar": schedule.status in CALENDAR_STATUSES,
             "can_answer": _waits_for(schedule, request.user),
             "date_passed": schedule.status == Schedule.Status.PROPOSED
             and schedule_date_passed(schedule),
@@ -242,14 +275,100 @@ def portal_issue_reply(request, pk):
             request, _("This issue is resolved; it takes no more answers."), extra_tags=place
         )
         return redirect(f"{url}#issue-{issue.pk}")
-    form = IssueReplyForm(request.POST)
+    form = IssueReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _issues_page(request, issue.building, form=form, form_issue_pk=issue.pk)
     with transaction.atomic():
         event = access_issue_reply(
-            issue=issue, manager=request.user, note=form.cleaned_data["note"]
+            issue=issue,
+            manager=request.user,
+            note=form.cleaned_data["note"],
+            evidence=form.cleaned_data["evidence"],
         )
         # Through the outbox, so a broker outage never loses the notice (reminders/outbox.py).
         outbox_enqueue(access_issue_reply_notify, event.pk)
     messages.success(request, _("Your answer was added to the issue's history."), extra_tags=place)
     return redirect(f"{url}#issue-{issue.pk}")
+
+
+# --- Calendars and the lobby notice ----------------------------------------------------------
+
+
+def _check_url(request) -> str:
+    """Where a resident or a guard checks an officer's card (the public check page)."""
+    return request.build_absolute_uri(reverse("officer_check_form"))
+
+
+def _calendar_response(body: str, filename: str | None = None) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@manager_required
+def portal_schedule_ics(request, pk):
+    """One confirmed visit or posko day as an .ics file: "add to calendar" on a phone."""
+    schedule = get_object_or_404(
+        Schedule.objects.in_scope(request.user)
+        .filter(status__in=CALENDAR_STATUSES)
+        .select_related("building", "tower"),
+        pk=pk,
+    )
+    body = schedules_ics(
+        [schedule],
+        name=schedule.building.name,
+        host=request.get_host(),
+        check_url=_check_url(request),
+    )
+    return _calendar_response(body, f"coklit-{schedule.date:%Y-%m-%d}-{schedule.pk}.ics")
+
+
+def portal_calendar_feed(request, pk, token):
+    """A building's confirmed visits and posko days as a calendar feed to subscribe to. A
+    calendar app cannot sign in: the token in the address is the key (visits.calendar)."""
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    if not feed_token_valid(pk, token):
+        raise Http404
+    building = get_object_or_404(Building, pk=pk, active=True)
+    schedules = (
+        Schedule.objects.filter(building=building, status__in=FEED_STATUSES)
+        .select_related("building", "tower")
+        .order_by("date", "start")
+    )
+    # Nobody is signed in: the feed speaks the site's language, the same for every reader.
+    with translation.override(settings.LANGUAGE_CODE):
+        body = schedules_ics(
+            schedules,
+            name=_("Coklit at %(building)s") % {"building": building.name},
+            host=request.get_host(),
+            check_url=_check_url(request),
+        )
+    response = _calendar_response(body)
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@manager_required
+def portal_schedule_notice(request, pk):
+    """A printable A4 notice for the lobby: when the officers come (or the posko is open),
+    what residents should have ready, and where anyone can check an officer's card."""
+    schedule = get_object_or_404(
+        Schedule.objects.in_scope(request.user)
+        .filter(status=Schedule.Status.CONFIRMED)
+        .select_related("building", "tower", "period"),
+        pk=pk,
+    )
+    check_url = _check_url(request)
+    qr = segno.make(check_url, error="m").svg_inline(scale=4, border=2, omitsize=True)
+    return render(
+        request,
+        "buildings/portal_notice.html",
+        {
+            "schedule": schedule,
+            "building": schedule.building,
+            "check_url": check_url,
+            "qr": mark_safe(qr),  # noqa: S308 - segno's own markup around our URL
+        },
+    )

@@ -42,8 +42,9 @@ def test_tower_add(manager, world, data):
 @given(
     data=form_data(
         ["action", "first_floor", "last_floor", "units_per_floor", "skip_floors", "number_format",
-         "non_residential", "name", "floors", "floor", "number", "residential"],
-        {"action": ["generate", "unit", "tower"], "first_floor": ["1", "-2", "0"],
+         "non_residential", "name", "floors", "floor", "number", "residential", "existing_units"],
+        {"action": ["generate", "preview", "undo", "unit", "tower"], "first_floor": ["1", "-2", "0"],
+         "existing_units": ["replace", "keep", "x"],
          "last_floor": ["3", "40"], "units_per_floor": ["2", "10"],
          "skip_floors": ["4, 13", "4"], "number_format": ["{tower}-{floor:02d}{unit:02d}",
          "{floor}{unit}", "{x}"], "floor": ["1", "-1"], "number": ["A-0201"]},
@@ -55,12 +56,14 @@ def test_tower_page_forms(manager, world, data):
 
 @FUZZ
 @given(data=form_data(
-    ["action", "status", "best_time", "status_{u}", "best_{u}", "residential_{u}"],
-    {"action": ["units", "all"], "status": ["occupied", "vacant", "closed"],
-     "status_{u}": ["occupied", "vacant"]},
+    ["action", "status", "best_time", "status_{u}", "best_{u}", "residential_{u}", "units"],
+    {"action": ["units", "all", "delete"], "status": ["occupied", "vacant", "closed"],
+     "status_{u}": ["occupied", "vacant"], "units": ["{u}", "0", "x"]},
 ))  # fmt: skip
 def test_floor_occupancy(manager, world, data):
-    data = {k.replace("{u}", str(world.unit_a.pk)): v for k, v in data.items()}
+    unit = str(world.unit_a.pk)
+    data = {k.replace("{u}", unit): v.replace("{u}", unit) if isinstance(v, str) else v
+            for k, v in data.items()}  # fmt: skip
     url = reverse("portal_floor", args=[world.tower_a.pk, world.unit_a.floor])
     post_and_check(manager, url, data)
 

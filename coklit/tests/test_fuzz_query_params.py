@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 PARAMS = ["page", "halaman", "tanggal", "minggu", "show", "status", "tingkat", "kode", "q", "o",
           "p", "e", "all", "region", "kota", "role__exact", "action__exact", "kind", "level",
           "_changelist_filters", "next", "term", "app_label", "model_name", "field_name",
-          "resource_type", "cid", "timestamp__gte", "wilayah", "alasan"]  # fmt: skip
+          "resource_type", "cid", "timestamp__gte", "wilayah", "alasan",
+          # The unit generator's live preview (/portal/tower/<id>/pratinjau/).
+          "first_floor", "last_floor", "units_per_floor", "skip_floors", "number_format"]  # fmt: skip
 
 PAGES = {
     "kpu_provinsi": [
@@ -30,7 +32,7 @@ PAGES = {
     ],
     "pantarlih_a": ["/lapangan/", "/lapangan/tower/{tower_a}/", "/lapangan/kartu/", "/cek/"],
     "manager_a": ["/portal/", "/portal/gedung/{building_a}/", "/portal/gedung/{building_a}/jadwal/",
-                  "/portal/tower/{tower_a}/"],
+                  "/portal/tower/{tower_a}/", "/portal/tower/{tower_a}/pratinjau/"],
 }  # fmt: skip
 
 CASES = [(persona, page) for persona, pages in PAGES.items() for page in pages]

@@ -53,6 +53,9 @@
     if (document.activeElement === document.body) focusAnswer();
   });
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
     focusAnswer();
     document.querySelectorAll("form[data-preview-url]").forEach(livePreview);
   });
