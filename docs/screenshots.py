@@ -34,9 +34,14 @@ PHONE = {
     "device_scale_factor": 1,
 }
 LAPTOP = {"viewport": {"width": 1366, "height": 768}, "device_scale_factor": 1}
+# An A4 sheet at 96 dpi, for the lobby poster as printed.
+A4 = {"viewport": {"width": 794, "height": 1123}, "device_scale_factor": 1}
 
 # (account, device, [(path, file name)]); a path of None means "the first tower on /lapangan/".
+# An account of None: signed out, as a resident who scanned the lobby poster.
 SHOTS = [
+    ("pengelola.kalibata@demo.coklit.id", A4, [("poster", "warga-poster.png")]),
+    (None, PHONE, [("/warga/KBCJKT24/", "warga-ponsel.png")]),
     (
         "pantarlih.rizky@demo.coklit.id",
         PHONE,
@@ -138,7 +143,18 @@ def trends(page):
     page.evaluate("document.querySelector('figure.chart-box').scrollIntoView()")
 
 
+def poster(page):
+    """Kalibata City's lobby poster as it prints (residents app), from the portal's link."""
+    page.goto("/portal/")
+    page.locator("a[href*='/poster/gedung/']").first.click()
+    page.wait_for_load_state("load")
+    page.emulate_media(media="print")
+
+
 def open_page(page, path):
+    if path == "poster":
+        poster(page)
+        return
     if path == "trends":
         trends(page)
         return
@@ -172,7 +188,8 @@ def main(base_url):
                 # No tile server: the map's markers stand on a blank background, on every run.
                 context.route(lambda url: not url.startswith(base_url), lambda route: route.abort())
                 page = context.new_page()
-                sign_in(page, email)
+                if email:
+                    sign_in(page, email)
                 for path, name in shots:
                     open_page(page, path)
                     target = SCREENS / name

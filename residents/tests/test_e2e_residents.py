@@ -3,12 +3,14 @@ QR code on a 360×640 phone and asks for a visit, with no cookie set; the pantar
 request on today's page and on the unit's tile, records the unit; the PPS dashboard counts
 the request as visited. The poster prints on one A4 page."""
 
+import datetime
 import io
 import re
 
 import pytest
 import segno
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.tests.factories import UserFactory
@@ -16,7 +18,7 @@ from buildings.models import Region
 from buildings.tests.factories import BuildingManagerFactory
 from conftest import SMALL_PHONE, sign_in
 from residents.models import VisitRequest
-from visits.tests.factories import field_day
+from visits.tests.factories import ScheduleFactory, field_day
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,6 +48,10 @@ def test_poster_to_request_to_visit_to_dashboard(browser, live_server, small_pho
     pantarlih.save()
     EmailAddress.objects.create(user=pantarlih, email=pantarlih.email, verified=True, primary=True)
     unit = day.units[7]
+    for n in range(4):  # the most a poster lists
+        ScheduleFactory(period=day.period, building=day.building, tower=day.tower,
+                        date=timezone.localdate() + datetime.timedelta(days=n + 1),
+                        kind="posko" if n % 2 else "door_to_door", status="confirmed")  # fmt: skip
 
     # The manager prints the tower's poster: one A4 page whose code holds the page's address.
     sign_in(laptop, manager.email)
