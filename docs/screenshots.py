@@ -51,7 +51,11 @@ SHOTS = [
             ("queue", "pantarlih-antrean.png"),
         ],
     ),
-    ("pengelola.kalibata@demo.coklit.id", PHONE, [("/portal/", "pengelola-portal.png")]),
+    (
+        "pengelola.kalibata@demo.coklit.id",
+        PHONE,
+        [("/portal/", "pengelola-portal.png"), ("unit-generator", "pengelola-unit.png")],
+    ),
     (
         "kpu.provinsi@demo.coklit.id",
         LAPTOP,
@@ -151,7 +155,22 @@ def poster(page):
     page.emulate_media(media="print")
 
 
+def unit_generator(page):
+    """Tower Jasmine's generator with the plain pattern typed in: the live preview warns which
+    units already there would be doubled, and offers to replace them (nothing is written)."""
+    page.goto("/portal/")
+    page.locator("main table a", has_text="Tower Jasmine").first.click()
+    page.wait_for_load_state("load")
+    page.click("#generate > summary")
+    page.fill("input[name=units_per_floor]", "8")
+    page.wait_for_selector("#unit-preview .warn")
+    page.locator("#unit-preview-title").evaluate("e => e.scrollIntoView({block: 'start'})")
+
+
 def open_page(page, path):
+    if path == "unit-generator":
+        unit_generator(page)
+        return
     if path == "poster":
         poster(page)
         return
