@@ -2,8 +2,8 @@
 
 At Jakarta scale (default, PostgreSQL): a throw-away database filled by `seed_scale` (as
 bench/dashboard_bench.py does), a coklit period open today, the public page of the largest
-building (the most towers), 5,000 open requests spread over the buildings and a few
-confirmed schedules. With --demo: the demo data (seed_demo) on the configured database,
+building (the most units), 5,000 requests spread over the buildings (half of them visited)
+and a few confirmed schedules. With --demo: the demo data (seed_demo) on the configured database,
 Kalibata City's page (/warga/KBCJKT24/).
 
 Timed through Django's test client, each request from its own address (the page's limits
@@ -100,6 +100,7 @@ def run_scale(args) -> dict:
     from dashboard_bench import scale_seed_or_reuse
     from django.db import connection
     from django.db.models import Count
+    from django.utils import timezone
 
     from buildings.models import Building, Unit
     from residents.models import VisitRequest
@@ -116,17 +117,22 @@ def run_scale(args) -> dict:
     )  # fmt: skip
     building = (
         Building.objects.filter(name__startswith="Skala ")
-        .annotate(n=Count("towers"))
+        .annotate(n=Count("towers__units"))
         .order_by("-n", "pk")
         .first()
     )
     if not VisitRequest.objects.filter(period=period).exists():
+        # Spread over Jakarta; every other one visited, a day or two after it was asked.
         step = max(1, Unit.objects.count() // args.requests)
         units = Unit.objects.order_by("pk").values_list("pk", "tower_id", "tower__building_id")
+        asked = timezone.now() - datetime.timedelta(days=3)
         VisitRequest.objects.bulk_create(
-            VisitRequest(period=period, unit_id=u, tower_id=t, building_id=b, best_time="sore")
-            for u, t, b in units[::step][: args.requests]
-        )
+            VisitRequest(period=period, unit_id=u, tower_id=t, building_id=b, best_time="sore",
+                         created_at=asked, last_asked_at=asked,
+                         status="visited" if n % 2 else "open",
+                         visited_at=asked + datetime.timedelta(hours=20 + n % 30) if n % 2 else None)
+            for n, (u, t, b) in enumerate(units[::step][: args.requests])
+        )  # fmt: skip
         admin = _admin()
         towers = list(building.towers.order_by("pk")[:4])
         Schedule.objects.bulk_create(
