@@ -28,6 +28,7 @@ from import_export.forms import ExportForm, ImportForm
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from accounts.audit import audit_context
 from accounts.models import User
 from buildings.import_widgets import column_label
 from buildings.imports import SpreadsheetCSV, SpreadsheetXLSX
@@ -156,6 +157,12 @@ class RegionScopedImportMixin(ImportMixin):
         name = f"templat-{resource_class.file_stem}.{file_format}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        # The audit rows of the import say who ran it (the request's user) and from which file.
+        name = kwargs.get("file_name") or form.cleaned_data.get("original_file_name")
+        with audit_context(actor=request.user, file=name):
+            return super().process_dataset(dataset, form, request, **kwargs)
 
     def add_data_read_fail_error_to_form(self, form, e):
         # Our readers say what is wrong and where (ValueError); anything else stays generic.

@@ -4,6 +4,7 @@ An import is all or nothing: one refused row and nothing is written, so a correc
 can simply be imported again (rows already there are updated or skipped, never doubled).
 """
 
+import contextlib
 import csv
 import io
 from pathlib import Path
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result
 
+from accounts.audit import audit_context
 from buildings.import_widgets import column_label
 from buildings.resources import BuildingResource, UnitResource
 
@@ -152,13 +154,17 @@ def spreadsheet_read(raw: bytes) -> tablib.Dataset:
     return sheet_dataset(rows, csv_file=csv_file)
 
 
-def _import(resource, dataset: tablib.Dataset, dry_run: bool, skip_invalid: bool) -> Result:
-    return resource.import_data(
-        dataset,
-        dry_run=dry_run,
-        use_transactions=True,
-        rollback_on_validation_errors=not skip_invalid,
-    )
+def _import(resource, dataset: tablib.Dataset, dry_run: bool, skip_invalid: bool, user, file_name):
+    """`user` and `file_name` go into the audit rows (who ran it, from which file)."""
+    with audit_context(actor=user, file=file_name) if user else contextlib.nullcontext():
+        return resource.import_data(
+            dataset,
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=not skip_invalid,
+            user=user,
+            file_name=file_name,
+        )
 
 
 def buildings_import(
@@ -167,9 +173,12 @@ def buildings_import(
     dry_run: bool = False,
     region_code: str | None = None,
     skip_invalid: bool = False,
+    user=None,
+    file_name: str | None = None,
 ) -> Result:
     """All or nothing, unless `skip_invalid`: then the valid rows are written."""
-    return _import(BuildingResource(region_code=region_code), dataset, dry_run, skip_invalid)
+    resource = BuildingResource(region_code=region_code)
+    return _import(resource, dataset, dry_run, skip_invalid, user, file_name)
 
 
 def units_import(
@@ -178,8 +187,11 @@ def units_import(
     dry_run: bool = False,
     region_code: str | None = None,
     skip_invalid: bool = False,
+    user=None,
+    file_name: str | None = None,
 ) -> Result:
-    return _import(UnitResource(region_code=region_code), dataset, dry_run, skip_invalid)
+    resource = UnitResource(region_code=region_code)
+    return _import(resource, dataset, dry_run, skip_invalid, user, file_name)
 
 
 def import_problems(result: Result, limit: int | None = 20) -> list[str]:

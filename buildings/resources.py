@@ -520,7 +520,8 @@ class UnitResource(ScopedResource):
                 )
                 for pk, (created, updated) in self.tower_counts.items()
             ],  # fmt: skip
-            actor=user if getattr(user, "is_authenticated", False) else None,
+            actor=user if getattr(user, "pk", None) else None,
+            additional_data={"file": kwargs["file_name"]} if kwargs.get("file_name") else None,
         )
 
     def after_import_row(self, row, row_result, **kwargs):

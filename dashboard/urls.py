@@ -9,6 +9,7 @@ from dashboard.views import (
     exports,
     scheduling,
     search,
+    timeline,
     tomorrow,
 )
 from dashboard.views.buildings_map import building_map
@@ -19,6 +20,10 @@ urlpatterns = [
     path("wilayah/<str:code>/", coverage.region_detail, name="dashboard_region"),
     path("gedung/<int:pk>/", coverage.building_detail, name="dashboard_building"),
     path("cari/", search.search, name="dashboard_search"),
+    path("riwayat/", timeline.region_timeline, name="dashboard_timeline"),
+    path(
+        "gedung/<int:pk>/riwayat/", timeline.building_timeline, name="dashboard_building_timeline"
+    ),
     path("peta/", building_map, name="dashboard_map"),
     path("tower/<int:pk>/", behind.tower_detail, name="dashboard_tower"),
     path("wilayah/<str:code>/tertinggal/", behind.at_risk_list, name="dashboard_at_risk"),

@@ -1,10 +1,12 @@
 """The shared body of the `import_buildings` and `import_units` commands."""
 
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from accounts.audit import SYSTEM_EMAIL, command_actor
 from buildings.imports import dataset_load, import_problems
 
 
@@ -22,19 +24,31 @@ class ImportCommand(BaseCommand):
             help="accept only rows inside this Kemendagri region, e.g. 31.74",
         )
         parser.add_argument(
+            "--actor",
+            metavar="EMAIL",
+            help="the account the audit trail records as having run the import "
+            f"(default: the system account {SYSTEM_EMAIL})",
+        )
+        parser.add_argument(
             "--skip-invalid",
             action="store_true",
             help="write the valid rows and list the refused ones (default: all or nothing)",
         )
 
-    def handle(self, *args, path, dry_run, region, skip_invalid, **options):
+    def handle(self, *args, path, dry_run, region, skip_invalid, actor=None, **options):
         try:
             dataset = dataset_load(path)
+            user = command_actor(actor)
         except (OSError, ValueError) as e:
             raise CommandError(str(e)) from e
         started = time.perf_counter()
         result = self.import_function(
-            dataset=dataset, dry_run=dry_run, region_code=region, skip_invalid=skip_invalid
+            dataset=dataset,
+            dry_run=dry_run,
+            region_code=region,
+            skip_invalid=skip_invalid,
+            user=user,
+            file_name=Path(path).name,
         )
         seconds = time.perf_counter() - started
         problems = import_problems(result, limit=None)

@@ -2,6 +2,7 @@
 
 from django import template
 
+from dashboard.timeline import may_read_timeline as _may_read_timeline
 from dashboard.views.scheduling import may_plan as _may_plan
 
 register = template.Library()
@@ -11,3 +12,9 @@ register = template.Library()
 def may_plan(user) -> bool:
     """Whether `user` plans the fieldwork: proposes schedules, raises access issues."""
     return _may_plan(user)
+
+
+@register.filter
+def may_read_timeline(user) -> bool:
+    """Whether `user` reads the audit timelines (KPU and Bawaslu)."""
+    return _may_read_timeline(user)

@@ -25,6 +25,7 @@ from dashboard.forms_escalation import (
     IssueStepForm,
 )
 from dashboard.letters import letter_kota, letter_office
+from dashboard.timeline import event_sentence
 from dashboard.views.coverage import _prefix
 from dashboard.views.scheduling import may_plan
 from visits.models import AccessIssue, AccessIssueEvent, IssueLetter
@@ -138,6 +139,10 @@ def issue_detail(request, pk):
         .select_related("actor")
         .order_by("created_at", "pk")
     )
+    letter = _letter(issue)
+    for event in events:
+        event.issue = issue  # the sentence names the issue's kind; no query per event
+        event.sentence = event_sentence(event, letter_number=letter.number if letter else "")
     owner = escalation.LEVEL_OWNER[issue.level]
     return render(
         request,
@@ -147,7 +152,7 @@ def issue_detail(request, pk):
             "events": events,
             "allowed": allowed,
             "forms": forms,
-            "letter": _letter(issue),
+            "letter": letter,
             "due": escalation.step_due(issue),
             "overdue": escalation.is_overdue(issue),
             "next_level": escalation.next_level(issue.level),

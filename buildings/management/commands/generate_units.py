@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.audit import SYSTEM_EMAIL, audit_context, command_actor
 from buildings.models import Tower
 from buildings.unit_generator import DEFAULT_NUMBER_FORMAT, units_generate
 
@@ -25,6 +26,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--non-residential", action="store_true", help="mark the units as shops or offices"
         )
+        parser.add_argument(
+            "--actor",
+            metavar="EMAIL",
+            help="the account the audit trail records as having generated the units "
+            f"(default: the system account {SYSTEM_EMAIL})",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -32,18 +39,27 @@ class Command(BaseCommand):
         except Tower.DoesNotExist:
             raise CommandError(f"No tower with id {options['tower']}.") from None
         try:
-            result = units_generate(
-                tower=tower,
-                units_per_floor=options["units_per_floor"],
-                first_floor=options["first_floor"],
-                last_floor=options["last_floor"],
-                skip_floors=options["skip"],
-                number_format=options["number_format"],
-                residential=not options["non_residential"],
-            )
+            actor = command_actor(options.get("actor"))
+        except ValueError as e:
+            raise CommandError(str(e)) from e
+        try:
+            with audit_context(actor=actor, command="generate_units"):
+                result = self._generate(tower, actor, options)
         except ValidationError as e:
             raise CommandError(" ".join(e.messages)) from e
         self.stdout.write(
             f"{tower}: {result.created} units created, {result.existing} already there, "
             f"on {len(result.floors)} floors."
+        )
+
+    def _generate(self, tower, actor, options):
+        return units_generate(
+            tower=tower,
+            units_per_floor=options["units_per_floor"],
+            first_floor=options["first_floor"],
+            last_floor=options["last_floor"],
+            skip_floors=options["skip"],
+            number_format=options["number_format"],
+            residential=not options["non_residential"],
+            by=actor,
         )
