@@ -1,5 +1,7 @@
 """Phone numbers in one Indonesian format (+62…), so tel: and WhatsApp links work everywhere."""
 
+from urllib.parse import quote
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from lokal import parse_phone
@@ -24,6 +26,15 @@ def whatsapp_number(value: str) -> str:
     """The digits wa.me wants (no plus), or '' for a landline."""
     parsed = parse_phone(value) if value else None
     return parsed.whatsapp or "" if parsed and parsed.valid else ""
+
+
+def whatsapp_link(text: str = "", phone: str = "") -> str:
+    """A wa.me link: to `phone` (as 62…) when it has WhatsApp, else to whoever the sender
+    picks; with `text` prefilled. "" when there is neither a number nor a text."""
+    number = whatsapp_number(phone)
+    if not number and not text:
+        return ""
+    return f"https://wa.me/{number}" + (f"?text={quote(text)}" if text else "")
 
 
 def phone_field_clean(value: str, field: str) -> str:

@@ -3,7 +3,6 @@ still needs someone to act (dashboard/tomorrow.py reads it)."""
 
 import datetime
 import re
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.fields import EARLIEST, LATEST
+from accounts.phones import whatsapp_link
 from accounts.scope import DKI_JAKARTA
 from buildings.models import Building, Region
 from dashboard.coverage import clock_for
@@ -91,7 +91,7 @@ def _whatsapp(number: str, schedule) -> str:
             "Good evening. A reminder: coklit at %(building)s tomorrow, %(date)s, "
             "%(start)s–%(end)s. Please let security know."
         )
-    return f"https://wa.me/{number}?text={quote(text % values)}"
+    return whatsapp_link(text % values, number)
 
 
 @login_required
