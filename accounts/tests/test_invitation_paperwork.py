@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.invitations import invitation_create
 from accounts.models import Invitation
@@ -65,7 +66,7 @@ def test_a_tps_typed_short_is_padded_to_three_digits(typed, stored):
 
 @pytest.mark.parametrize("typed", ["abc", "1234", "000", "12a", "-", "٠١٢"])
 def test_anything_but_three_digits_is_not_a_tps(typed):
-    with pytest.raises(ValidationError, match="three digits"):
+    with translation.override("en"), pytest.raises(ValidationError, match="three digits"):
         validate_tps(tps_normalize(typed))
 
 
