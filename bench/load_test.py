@@ -564,21 +564,23 @@ class Server:
              "--bind", f"127.0.0.1:{self.port}"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
+        deadline, answer = time.monotonic() + 60, "no answer"  # a busy machine boots slowly
         while time.monotonic() < deadline:
             try:
-                if request(self.port, "GET", "/ping")[0] == 200:
+                status, content, _, _ = request(self.port, "GET", "/ping")
+                if status == 200:
                     self.describe = self._config()
                     print(f"gunicorn on 127.0.0.1:{self.port}: {self.describe}")
                     return self
-            except OSError:
-                pass
+                answer = f"HTTP {status}: {content[:200].decode(errors='replace')}"
+            except OSError as error:
+                answer = repr(error)
             if self.process.poll() is not None:
                 break
             time.sleep(0.2)
         tail = self.tail()
         self.__exit__(None, None, None)
-        raise RuntimeError(f"gunicorn did not answer /ping:\n{tail}")
+        raise RuntimeError(f"gunicorn did not answer /ping with 200 (last: {answer}):\n{tail}")
 
     def _config(self) -> str:
         conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
