@@ -34,7 +34,7 @@ def whatsapp_link(text: str = "", phone: str = "") -> str:
     number = whatsapp_number(phone)
     if not number and not text:
         return ""
-    return f"https://wa.me/{number}" + (f"?text={quote(text)}" if text else "")
+    return f"https://wa.me/{number}" + (f"?text={quote(text, safe='')}" if text else "")
 
 
 def phone_field_clean(value: str, field: str) -> str:

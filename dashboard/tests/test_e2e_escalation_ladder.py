@@ -3,7 +3,9 @@
 A PPS hears by phone that the manager refuses and raises the issue from the building's page;
 moves it up to KPU Kota, which records its numbered letter (printed: one A4 page) and moves it
 up to Dinas Perumahan, which prints its reprimand and moves it up to Bawaslu, the top step;
-KPU Provinsi resolves it. Every email sent on the way is checked: who, what, which link.
+KPU Provinsi resolves it. Every email sent on the way is checked: who, what, which link. The
+issue and the letter are shared on WhatsApp with the manager, and the building's timeline tells
+the whole walk in sentences, for KPU and Bawaslu.
 """
 
 import datetime
@@ -58,7 +60,7 @@ def ladder():
     )
     TowerFactory(building=building, name="Tower Cendana")
     manager = UserFactory(email="pengelola@uji.coklit.id", role="pengelola", language="en",
-                          full_name="Bambang Wicaksono Adiputra")  # fmt: skip
+                          full_name="Bambang Wicaksono Adiputra", phone="+6281288130457")  # fmt: skip
     BuildingManagerFactory(
         building=building, user=manager, is_primary=True, position="Kepala Badan Pengelola"
     )
@@ -141,6 +143,9 @@ def test_one_issue_walks_the_ladder_from_a_pps_report_to_resolution(
     assert laptop.inner_text("#letter-number") == number
     signature = laptop.inner_text("#letter-signatory")
     assert "Rahmat Hidayat" in signature and "NIP. 197805122005011003" in signature
+    # Shared with the manager on WhatsApp by its number (not on the printed page).
+    share = laptop.get_attribute("a.share-wa", "href")
+    assert share.startswith("https://wa.me/6281288130457?text=") and "001%2FPL.01.2-SD" in share
     # The letter prints on one A4 page, signature and copies included.
     laptop.emulate_media(media="print")
     _shot(laptop, "surat-kpu-kota.png", tmp_path)
@@ -157,6 +162,7 @@ def test_one_issue_walks_the_ladder_from_a_pps_report_to_resolution(
     last_day = timezone.localdate() + datetime.timedelta(days=2)
     assert due.startswith(last_day.strftime("%d-%m-%Y 23:59")) and "left" in due
     assert number in laptop.inner_text("#issue-letter")
+    assert laptop.get_attribute("a.share-wa", "href").startswith("https://wa.me/6281288130457")
     _shot(laptop, "kendala-kpu-kota.png", tmp_path)
     _move_up(laptop, "Dua hari sejak surat, akses tetap ditolak.")
 
@@ -192,6 +198,23 @@ def test_one_issue_walks_the_ladder_from_a_pps_report_to_resolution(
     laptop.fill("#act-resolve textarea", "Pengelola membuka akses mulai besok pukul 09.00.")
     laptop.click("#act-resolve button[type=submit]")
     laptop.wait_for_selector(".messages .success")
+
+    # The building's timeline tells the walk in sentences, newest first, for KPU and Bawaslu.
+    for reader in ("provinsi", "bawaslu"):
+        _as(laptop, live_server, people[reader])
+        laptop.goto(f"/dasbor/gedung/{building.pk}/")
+        laptop.click("text=History of changes")
+        story = laptop.inner_text("ol.timeline")
+        hendra, sri = people["pps"].full_name, people["dinas"].full_name
+        for line in (
+            f"{hendra} reported an access issue at Apartemen Griya Rawajati: Manager refuses coklit",
+            f"{hendra} moved the access issue at Apartemen Griya Rawajati up to KPU Kota",
+            f"recorded letter no. {number} to the manager as sent",
+            f"{sri} moved the access issue at Apartemen Griya Rawajati up to Bawaslu",
+            "resolved the issue at the Bawaslu step",
+        ):
+            assert line in story, line
+    _shot(laptop, "riwayat-gedung.png", tmp_path)
 
     issue.refresh_from_db()
     assert (issue.status, issue.level) == ("resolved", "bawaslu")

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import timezone
 
 from buildings.models import Building
 from dashboard.escalation import issue_letter_sent
@@ -103,7 +104,7 @@ def test_the_issue_page_shares_the_issue(world, contact, english):
 
 def test_the_letter_page_shares_the_letter_by_its_number(world, contact, english):
     issue = AccessIssueFactory(building=contact, raised_by=world.pantarlih_b, level="kpu_kota")
-    letter = issue_letter_sent(issue=issue, by=world.kpu_kota_utara, sent_on=issue.created_at.date(),
+    letter = issue_letter_sent(issue=issue, by=world.kpu_kota_utara, sent_on=timezone.localdate(issue.created_at),
                                signatory_name="Dra. Ani", signatory_position="Ketua")  # fmt: skip
     english.force_login(world.kpu_kota_utara)
 
