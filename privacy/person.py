@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import UPDATE, audit_bulk
 from accounts.models import Invitation, Role, SentEmail, User
+from accounts.spreadsheets import cell_safe
 from dashboard.models import ExportJob
 from visits.models import AccessIssue, Assignment, OfficerPhoto, Schedule, UnitOutcome
 
@@ -60,6 +61,13 @@ SECRET_FIELDS = {
 }
 # Fields of the account the role history follows in the audit log.
 ROLE_FIELDS = ("role", "region", "unit_name", "is_active", "is_staff", "is_superuser")
+# Fields that hold another person's name or contact: in a copy they read "[another person]"
+# unless the row is the person's own (the account, an invitation they received), in the
+# records and in the audit rows of changes the person made.
+OTHERS_FIELDS = {
+    ("accounts", "user"): ("full_name", "email", "phone"),
+    ("accounts", "invitation"): ("email", "full_name", "phone"),
+}
 
 
 def pseudonym(user) -> str:
@@ -73,18 +81,64 @@ def pseudonym_email(user) -> str:
 # EXPORT
 
 
-def _value(obj, field, subject):
+def _user_fields(model) -> list:
+    return [f for f in model._meta.concrete_fields if f.is_relation and f.related_model is User]
+
+
+class _Copy:
+    """One person's copy while it is written: whose it is, and how everyone else in it is
+    named (a pseudonym, never a name, an email or a phone)."""
+
+    def __init__(self, subject):
+        self.subject = subject
+        addresses = EmailAddress.objects.filter(user=subject).values_list("email", flat=True)
+        self.emails = {subject.email.lower()} | {e.lower() for e in addresses}
+        self.another = _("[another person]")
+        self._people = {}
+
+    def person(self, pk):
+        if pk not in self._people:
+            self._people[pk] = User.objects.filter(pk=pk).first()
+        return self._people[pk]
+
+    def pseudonym_of(self, pk) -> str:
+        other = self.person(pk)
+        return pseudonym(other) if other else f"#{pk}"
+
+    def own(self, obj) -> bool:
+        """Whether a row of OTHERS_FIELDS' models is about the person themself."""
+        if isinstance(obj, User):
+            return obj.pk == self.subject.pk
+        if isinstance(obj, Invitation):
+            return obj.accepted_user_id == self.subject.pk or obj.email.lower() in self.emails
+        return True
+
+    def named(self, obj) -> str:
+        """`obj` as its __str__ names it, with every other account it points at (a visit is
+        named after its pantarlih) as a pseudonym."""
+        if not self.own(obj):
+            return f"{obj._meta.verbose_name} #{obj.pk}"
+        text = str(obj)
+        for field in _user_fields(type(obj)):
+            pk = getattr(obj, field.attname)
+            other = self.person(pk) if pk and pk != self.subject.pk else None
+            if other:
+                for value in (str(other), other.email, other.full_name):
+                    if value and len(value) >= 3:
+                        text = text.replace(value, pseudonym(other))
+        return text
+
+
+def _value(obj, field, copy):
     value = getattr(obj, field.attname)
     if value is None:
         return None
     if field.is_relation:
         if field.related_model is User:
-            if value == subject.pk:
+            if value == copy.subject.pk:
                 return _("this person")
-            other = User.objects.filter(pk=value).only("role").first()
-            return pseudonym(other) if other else f"#{value}"
-        target = getattr(obj, field.name)
-        return f"{target} (#{value})"
+            return copy.pseudonym_of(value)
+        return f"{copy.named(getattr(obj, field.name))} (#{value})"
     if isinstance(field, models.FileField):
         return value.name or None  # the stored file's name; the file itself is sent on request
     if isinstance(value, datetime.datetime):
@@ -98,13 +152,15 @@ def _value(obj, field, subject):
     return str(value)
 
 
-def _row(obj, subject) -> dict:
+def _row(obj, copy) -> dict:
     opts = obj._meta
+    hidden = () if copy.own(obj) else OTHERS_FIELDS.get((opts.app_label, opts.model_name), ())
     row = {"id": obj.pk}
     for field in opts.concrete_fields:
         if field.primary_key or (opts.app_label, opts.model_name, field.name) in SECRET_FIELDS:
             continue
-        row[field.name] = _value(obj, field, subject)
+        value = _value(obj, field, copy)
+        row[field.name] = copy.another if value and field.name in hidden else value
     return row
 
 
@@ -122,15 +178,36 @@ def _user_links():
             yield model, fields
 
 
-def _audit_row(entry, subject) -> dict:
-    by_person = entry.actor_id == subject.pk
+def _audit_shown(entry, copy) -> tuple[str, object]:
+    """What an audit row shows of its record and of the changes: of a record that may name
+    another person (an account, an invitation, a visit named after its pantarlih), its kind
+    and number, and of that person's name, email and phone only that they changed."""
+    model = entry.content_type.model_class()
+    if model is None or (model is User and entry.object_pk == str(copy.subject.pk)):
+        return entry.object_repr, entry.changes
+    hidden = OTHERS_FIELDS.get((model._meta.app_label, model._meta.model_name), ())
+    if not hidden and not _user_fields(model):
+        return entry.object_repr, entry.changes
+    if model is User and entry.object_pk.isdigit():
+        shown = copy.pseudonym_of(int(entry.object_pk))
+    else:
+        shown = f"{model._meta.verbose_name} #{entry.object_pk}"
+    changes = entry.changes
+    if hidden and isinstance(changes, dict):
+        changes = {k: copy.another if k in hidden else v for k, v in changes.items()}
+    return shown, changes
+
+
+def _audit_row(entry, copy) -> dict:
+    by_person = entry.actor_id == copy.subject.pk
+    shown, changes = _audit_shown(entry, copy)
     return {
         "id": entry.pk,
         "at": timezone.localtime(entry.timestamp).isoformat(),
         "action": str(dict(LogEntry.Action.choices).get(entry.action, entry.action)),
         "record": f"{entry.content_type.app_label}.{entry.content_type.model} #{entry.object_pk}",
-        "shown_as": entry.object_repr,
-        "changes": entry.changes,
+        "shown_as": shown,
+        "changes": changes,
         "by": _("this person")
         if by_person
         else (pseudonym(entry.actor) if entry.actor_id else _("the system")),
@@ -148,27 +225,27 @@ class _Source:
     title: str
     records: models.QuerySet | None = None
     audit: models.QuerySet | None = None
-    rows: object = None  # a function returning the rows
+    rows: object = None  # a function of the copy (_Copy) returning the rows
 
-    def serialised(self, user) -> list[dict]:
+    def serialised(self, copy) -> list[dict]:
         if self.records is not None:
-            return [_row(obj, user) for obj in self.records]
+            return [_row(obj, copy) for obj in self.records]
         if self.audit is not None:
-            return [_audit_row(entry, user) for entry in self.audit]
-        return self.rows()
+            return [_audit_row(entry, copy) for entry in self.audit]
+        return self.rows(copy)
 
-    def count(self) -> int:
+    def count(self, copy) -> int:
         queryset = self.records if self.records is not None else self.audit
-        return queryset.count() if queryset is not None else len(self.rows())
+        return queryset.count() if queryset is not None else len(self.rows(copy))
 
 
-def _role_history(user, about) -> list[dict]:
+def _role_history(copy, about) -> list[dict]:
     history = []
     for entry in about:
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         picked = {name: value for name, value in changes.items() if name in ROLE_FIELDS}
         if picked:
-            history.append({**_audit_row(entry, user), "changes": picked})
+            history.append({**_audit_row(entry, copy), "changes": picked})
     return history
 
 
@@ -183,9 +260,11 @@ def _sources(user) -> list[_Source]:
     addresses = EmailAddress.objects.filter(user=user).order_by("pk")
     emails = {user.email.lower()} | {e.lower() for e in addresses.values_list("email", flat=True)}
     sources = [
-        _Source("account", str(_("Account")), rows=lambda: [_row(user, user)]),
+        _Source("account", str(_("Account")), rows=lambda copy: [_row(user, copy)]),
         _Source("email_addresses", str(_("Sign-in addresses")), records=addresses),
-        _Source("role_history", str(_("Role history")), rows=lambda: _role_history(user, about)),
+        _Source(
+            "role_history", str(_("Role history")), rows=lambda copy: _role_history(copy, about)
+        ),
         _Source(
             "invitations_received",
             str(_("Invitations received")),
@@ -238,11 +317,12 @@ def _sources(user) -> list[_Source]:
 
 def person_data(user) -> dict:
     """Everything held about `user`, as JSON-ready sections (see the module's docstring)."""
+    copy = _Copy(user)
     return {
         "person": {"id": user.pk, "name": user.full_name, "email": user.email},
         "generated_at": timezone.localtime().isoformat(),
         "sections": [
-            {"key": s.key, "title": s.title, "rows": s.serialised(user)} for s in _sources(user)
+            {"key": s.key, "title": s.title, "rows": s.serialised(copy)} for s in _sources(user)
         ],
     }
 
@@ -250,16 +330,25 @@ def person_data(user) -> dict:
 def person_counts(user) -> list[tuple[str, int]]:
     """(section title, records) of each section that holds any: a count per section, for the
     admin's summary page, without reading the records."""
-    counted = [(source.title, source.count()) for source in _sources(user)]
+    copy = _Copy(user)
+    counted = [(source.title, source.count(copy)) for source in _sources(user)]
     return [(title, n) for title, n in counted if n]
 
 
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
 def _display(value) -> str:
+    """A cell of the readable copy. Excel opens an HTML table as a sheet, so text that would
+    start a formula gets the apostrophe every export gives it (accounts.spreadsheets);
+    numbers (a visit's latitude) stay numbers."""
     if value is None:
         return ""
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
+    return text if _NUMBER.fullmatch(text) else cell_safe(text)
 
 
 def person_tables(data: dict) -> list[dict]:
