@@ -12,7 +12,9 @@ KPU and Bawaslu read it, each in their own region (`may_read_timeline`, accounts
 """
 
 import datetime
+import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
 from auditlog.models import LogEntry
@@ -200,10 +202,39 @@ class _Values:
 
 
 def _field(model, name):
+    """The model's own (concrete) field `name`, or None: a bulk row's own keys (units,
+    units_imported, …) or a reverse relation."""
     try:
-        return model._meta.get_field(name)
-    except Exception:  # noqa: BLE001 — a bulk row's own keys (units, units_imported, …)
+        field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 — FieldDoesNotExist, or no model at all
         return None
+    return field if getattr(field, "concrete", False) else None
+
+
+_REVERSE = re.compile(r"^\w+\.\w+\.None$")
+# "Rizky Ramadhan <rizky@…>" as a user's name is written in records: the name is enough here.
+_EMAIL_IN_NAME = re.compile(r"\s*<[^<>\s]+@[^<>\s]+>")
+
+
+def _noise(name: str, pair) -> bool:
+    """Bookkeeping, a reverse relation auditlog wrote down ("visits.Visit.None"), or a value
+    saved again unchanged."""
+    return (
+        name in QUIET_FIELDS
+        or len(pair) != 2
+        or all(_REVERSE.match(str(value)) for value in pair)
+        or _same(*pair)
+    )
+
+
+def _same(before, after) -> bool:
+    """Equal, also as numbers ("-6.257" and "-6.257000" are one coordinate)."""
+    if str(before) == str(after):
+        return True
+    try:
+        return Decimal(str(before)) == Decimal(str(after))
+    except (InvalidOperation, ValueError):
+        return False
 
 
 def _label(model, name: str) -> str:
@@ -228,7 +259,8 @@ def _log_sentence(entry: LogEntry, count: int, values: _Values) -> tuple[str, st
         if isinstance(entry.additional_data, dict)
         else None
     )
-    args = {"actor": actor, "model": kind, "what": entry.object_repr, "count": count}
+    what = _EMAIL_IN_NAME.sub("", entry.object_repr)
+    args = {"actor": actor, "model": kind, "what": what, "count": count}
     if model is Tower and "units_imported" in changes:
         text = _("%(actor)s imported units into %(what)s: %(new)s new, %(updated)s updated") % {
             **args,
@@ -259,7 +291,7 @@ def _log_sentence(entry: LogEntry, count: int, values: _Values) -> tuple[str, st
                 f"{_label(model, name)}: {values.text(model, name, pair[0])} → "
                 f"{values.text(model, name, pair[1])}"
                 for name, pair in changes.items()
-                if name not in QUIET_FIELDS and len(pair) == 2
+                if not _noise(name, pair)
             )
     if source:
         text = _("%(text)s (from the file %(file)s)") % {"text": text, "file": source}

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_context
 from accounts.invitations import INVITATION_DAYS
 from accounts.models import Invitation, User
 from buildings.models import Building, BuildingManager, Region, Tower, Unit, UnitOccupancy
@@ -45,6 +46,8 @@ from visits.services import outcome_record
 DEMO_PASSWORD = "demo-coklit-2024"
 DEMO_DOMAIN = "demo.coklit.id"
 PERIOD_NAME = "Pilkada DKI Jakarta 2024"
+# The housing office's list the demo's buildings came from, as the audit trail names it.
+DEMO_BUILDINGS_FILE = "daftar-gedung-dinas-perumahan.xlsx"
 PRACTICE_PERIOD_NAME = "Simulasi coklit (demo)"
 JAKARTA = ZoneInfo("Asia/Jakarta")
 # Visit ids are derived from a name, so the same demo visit gets the same id on every run.
@@ -762,29 +765,38 @@ class _Builder:
     def run(self):
         for spec in ACCOUNTS:
             self.account(spec)
-        for spec in BUILDINGS:
-            self.building(spec)
-        for user_key, building_key, position in MANAGERS:
-            self.manager(user_key, building_key, position)
+        # Each part is recorded in the audit trail under the person who would have done it, so
+        # the timelines (/dasbor/gedung/<id>/riwayat/) read as the office's week did.
+        with audit_context(actor=self.users["dinas.perumahan"], file=DEMO_BUILDINGS_FILE):
+            for spec in BUILDINGS:
+                self.building(spec)
+        with audit_context(actor=self.users["kpu.jaksel"]):
+            for user_key, building_key, position in MANAGERS:
+                self.manager(user_key, building_key, position)
         for user_key, building_key, tower_name, tps in ASSIGNMENTS:
-            self.assignment(user_key, building_key, tower_name, tps)
+            assigner = "pps.rawajati" if building_key == "kalibata" else "kpu.provinsi"
+            with audit_context(actor=self.users[assigner]):
+                self.assignment(user_key, building_key, tower_name, tps)
         for user_key, background in OFFICER_PHOTOS:
             self.officer_photo(user_key, background)
         for building_key, tower_name, number, status, best_time in OCCUPANCY:
             unit = Unit.objects.get(tower=self.towers[building_key, tower_name], number=number)
-            self.get_or_create(
-                UnitOccupancy,
-                unit=unit,
-                defaults={
-                    "status": status,
-                    "best_time": best_time,
-                    "reported_by": self._manager_of(building_key),
-                },
-            )
+            with audit_context(actor=self._manager_of(building_key)):
+                self.get_or_create(
+                    UnitOccupancy,
+                    unit=unit,
+                    defaults={
+                        "status": status,
+                        "best_time": best_time,
+                        "reported_by": self._manager_of(building_key),
+                    },
+                )
         for spec in SCHEDULES:
-            self.schedule(spec)
+            with audit_context(actor=self.users[spec.proposed_by]):
+                self.schedule(spec)
         for spec in VISITS:
-            self.visit(spec)
+            with audit_context(actor=self.users[spec.pantarlih]):
+                self.visit(spec)
         self.access_issue()
         self.access_issue_letters()
         self.invitations()

@@ -37,3 +37,20 @@ def test_the_demo_has_a_numbered_letter_and_a_step_change_email(
     with django_capture_on_commit_callbacks(execute=True):
         demo_seed()  # again: nothing new, no email
     assert IssueLetter.objects.count() == 2 and len(mailoutbox) == sent
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+def test_the_demo_has_a_readable_timeline_with_people_and_the_imported_file(client):
+    """Item 8 in the demo: the building's history names who did what, and the file the
+    housing office's building list came from."""
+    demo_seed()
+    client.cookies["django_language"] = "en"
+    client.force_login(User.objects.get(email="bawaslu@demo.coklit.id"))
+    kalibata = IssueLetter.objects.get(issue__building__name="Kalibata City").issue.building
+
+    text = client.get(reverse("dashboard_building_timeline", args=[kalibata.pk])).content.decode()
+
+    assert "from the file daftar-gedung-dinas-perumahan.xlsx" in text
+    pps = User.objects.get(email="pps.rawajati@demo.coklit.id").full_name
+    assert f"{pps} added assignment" in text
+    assert "recorded letter no. 001/PL.01.2-SD/3174/2024 to the manager as sent" in text

@@ -96,6 +96,21 @@ def test_the_issue_page_tells_its_steps_as_sentences(world, agus, english):
     assert f">{when} " in page
 
 
+def test_reverse_relations_and_bookkeeping_are_not_told(world, agus, english):
+    """auditlog writes down reverse relations ("visits.Visit.None") and timestamps: noise."""
+    audit_bulk(Building, [(world.building_b.pk, "Marunda Uji", UPDATE, {
+        "towers": ("buildings.Tower.None", "buildings.Tower.None"),
+        "updated_at": ("2024-06-01", "2024-06-02"),
+        "kind": ("apartemen", "rusunawa"),
+    })], actor=agus)  # fmt: skip
+    english.force_login(agus)
+
+    lines = _lines(_timeline(english, world.building_b))
+
+    change = lines[lines.index(next(x for x in lines if x.startswith("Agus Setiawan changed"))) + 1]
+    assert change == "Kind: Apartment → Rusunawa (rented public flats)"
+
+
 def test_a_bulk_write_is_one_line_not_one_per_unit(world, agus, english):
     units = [Unit.objects.create(tower=world.tower_b, floor=2, number=f"B-02{n:02d}")
              for n in range(20)]  # fmt: skip
