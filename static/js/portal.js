@@ -31,7 +31,14 @@
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
           // An older answer arriving late never replaces a newer one.
-          if (html !== null && mine === asked) box.innerHTML = html;
+          if (html === null || mine !== asked) return;
+          // A choice made while the answer was on its way is kept.
+          var chosen = box.querySelector("input[type=radio]:checked");
+          box.innerHTML = html;
+          if (chosen) {
+            var again = box.querySelector('input[type=radio][name="' + chosen.name + '"][value="' + chosen.value + '"]');
+            if (again) again.checked = true;
+          }
         })
         .catch(function () { /* offline: the Preview button still works */ });
     }
@@ -44,7 +51,9 @@
       ask();
     });
     var details = form.closest("details");
-    if (!details || details.open) ask();
+    // A preview the server drew with the page (after a post) is already the form's own.
+    var drawn = box.querySelector("table, .errorlist");
+    if (!drawn && (!details || details.open)) ask();
     if (details) details.addEventListener("toggle", function () { if (details.open) ask(); });
   }
 
