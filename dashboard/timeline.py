@@ -196,6 +196,8 @@ class _Values:
             )
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
+        if field.get_internal_type() in ("FileField", "ImageField"):
+            return _("a file")  # its stored name says nothing to a reader
         if field.get_internal_type() == "BooleanField":
             return _("yes") if value in ("True", True) else _("no")
         return str(value)

@@ -84,9 +84,15 @@ SHOTS = [
         [
             ("/dasbor/peta/?tanggal=2024-06-28", "kpu-kota-peta.png"),
             ("trends", "kpu-kota-tren.png"),
+            # Issue 16: who did what at a building, in sentences.
+            ("building-history", "kpu-kota-riwayat.png"),
         ],
     ),
+    # Issue 16: the admin's import preview of the sample building list, in Indonesian.
+    ("kpu.provinsi@demo.coklit.id", LAPTOP, [("import-preview", "admin-impor-pratinjau.png")]),
 ]
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
 
 
 def sign_in(page, email):
@@ -167,7 +173,30 @@ def unit_generator(page):
     page.locator("#unit-preview-title").evaluate("e => e.scrollIntoView({block: 'start'})")
 
 
+def building_history(page):
+    """Kalibata City's timeline, from the link on its staff page."""
+    page.goto("/dasbor/cari/?q=Kalibata")
+    page.locator("main a[href*='/dasbor/gedung/']", has_text="Kalibata City").first.click()
+    page.wait_for_load_state("load")
+    page.locator("main a[href$='/riwayat/']").first.click()
+    page.wait_for_load_state("load")
+
+
+def import_preview(page):
+    """The admin's import of docs/samples/gedung.csv, checked and not yet confirmed."""
+    page.goto("/admin/buildings/building/import/")
+    page.set_input_files("input[name=import_file]", str(SAMPLES / "gedung.csv"))
+    page.click("#content form input[type=submit]")
+    page.wait_for_selector("table.import-preview")
+
+
 def open_page(page, path):
+    if path == "building-history":
+        building_history(page)
+        return
+    if path == "import-preview":
+        import_preview(page)
+        return
     if path == "unit-generator":
         unit_generator(page)
         return

@@ -797,10 +797,12 @@ class _Builder:
         for spec in VISITS:
             with audit_context(actor=self.users[spec.pantarlih]):
                 self.visit(spec)
-        self.access_issue()
-        self.access_issue_letters()
+        with audit_context(actor=self.users["kpu.jaksel"]):
+            self.access_issue()
+            self.access_issue_letters()
         self.invitations()
-        self.practice_window()
+        with audit_context(actor=self.users["pps.rawajati"]):
+            self.practice_window()
         # Residents' side: Kalibata City's public page and posters, two requests (one visited).
         residents_demo_seed(users=self.users, buildings=self.buildings, towers=self.towers,
                             period=CoklitPeriod.objects.get(name=PRACTICE_PERIOD_NAME),

@@ -23,6 +23,7 @@ from accounts.models import User
 from buildings.models import Building, Tower, Unit
 from buildings.tests.factories import TowerFactory
 from dashboard.escalation import issue_escalate
+from visits.models import Visit
 from visits.tests.factories import AccessIssueFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +110,17 @@ def test_reverse_relations_and_bookkeeping_are_not_told(world, agus, english):
 
     change = lines[lines.index(next(x for x in lines if x.startswith("Agus Setiawan changed"))) + 1]
     assert change == "Kind: Apartment → Rusunawa (rented public flats)"
+
+
+def test_a_file_is_told_as_a_file_not_by_its_stored_name(world, agus, english):
+    visit = world.side["b"]["visit"]
+    audit_bulk(Visit, [(visit.pk, str(visit), UPDATE, {"photo": ("", "visits/2026/12/x_Ab3.jpg")})],
+               actor=agus)  # fmt: skip
+    english.force_login(agus)
+
+    text = " ".join(_lines(_timeline(english, world.building_b)))
+
+    assert "→ a file" in text and "x_Ab3.jpg" not in text
 
 
 def test_a_bulk_write_is_one_line_not_one_per_unit(world, agus, english):
