@@ -9,12 +9,16 @@ so the accounts app stays below this one.
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.admin import UserAdmin
 from accounts.models import Role, User
@@ -29,6 +33,7 @@ from privacy.person import (
     person_tables,
     pseudonym_email,
 )
+from privacy.retention import counts_lines
 
 
 def privacy_officer(user) -> bool:
@@ -58,6 +63,13 @@ class ProvinceOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return privacy_officer(request.user)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django looks the row up before asking: a missing id would be sent back to the index
+        # where an existing one is refused, which confirms that it exists.
+        if not privacy_officer(request.user):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
 
 @admin.register(PrivacyContact)
@@ -91,8 +103,26 @@ class RetentionHoldAdmin(ProvinceOnlyAdmin):
 class RetentionRunAdmin(ProvinceOnlyAdmin):
     """What each run removed, as counts: written by privacy.retention only."""
 
-    list_display = ("ran_at", "days", "counts", "by")
-    readonly_fields = ("ran_at", "days", "counts", "by")
+    list_display = ("ran_at", "days", "removed_total", "by")
+    fields = readonly_fields = ("ran_at", "days", "removed", "by")
+
+    @admin.display(description=gettext_lazy("removed"))
+    def removed(self, obj):
+        """Per period, what went, in words (the command's labels), never the values."""
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong><br>{}</p>",
+            (
+                (heading, format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)))
+                for heading, lines in counts_lines(obj.counts or {})
+            ),
+        ) or format_html("{}", "-")
+
+    @admin.display(description=gettext_lazy("items removed"))
+    def removed_total(self, obj):
+        return sum(
+            n for kinds in (obj.counts or {}).values() for n in kinds.values() if isinstance(n, int)
+        )
 
     def has_add_permission(self, request):
         return False

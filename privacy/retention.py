@@ -78,10 +78,27 @@ KINDS = {
     "exports": _("export files deleted"),
     "audit_addresses": _("network addresses dropped from the audit log"),
 }
+# What residents.retention reports, by its keys.
+RESIDENT_KINDS = {
+    "callback numbers erased": _("residents' callback numbers erased"),
+    "visit requests deleted": _("residents' visit requests deleted"),
+}
 
 
 def retention_days() -> int:
     return settings.PRIVACY_RETENTION_DAYS
+
+
+def counts_lines(counts: dict) -> list[tuple[str, list[str]]]:
+    """A run's counts ({period: {kind: n}}, "residents": {key: n}) as words: (heading,
+    ["label: n", ...]) per period, in the active language."""
+    out = []
+    for name, kinds in counts.items():
+        labels = RESIDENT_KINDS if name == "residents" else KINDS
+        heading = str(_("Residents' page")) if name == "residents" else name
+        order = [k for k in labels if k in kinds] + [k for k in kinds if k not in labels]
+        out.append((heading, [f"{labels.get(k, k)}: {kinds[k]}" for k in order if kinds[k]]))
+    return out
 
 
 @dataclass(eq=False)  # a key of dicts: by identity
@@ -106,6 +123,9 @@ class RetentionReport:
     periods: list[PeriodReport] = field(default_factory=list)
     # residents.retention's own counts ({key: n}), when that app is installed
     residents: dict[str, int] = field(default_factory=dict)
+    # Periods not due yet (open, upcoming or closed more recently), each with the first day
+    # retention applies to it; a held period is in `periods`.
+    waiting: list[tuple[CoklitPeriod, datetime.date]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -144,6 +164,11 @@ class _Calendar:
                         PeriodReport(period=period, closed_days=closed, held=holds[period.pk])
                     )
         self.due = [r for r in self.reports if not r.held]
+        self.waiting = [
+            (period, period.ends_on + datetime.timedelta(days=days + 1))
+            for period in periods
+            if (today - period.ends_on).days <= days
+        ]
 
     def _kept_q(self, name: str, dated: bool) -> Q:
         """Dates inside the window of a kept period."""
@@ -378,7 +403,9 @@ def retention_apply(*, now=None, dry_run: bool = False, actor=None) -> Retention
     today = timezone.localdate(now)
     days = retention_days()
     calendar = _Calendar(today, days)
-    report = RetentionReport(today=today, days=days, dry_run=dry_run, periods=calendar.reports)
+    report = RetentionReport(
+        today=today, days=days, dry_run=dry_run, periods=calendar.reports, waiting=calendar.waiting
+    )
     for period_report in calendar.due:
         _visits(period_report, dry_run)
         _schedules(period_report, dry_run)

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from privacy.retention import KINDS, RetentionReport, retention_apply
+from privacy.retention import KINDS, RESIDENT_KINDS, RetentionReport, retention_apply
 
 
 def report_lines(report: RetentionReport) -> list[str]:
@@ -51,9 +51,19 @@ def report_lines(report: RetentionReport) -> list[str]:
             if buildings:
                 line += " (" + ", ".join(f"{b}: {n}" for b, n in sorted(buildings.items())) + ")"
             lines.append(line)
+    for period, due in report.waiting:
+        lines.append(
+            _("%(period)s (last day %(end)s): nothing removed yet; retention applies from %(due)s.")
+            % {"period": period.name, "end": period.ends_on.isoformat(), "due": due.isoformat()}
+        )
     if report.residents:
         lines.append(_("Residents' page:"))
-        lines += [f"  {key}: {n}" for key, n in sorted(report.residents.items())]
+        found = [
+            f"  {RESIDENT_KINDS.get(key, key)}: {n}"
+            for key, n in sorted(report.residents.items())
+            if n
+        ]
+        lines += found or ["  " + _("nothing left to remove")]
     lines.append(_("Units, outcomes and the counts per building and per day are kept."))
     return lines
 
