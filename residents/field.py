@@ -50,6 +50,15 @@ def requests_close(visited: dict[int, datetime.datetime]) -> int:
     """
     if not visited:
         return 0
+    # Most batches touch no unit with an open request: one light look-up first, and the
+    # UPDATE (whose expression grows with the batch) only for the units that have one.
+    asked = VisitRequest.objects.open().filter(unit__in=list(visited))
+    asked = {
+        u for u, created in asked.values_list("unit_id", "created_at") if created <= visited[u]
+    }
+    if not asked:
+        return 0
+    visited = {unit_id: at for unit_id, at in visited.items() if unit_id in asked}
     asked_before = Q()
     for unit_id, at in visited.items():
         asked_before |= Q(unit=unit_id, created_at__lte=at)
