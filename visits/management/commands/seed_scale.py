@@ -1,7 +1,7 @@
 """Jakarta-scale synthetic data for the benchmarks: never for a database anyone uses.
 
 Defaults: 2,000 buildings, 400,000 units in towers of realistic sizes (at most 6,000 towers;
-about 1,900 are made), 30,000 pantarlih, 2,000 managers, 1,000,000 unit outcomes over the
+about 1,200 are made), 30,000 pantarlih, 2,000 managers, 1,000,000 unit outcomes over the
 Pilkada 2024 window, written with bulk inserts. Every unit's status is its newest outcome, as
 outcomes_store would have left it; the towers' totals follow by trigger.
 """
