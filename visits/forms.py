@@ -97,6 +97,18 @@ class OutcomeItemForm(OutcomeForm):
         return data
 
 
+class _SharedFields(dict):
+    """The fields of a batch's item forms, shared by all of them instead of a deep copy for
+    each: those forms are validated and never rendered, and validating does not change a
+    field. The copies were a third of the CPU of a batch of 50."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+OutcomeItemForm.base_fields = _SharedFields(OutcomeItemForm.base_fields)
+
+
 class FloorForm(forms.Form):
     floor = forms.IntegerField(label=_("Floor"), min_value=-10, max_value=150)
     # Blank by default: one tap must not mark a whole floor with an outcome nobody chose.
