@@ -94,3 +94,25 @@ def test_the_history_of_a_setting_answers_the_same_for_any_id(client, world):
         for view in ("change", "delete", "history"):
             url = reverse(f"admin:privacy_retentionrun_{view}", args=[pk])
             assert client.get(url).status_code == 403, url
+
+
+def test_text_typed_in_the_admin_cannot_forge_or_clear_the_report(monkeypatch):
+    """A hold's reason (or a period's name) is printed on one line, without the control
+    characters a terminal obeys: no forged report line, no cleared screen."""
+    from privacy.models import RetentionHold
+
+    today = timezone.localdate()
+    period = CoklitPeriod.objects.create(
+        name="Periode\x1b]0;judul\x07 sengketa", starts_on=today - datetime.timedelta(days=150),
+        ends_on=today - datetime.timedelta(days=120),
+    )  # fmt: skip
+    RetentionHold.objects.create(
+        period=period, reason="Sengketa di MK.\n  visit photos deleted: 0\x1b[2J"
+    )
+
+    lines = _report("en")
+
+    assert not [line for line in lines if any(ord(c) < 32 or ord(c) == 127 for c in line)]
+    assert "  visit photos deleted: 0" not in lines
+    held = next(line for line in lines if line.startswith("  held, nothing removed:"))
+    assert "Sengketa di MK." in held and "visit photos deleted: 0" in held

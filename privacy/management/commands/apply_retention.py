@@ -4,6 +4,9 @@ With --dry-run nothing changes: it lists, period by period, what would go. Run i
 backup is restored, before anyone uses the restored data (README, "Personal data").
 """
 
+import re
+import unicodedata
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
@@ -11,6 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from privacy.retention import KINDS, RESIDENT_KINDS, RetentionReport, retention_apply
+
+
+def _plain(text: str) -> str:
+    """Text typed in the admin (a period's or building's name, a hold's reason) on one line,
+    without control characters: a terminal obeys those (clearing it, retitling it), and a line
+    break would let the text forge a line of the report."""
+    text = "".join(" " if unicodedata.category(char) == "Cc" else char for char in str(text))
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def report_lines(report: RetentionReport) -> list[str]:
@@ -37,9 +48,11 @@ def report_lines(report: RetentionReport) -> list[str]:
             "closed %(end)s, %(days)s days ago",
             period.closed_days,
         ) % {"end": period.period.ends_on.isoformat(), "days": period.closed_days}
-        lines.append(f"{period.period.name} ({closed}):")
+        lines.append(f"{_plain(period.period.name)} ({closed}):")
         if period.held:
-            lines.append("  " + _("held, nothing removed: %(reason)s") % {"reason": period.held})
+            lines.append(
+                "  " + _("held, nothing removed: %(reason)s") % {"reason": _plain(period.held)}
+            )
             continue
         if not period.counts:
             lines.append("  " + _("nothing left to remove"))
@@ -49,12 +62,20 @@ def report_lines(report: RetentionReport) -> list[str]:
             line = f"  {label}: {period.counts[kind]}"
             buildings = period.by_building.get(kind)
             if buildings:
-                line += " (" + ", ".join(f"{b}: {n}" for b, n in sorted(buildings.items())) + ")"
+                line += (
+                    " ("
+                    + ", ".join(f"{_plain(b)}: {n}" for b, n in sorted(buildings.items()))
+                    + ")"
+                )
             lines.append(line)
     for period, due in report.waiting:
         lines.append(
             _("%(period)s (last day %(end)s): nothing removed yet; retention applies from %(due)s.")
-            % {"period": period.name, "end": period.ends_on.isoformat(), "due": due.isoformat()}
+            % {
+                "period": _plain(period.name),
+                "end": period.ends_on.isoformat(),
+                "due": due.isoformat(),
+            }
         )
     if report.residents:
         lines.append(_("Residents' page:"))
