@@ -1,6 +1,8 @@
 """The demo's side of retention (called by visits.demo's seed): a practice period closed four
 months ago whose leftovers `manage.py apply_retention --dry-run` lists, and a hold on the
 Pilkada 2024 period, so that the tour's 2024 photos and notes are kept (and the hold shows).
+A pantarlih who worked only that practice period, Sari, is an account whose duty has ended:
+KPU Provinsi can try an erasure on her (Admin → Users → Sari → Personal data).
 
 The closed period holds no unit outcome: the 2024 figures and the units' statuses stay as the
 rest of the demo sets them. Everything is looked up before it is created, like the rest.
@@ -22,6 +24,8 @@ from reminders.models import ReminderLog
 from visits.models import AccessIssue, AccessIssueEvent, Assignment, CoklitPeriod, Schedule, Visit
 
 CLOSED_PERIOD_NAME = "Latihan coklit rusun (demo, sudah ditutup)"
+# The officer whose duty ended with the practice period (an account of visits.demo).
+ENDED_EMAIL = "pantarlih.sari@demo.coklit.id"
 HOLD_REASON = (
     "Demo: data Pilkada 2024 disimpan untuk tur demo, seperti penahanan saat sengketa di "
     "Bawaslu, DKPP atau Mahkamah Konstitusi masih berjalan."
@@ -199,6 +203,7 @@ def privacy_demo_seed(*, users, buildings, towers, period_2024, created) -> None
     )
     Invitation.objects.filter(pk=invitation.pk).update(created_at=at(-10, 10))
     made(Invitation)
+    _officer_whose_duty_ended(period, marunda, users, at, made)
     sent = SentEmail.objects.create(key=f"invitation:{invitation.pk}", to=invitation.email)
     SentEmail.objects.filter(pk=sent.pk).update(sent_at=at(-10, 10, 1))
     made(SentEmail)
@@ -232,3 +237,28 @@ def privacy_demo_seed(*, users, buildings, towers, period_2024, created) -> None
         )
         Invitation.objects.filter(pk=welcome.pk).update(created_at=at(-30, 9))
         made(Invitation)
+
+
+def _officer_whose_duty_ended(period, marunda, users, at, made) -> None:
+    """Sari took TPS 046 when the first invitee never signed up, and worked only the practice
+    period: her duty has ended, so her account is the one to try an erasure on."""
+    sari = users["pantarlih.sari"]
+    invitation = Invitation.objects.create(
+        email=sari.email,
+        full_name=sari.full_name,
+        phone=sari.phone,
+        role=Role.PANTARLIH,
+        region=marunda.kelurahan,
+        building=marunda,
+        tps="046",
+        nonce=uuid.uuid4().hex,
+        invited_by=users["kpu.provinsi"],
+        sent_at=at(-4, 9),
+        expires_at=at(3, 9),
+        accepted_at=at(-4, 13),
+        accepted_user=sari,
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(created_at=at(-4, 9))
+    made(Invitation)
+    Assignment.objects.create(period=period, pantarlih=sari, building=marunda, tps="046")
+    made(Assignment)

@@ -426,6 +426,17 @@ ACCOUNTS = (
         unit_name="Pantarlih TPS 045 Kelurahan Marunda",
         phone="+6281908112233",
     ),
+    # Worked only the closed practice period (privacy/demo.py): her duty has ended.
+    AccountSpec(
+        "pantarlih.sari",
+        "Sari Wulandari",
+        R.PANTARLIH,
+        "Duty ended with the closed practice period: as KPU Provinsi, Admin → Users → Sari → "
+        "Personal data downloads her copy or erases the account.",
+        region="31.72.04.1003",
+        unit_name="Pantarlih TPS 046 Kelurahan Marunda",
+        phone="+6281298765012",
+    ),
 )
 
 # Pantarlih whose officer card has a photo, and its background colour (Joko's card has none,

@@ -109,3 +109,27 @@ def test_the_copy_of_a_demo_person_holds_every_kind_listed_for_their_role(demo, 
         if not found.get(key) and key not in NOT_IN_DEMO
     ]
     assert missing == []
+
+
+def test_the_demo_has_an_officer_whose_duty_has_ended_to_erase(demo, client):
+    """KPU Provinsi can try an erasure on the demo: Sari worked only the closed practice period;
+    erasing her leaves every coverage figure as it was."""
+    from django.urls import reverse
+
+    from privacy.demo import ENDED_EMAIL
+    from privacy.person import person_erase_problems, pseudonym
+
+    person = User.objects.get(email=ENDED_EMAIL)
+    kpu = User.objects.get(email="kpu.provinsi@demo.coklit.id")
+    assert person_erase_problems(person, by=kpu) == []
+    assert person.assignments.filter(period__name=CLOSED_PERIOD_NAME).exists()
+    buildings = Building.objects.all()
+    before = {pk: vars(f) for pk, f in building_figures(buildings).items()}
+    client.force_login(kpu)
+
+    page = client.get(reverse("admin:accounts_user_person", args=[person.pk])).content.decode()
+    assert 'name="confirm"' in page
+    client.post(reverse("admin:accounts_user_person_erase", args=[person.pk]), {"confirm": "1"})
+
+    assert User.objects.get(pk=person.pk).full_name == pseudonym(person)
+    assert {pk: vars(f) for pk, f in building_figures(buildings).items()} == before
