@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.audit import SYSTEM_EMAIL, command_actor
@@ -38,27 +39,33 @@ class ImportCommand(BaseCommand):
     def handle(self, *args, path, dry_run, region, skip_invalid, actor=None, **options):
         try:
             dataset = dataset_load(path)
-            user = command_actor(actor)
         except (OSError, ValueError) as e:
             raise CommandError(str(e)) from e
-        started = time.perf_counter()
-        result = self.import_function(
-            dataset=dataset,
-            dry_run=dry_run,
-            region_code=region,
-            skip_invalid=skip_invalid,
-            user=user,
-            file_name=Path(path).name,
-        )
-        seconds = time.perf_counter() - started
-        problems = import_problems(result, limit=None)
-        totals = result.totals
-        refused = totals["invalid"] + totals["error"]
-        if problems and (not skip_invalid or totals["error"]):
-            raise CommandError(
-                _("Nothing was imported: %(count)s row(s) refused.\n%(problems)s")
-                % {"count": refused, "problems": "\n".join(problems)}
+        # One transaction with the import: a refused file leaves nothing behind, not even the
+        # system account it would have been recorded under.
+        with transaction.atomic():
+            try:
+                user = None if dry_run and not actor else command_actor(actor)
+            except ValueError as e:
+                raise CommandError(str(e)) from e
+            started = time.perf_counter()
+            result = self.import_function(
+                dataset=dataset,
+                dry_run=dry_run,
+                region_code=region,
+                skip_invalid=skip_invalid,
+                user=user,
+                file_name=Path(path).name,
             )
+            seconds = time.perf_counter() - started
+            problems = import_problems(result, limit=None)
+            totals = result.totals
+            refused = totals["invalid"] + totals["error"]
+            if problems and (not skip_invalid or totals["error"]):
+                raise CommandError(
+                    _("Nothing was imported: %(count)s row(s) refused.\n%(problems)s")
+                    % {"count": refused, "problems": "\n".join(problems)}
+                )
         if problems:
             self.stderr.write(
                 _("%(count)s row(s) refused and skipped:\n%(problems)s")

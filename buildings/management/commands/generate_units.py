@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from accounts.audit import SYSTEM_EMAIL, audit_context, command_actor
 from buildings.models import Tower
@@ -38,13 +39,14 @@ class Command(BaseCommand):
             tower = Tower.objects.select_related("building").get(pk=options["tower"])
         except Tower.DoesNotExist:
             raise CommandError(f"No tower with id {options['tower']}.") from None
+        # The system account is created with the units, or not at all (a refused pattern).
         try:
-            actor = command_actor(options.get("actor"))
+            with transaction.atomic():
+                actor = command_actor(options.get("actor"))
+                with audit_context(actor=actor, command="generate_units"):
+                    result = self._generate(tower, actor, options)
         except ValueError as e:
             raise CommandError(str(e)) from e
-        try:
-            with audit_context(actor=actor, command="generate_units"):
-                result = self._generate(tower, actor, options)
         except ValidationError as e:
             raise CommandError(" ".join(e.messages)) from e
         self.stdout.write(
