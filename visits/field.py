@@ -297,18 +297,6 @@ def floor_mark(
 # --- Visits --------------------------------------------------------------------------------
 
 
-def tower_assigned(pantarlih: User, visit: Visit, tower_id: int) -> bool:
-    """Whether the visit's period assigns the pantarlih this tower (a building-level assignment
-    covers every tower of the building)."""
-    return (
-        Assignment.objects.filter(
-            pantarlih=pantarlih, period=visit.period_id, building=visit.building_id
-        )
-        .filter(Q(tower__isnull=True) | Q(tower=tower_id))
-        .exists()
-    )
-
-
 def assignment_for(pantarlih: User, tower: Tower, day: datetime.date) -> Assignment | None:
     """The pantarlih's assignment covering this tower on this day (its period holds the day)."""
     return (
