@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.admin_scope import ADMIN_ROLES
 from accounts.invitations import invitation_accept
 from accounts.validators import validate_no_nik
-from coklit.http import client_ip
+from core.http import client_ip
 
 # Failed sign-ins for one account, from any address, in this window; past the threshold the
 # sign-in page offers the emailed code (nothing is locked: the code path stays open).
