@@ -26,8 +26,8 @@ EXEMPT = {
     "dashboard.ExportJob.file": "a file name the app makes",
     "reminders.ReminderLog.key": "made by the reminder rules",
     "reminders.ReminderLog.last_error": "the mail server's answer",
-    "reminders.OutboxMessage.task": "a task's dotted name",
-    "reminders.OutboxMessage.last_error": "the broker's answer",
+    "outbox.OutboxMessage.task": "a task's dotted name",
+    "outbox.OutboxMessage.last_error": "the broker's answer",
     "accounts.SentEmail.key": "made by the notification tasks",
     "accounts.SentEmail.to": "copied from an account or invitation, guarded there",
 }

@@ -24,7 +24,7 @@ from buildings.forms import (
 )
 from buildings.models import Building
 from buildings.views.portal import PLACED, _building, manager_required
-from reminders.outbox import outbox_enqueue
+from outbox.services import outbox_enqueue
 from visits.access import access_issue_reply
 from visits.calendar import (
     CALENDAR_STATUSES,
@@ -285,7 +285,7 @@ def portal_issue_reply(request, pk):
             note=form.cleaned_data["note"],
             evidence=form.cleaned_data["evidence"],
         )
-        # Through the outbox, so a broker outage never loses the notice (reminders/outbox.py).
+        # Through the outbox, so a broker outage never loses the notice (outbox/services.py).
         outbox_enqueue(access_issue_reply_notify, event.pk)
     messages.success(request, _("Your answer was added to the issue's history."), extra_tags=place)
     return redirect(f"{url}#issue-{issue.pk}")

@@ -14,7 +14,7 @@ from buildings.models import Region
 from dashboard.export_tasks import export_job_build
 from dashboard.exports import FORMATS, KINDS, export_build, export_rows, must_run_in_background
 from dashboard.models import ExportJob
-from reminders.outbox import outbox_enqueue
+from outbox.services import outbox_enqueue
 
 
 def _region_code(request, code: str) -> str:

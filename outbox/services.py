@@ -12,7 +12,7 @@ from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
-from reminders.models import OutboxMessage
+from outbox.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
