@@ -22,8 +22,9 @@ from accounts.validators import (
     validate_tps,
 )
 from buildings.imports import sheet_line, spreadsheet_read
-from buildings.models import Building, Region
-from buildings.regions import normalize_kota_name, normalize_region_name
+from buildings.models import Building
+from regions.models import Region
+from regions.tree import normalize_kota_name, normalize_region_name
 
 # The region level each role works at (None: the whole province).
 ROLE_LEVELS = {

@@ -92,7 +92,7 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     region = models.ForeignKey(
-        "buildings.Region",
+        "regions.Region",
         verbose_name=_("region"),
         on_delete=models.PROTECT,
         null=True,
@@ -188,7 +188,7 @@ class Invitation(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_no_nik])
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     region = models.ForeignKey(
-        "buildings.Region",
+        "regions.Region",
         verbose_name=_("region"),
         on_delete=models.PROTECT,
         null=True,
@@ -291,7 +291,7 @@ class Briefing(models.Model):
         related_name="+",
     )
     region = models.ForeignKey(
-        "buildings.Region",
+        "regions.Region",
         verbose_name=_("kota"),
         on_delete=models.PROTECT,
         related_name="+",

@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.validators import NIK_MESSAGE, contains_nik
 from buildings.imports import sheet_line
 from buildings.models import Building, Tower, Unit, UnitOccupancy
-from buildings.regions import normalize_region_name
+from regions.tree import normalize_region_name
 from visits.models import AccessIssue, AccessIssueEvent, Schedule
 from visits.schedules import ACTIVE_STATUSES
 

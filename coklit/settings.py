@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "auditlog",
     "import_export",
     "accounts",
+    "regions",
     "outbox",
     "buildings",
     "visits",

@@ -27,7 +27,8 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from buildings.models import Building, BuildingManager, Region, Tower, TowerClosedDay
+from buildings.models import Building, BuildingManager, Tower, TowerClosedDay
+from regions.models import Region
 from visits.models import AccessIssue, CoklitPeriod, Schedule
 
 # A building with no newly closed unit for this many days is "stalled".

@@ -43,7 +43,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.scope import DKI_JAKARTA
 from accounts.spreadsheets import cell_safe, spreadsheet_safe
-from buildings.models import Building, Region
+from buildings.models import Building
 from dashboard.coverage import (
     REASONS,
     Clock,
@@ -54,6 +54,7 @@ from dashboard.coverage import (
     roll_up,
 )
 from dashboard.models import ExportJob
+from regions.models import Region
 from visits.models import AccessIssue, AccessIssueEvent
 
 # Above this many rows an export is built in the background.

@@ -18,8 +18,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Briefing, BriefingInvitee, Invitation, Role, SentEmail
-from buildings.models import Region
 from privacy.models import PrivacyContact, RetentionHold
+from regions.models import Region
 from reminders.models import ReminderLog
 from visits.models import AccessIssue, AccessIssueEvent, Assignment, CoklitPeriod, Schedule, Visit
 

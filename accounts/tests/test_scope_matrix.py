@@ -33,7 +33,7 @@ PUBLIC |= {"portal_calendar_feed"}
 # admin's own plumbing, and the audit log, the notification outbox and the personal-data
 # settings (privacy/tests/test_admin.py), which only KPU Provinsi opens (403 for any id).
 SAME_FOR_EVERYONE = re.compile(
-    r"^admin:(buildings_region_|visits_coklitperiod_|auditlog_logentry_|outbox_outboxmessage_"
+    r"^admin:(regions_region_|visits_coklitperiod_|auditlog_logentry_|outbox_outboxmessage_"
     r"|privacy_(privacycontact|retentionhold|retentionrun)_"
     r"|view_on_site$"
     r"|app_list$|accounts_user_password_change$)"

@@ -7,9 +7,10 @@ import pytest
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from buildings.models import Building, BuildingManager, Region, Unit, UnitOccupancy
+from buildings.models import Building, BuildingManager, Unit, UnitOccupancy
 from buildings.tests.factories import BuildingFactory
 from conftest import sign_in
+from regions.models import Region
 from visits.models import Schedule
 from visits.tests.factories import ScheduleFactory
 
@@ -32,7 +33,7 @@ def _migration_data(phone, laptop):
     connection object (Django's connections are context-local) without the serialized
     snapshot, so its serialized rollback restores nothing after an earlier flush.
     """
-    from buildings.regions import regions_load
+    from regions.tree import regions_load
     from visits.models import CoklitPeriod
 
     if not Region.objects.exists():

@@ -10,10 +10,11 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from buildings.models import BuildingManager, Region, Unit
+from buildings.models import BuildingManager, Unit
 from buildings.tests.factories import BuildingFactory, TowerFactory
 from buildings.unit_generator import units_generate
 from conftest import sign_in
+from regions.models import Region
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.invitation_forms import table_read
 from accounts.scope import region_in_scope
-from buildings.models import Building, Region
+from buildings.models import Building
 from dashboard.assignments import (
     ASSIGNER_ROLES,
     assignments_save,
@@ -19,6 +19,7 @@ from dashboard.assignments import (
     rows_from_table,
 )
 from dashboard.forms import SheetUploadForm
+from regions.models import Region
 
 
 def _kelurahan(request, code) -> Region:

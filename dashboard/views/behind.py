@@ -11,9 +11,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts.scope import DKI_JAKARTA
-from buildings.models import Building, Region, Tower, Unit
+from buildings.models import Building, Tower, Unit
 from dashboard.coverage import REASONS, Figures, behind_rows, coverage_figures, explain
 from dashboard.views.coverage import _breadcrumbs, _clock, _prefix, _trail_regions
+from regions.models import Region
 from visits.field import refused_twice
 from visits.models import Assignment, Visit
 from visits.unit_grid import grid_floors, legend

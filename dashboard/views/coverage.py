@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.context_processors import DASHBOARD_ROLES
 from accounts.scope import DKI_JAKARTA, region_prefix
-from buildings.models import Building, Region
+from buildings.models import Building
 from dashboard.charts import coverage_chart, trends
 from dashboard.coverage import (
     Figures,
@@ -27,6 +27,7 @@ from dashboard.coverage import (
     tower_figures,
 )
 from dashboard.tomorrow import building_contacts
+from regions.models import Region
 from residents.figures import request_figures, requests_in_building, requests_in_region
 from visits.models import AccessIssue, Schedule, Visit
 

@@ -18,7 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Role, User
-from buildings.models import Building, BuildingManager, Region, Tower, Unit
+from buildings.models import Building, BuildingManager, Tower, Unit
+from regions.models import Region
 from visits.models import AccessIssue, Assignment, CoklitPeriod, UnitOutcome, Visit
 from visits.services import REFUSALS
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from buildings.models import Region
-from buildings.regions import regions_load
+from regions.models import Region
+from regions.tree import regions_load
 
 
 class Command(BaseCommand):
