@@ -742,6 +742,7 @@ def notifications_while_redis_down(world) -> dict:
     """Every kind of notification, made while the broker is unreachable: what should arrive."""
     from django.db import transaction
     from django.utils import timezone
+    from reminders.outbox import outbox_enqueue
 
     from accounts.invitations import invitation_create
     from accounts.models import Briefing, User
@@ -750,7 +751,6 @@ def notifications_while_redis_down(world) -> dict:
     from dashboard.escalation import issue_resolve
     from dashboard.export_tasks import export_job_build
     from dashboard.models import ExportJob
-    from reminders.outbox import outbox_enqueue
     from visits.models import AccessIssue
 
     kpu = User.objects.get(email=world["kpu"])

@@ -109,7 +109,8 @@ def _staff_and_schedules(day):
     from django.utils import timezone
 
     from accounts.models import Role, User
-    from buildings.models import Building, Region
+    from buildings.models import Building
+    from regions.models import Region
     from visits.models import CoklitPeriod, Schedule
 
     domain = "@staf.skala.coklit.id"

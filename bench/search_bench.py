@@ -88,8 +88,8 @@ def run(args) -> dict:
 
     from accounts.models import Role, User
     from accounts.scope import region_prefix
-    from buildings.models import Region
     from dashboard.search import site_search
+    from regions.models import Region
 
     seed_seconds = scale_seed_or_reuse(args)
     print(f"seed_scale: {seed_seconds:.0f} s\n")
