@@ -744,13 +744,13 @@ def notifications_while_redis_down(world) -> dict:
     from django.utils import timezone
     from reminders.outbox import outbox_enqueue
 
-    from accounts.invitations import invitation_create
     from accounts.models import Briefing, User
     from buildings.models import Building
     from dashboard.briefings import briefing_invite
     from dashboard.escalation import issue_resolve
     from dashboard.export_tasks import export_job_build
     from dashboard.models import ExportJob
+    from invitations.services import invitation_create
     from visits.models import AccessIssue
 
     kpu = User.objects.get(email=world["kpu"])

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.invitation_forms import table_read
 from accounts.models import Role
 from buildings.forms import (
     BuildingProfileForm,
@@ -46,6 +45,7 @@ from buildings.unit_generator import (
     units_preview,
     units_undo,
 )
+from invitations.forms import table_read
 from residents.figures import open_counts
 
 # A message shown at the place of the form that was sent (templates/buildings/_placed.html),

@@ -3,8 +3,8 @@ from allauth.core import context
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.adapter import pending_invitation
 from accounts.validators import validate_no_nik
+from invitations.adapter import pending_invitation
 
 
 class SignupForm(AllauthSignupForm):

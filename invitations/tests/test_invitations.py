@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.invitations import invitation_create, invitation_revoke
 from accounts.models import Invitation, User
 from buildings.models import BuildingManager
+from invitations.services import invitation_create, invitation_revoke
 from visits.models import Assignment
 
 pytestmark = pytest.mark.django_db

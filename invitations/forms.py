@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.invitations import invitation_conflicts
 from accounts.models import Role, User
 from accounts.phones import normalize_phone
 from accounts.scope import building_q, invitable_roles, region_in_scope
@@ -23,6 +22,7 @@ from accounts.validators import (
 )
 from buildings.imports import sheet_line, spreadsheet_read
 from buildings.models import Building
+from invitations.services import invitation_conflicts
 from regions.models import Region
 from regions.tree import normalize_kota_name, normalize_region_name
 

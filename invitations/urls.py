@@ -1,9 +1,8 @@
 from django.urls import path
 
-from accounts import views
+from invitations import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("undangan/", views.invitation_list, name="invitation_list"),
     path("undangan/unggah/", views.invitation_upload, name="invitation_upload"),
     path("undangan/<int:pk>/kirim-ulang/", views.invitation_resend_view, name="invitation_resend"),

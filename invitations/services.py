@@ -146,7 +146,7 @@ def invitation_conflicts(*, inviter: User, email: str, role: str, short: bool = 
 
 
 def _enqueue_email(invitation: Invitation) -> None:
-    from accounts.tasks import invitation_send_email
+    from invitations.tasks import invitation_send_email
     from outbox.services import outbox_enqueue
 
     outbox_enqueue(invitation_send_email, invitation.pk)

@@ -16,11 +16,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.invitations import invitation_create
 from accounts.models import Invitation
 from accounts.tests.factories import UserFactory
 from accounts.validators import tps_normalize, validate_tps
 from dashboard.assignments import period_current
+from invitations.services import invitation_create
 from visits.models import Assignment
 
 pytestmark = pytest.mark.django_db

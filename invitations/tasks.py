@@ -1,13 +1,15 @@
 from celery import shared_task
 
 from accounts.emails import email_send
-from accounts.invitations import invitation_url
 from accounts.models import Invitation
+from invitations.services import invitation_url
 
 
 # acks_late: a worker killed mid-send leaves the message for another; once_key (a resend makes a
 # new nonce) keeps the invitee from getting the same link twice.
 @shared_task(
+    # The name it had before the move, so messages already in the outbox or queue still run.
+    name="accounts.tasks.invitation_send_email",
     autoretry_for=(OSError,),
     retry_backoff=30,
     retry_backoff_max=600,

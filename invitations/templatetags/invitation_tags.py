@@ -2,8 +2,8 @@
 
 from django import template
 
-from accounts.adapter import pending_invitation
-from accounts.invitations import invitation_summary
+from invitations.adapter import pending_invitation
+from invitations.services import invitation_summary
 
 register = template.Library()
 
