@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "reminders",
     "residents",
     # After accounts: privacy/admin.py extends the user admin registered there.
+    "portal",
     "privacy",
 ]
 

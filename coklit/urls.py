@@ -21,7 +21,7 @@ urlpatterns = [
     path("akun/", include("allauth.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("dasbor/", include("dashboard.urls")),
-    path("portal/", include("buildings.urls")),
+    path("portal/", include("portal.urls")),
     path("pengingat/", include("reminders.urls")),
     path("privasi/", include("privacy.urls")),
     path("", include("residents.urls")),

@@ -19,7 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from buildings.forms import (
+from buildings.models import Building, Tower, Unit, UnitOccupancy
+from buildings.unit_generator import (
+    units_delete,
+    units_generate,
+    units_preview,
+    units_undo,
+)
+from invitations.forms import table_read
+from portal.forms import (
     BuildingProfileForm,
     FloorAllForm,
     FloorForm,
@@ -29,8 +37,7 @@ from buildings.forms import (
     UnitForm,
     UnitGenerateForm,
 )
-from buildings.models import Building, Tower, Unit, UnitOccupancy
-from buildings.portal import (
+from portal.services import (
     buildings_overview,
     issues_open,
     occupancy_floor_save,
@@ -39,16 +46,9 @@ from buildings.portal import (
     schedules_waiting,
     towers_with_coverage,
 )
-from buildings.unit_generator import (
-    units_delete,
-    units_generate,
-    units_preview,
-    units_undo,
-)
-from invitations.forms import table_read
 from residents.figures import open_counts
 
-# A message shown at the place of the form that was sent (templates/buildings/_placed.html),
+# A message shown at the place of the form that was sent (templates/portal/_placed.html),
 # not at the top of the page: the manager's eye is on the form.
 PLACED = "placed"
 
@@ -66,7 +66,7 @@ def manager_required(view):
     return wrapper
 
 
-def _building(request, pk):
+def managed_building(request, pk):
     return get_object_or_404(
         Building.objects.in_scope(request.user).select_related("kelurahan__parent__parent"),
         pk=pk,
@@ -125,7 +125,7 @@ def portal_home(request):
                 break
     return render(
         request,
-        "buildings/portal_home.html",
+        "portal/portal_home.html",
         {
             "buildings": buildings,
             "page": page,
@@ -143,32 +143,30 @@ def portal_home(request):
 
 @manager_required
 def portal_building(request, pk):
-    building = _building(request, pk)
+    building = managed_building(request, pk)
     buildings_overview([building])
     form = TowerForm(building=building)
     return render(
         request,
-        "buildings/portal_building.html",
+        "portal/portal_building.html",
         {"building": building, "towers": building.tower_list, "tower_form": form},
     )
 
 
 @manager_required
 def portal_building_edit(request, pk):
-    building = _building(request, pk)
+    building = managed_building(request, pk)
     form = BuildingProfileForm(request.POST or None, instance=building)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Building profile saved."))
         return redirect("portal_building", pk=building.pk)
-    return render(
-        request, "buildings/portal_building_edit.html", {"building": building, "form": form}
-    )
+    return render(request, "portal/portal_building_edit.html", {"building": building, "form": form})
 
 
 @manager_required
 def portal_tower_add(request, pk):
-    building = _building(request, pk)
+    building = managed_building(request, pk)
     form = TowerForm(request.POST or None, building=building)
     if request.method == "POST" and form.is_valid():
         tower = form.save()
@@ -176,7 +174,7 @@ def portal_tower_add(request, pk):
             request, _("Tower %(name)s added; now generate its units.") % {"name": tower.name}
         )
         return redirect("portal_tower", pk=tower.pk)
-    return render(request, "buildings/portal_tower_add.html", {"building": building, "form": form})
+    return render(request, "portal/portal_tower_add.html", {"building": building, "form": form})
 
 
 def short_number(number: str, tower_name: str) -> str:
@@ -299,7 +297,7 @@ def portal_tower(request, pk):
     )
     return render(
         request,
-        "buildings/portal_tower.html",
+        "portal/portal_tower.html",
         {
             "tower": tower,
             "building": tower.building,
@@ -353,7 +351,7 @@ def portal_tower_preview(request, pk):
     preview, problems = _preview(tower, form)
     return render(
         request,
-        "buildings/_unit_preview.html",
+        "portal/_unit_preview.html",
         {"preview": preview, "preview_problems": problems, "generate_form": form},
     )
 
@@ -404,7 +402,7 @@ def portal_floor(request, pk, floor):
         return redirect("portal_floor", pk=tower.pk, floor=floor)
     return render(
         request,
-        "buildings/portal_floor.html",
+        "portal/portal_floor.html",
         {
             "tower": tower,
             "building": tower.building,
@@ -421,7 +419,7 @@ def portal_floor(request, pk, floor):
 
 @manager_required
 def portal_occupancy_upload(request, pk):
-    building = _building(request, pk)
+    building = managed_building(request, pk)
     form = OccupancyUploadForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -440,6 +438,6 @@ def portal_occupancy_upload(request, pk):
     towers = list(towers_with_coverage([building.pk]))
     return render(
         request,
-        "buildings/portal_occupancy_upload.html",
+        "portal/portal_occupancy_upload.html",
         {"building": building, "form": form, "problems": problems, "towers": towers},
     )

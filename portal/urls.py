@@ -2,7 +2,8 @@
 
 from django.urls import path, register_converter
 
-from buildings.views import portal, schedules
+from portal.views import buildings as portal
+from portal.views import schedules
 
 
 class FloorConverter:

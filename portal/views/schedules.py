@@ -4,7 +4,7 @@ answer access issues. Rules and notifications live in visits.schedules and visit
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -15,16 +15,10 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from buildings.forms import (
-    IssueReplyForm,
-    PoskoProposeForm,
-    ScheduleAnswerForm,
-    ScheduleCancelForm,
-    ScheduleSlotForm,
-)
 from buildings.models import Building
-from buildings.views.portal import PLACED, _building, manager_required
 from outbox.services import outbox_enqueue
+from portal.forms import IssueReplyForm
+from portal.views.buildings import PLACED, managed_building, manager_required
 from visits.access import access_issue_reply
 from visits.calendar import (
     CALENDAR_STATUSES,
@@ -34,85 +28,23 @@ from visits.calendar import (
     schedules_ics,
 )
 from visits.models import AccessIssue, AccessIssueEvent, CoklitPeriod, Schedule
+from visits.schedule_answer import form_errors_add, schedule_answer
+from visits.schedule_forms import (
+    PoskoProposeForm,
+)
 from visits.schedules import (
-    schedule_cancel,
     schedule_cancellable,
-    schedule_confirm,
     schedule_contacts,
-    schedule_counter,
     schedule_date_passed,
-    schedule_decline,
     schedule_period_for,
     schedule_propose,
 )
 from visits.tasks import access_issue_reply_notify
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in ValidationError(errors).messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def schedule_answer(request, schedule, *, told: dict[str, str], may_cancel: bool):
-    """Confirm, decline, counter or cancel a schedule from the POSTed action; shared by both sides.
-
-    Returns (schedule — the counter-proposal after a counter —, the forms for the template,
-    the success message or None). The services decide whether the answer is allowed; a
-    cancellation also needs `may_cancel` (the caller's say on whether the user is a side).
-    """
-    action = request.POST.get("action") if request.method == "POST" else None
-    answer_form = ScheduleAnswerForm(
-        request.POST if action in ("confirm", "decline") else None, prefix="answer"
-    )
-    counter_form = ScheduleSlotForm(
-        request.POST if action == "counter" else None,
-        prefix="counter",
-        initial={"date": schedule.date, "start": schedule.start, "end": schedule.end},
-    )
-    cancel_form = ScheduleCancelForm(request.POST if action == "cancel" else None, prefix="cancel")
-    forms = {"answer_form": answer_form, "counter_form": counter_form, "cancel_form": cancel_form}
-    if action == "cancel" and not may_cancel:
-        raise PermissionDenied
-    try:
-        if action in ("confirm", "decline") and answer_form.is_valid():
-            reply = answer_form.cleaned_data["reply"]
-            if action == "confirm":
-                schedule_confirm(schedule=schedule, by=request.user, reply=reply)
-            else:
-                schedule_decline(schedule=schedule, by=request.user, reason=reply)
-            return schedule, forms, told[action]
-        if action == "counter" and counter_form.is_valid():
-            values = counter_form.cleaned_data
-            schedule = schedule_counter(
-                schedule=schedule,
-                by=request.user,
-                date=values["date"],
-                start=values["start"],
-                end=values["end"],
-                note=values["note"],
-            )
-            return schedule, forms, told["counter"]
-        if action == "cancel" and cancel_form.is_valid():
-            schedule_cancel(
-                schedule=schedule, by=request.user, reason=cancel_form.cleaned_data["reason"]
-            )
-            return schedule, forms, _("Schedule cancelled; everyone involved has been told.")
-    except ValidationError as error:
-        target = {"counter": counter_form, "cancel": cancel_form}.get(action, answer_form)
-        _form_errors(target, error)
-    return schedule, forms, None
-
-
 @manager_required
 def portal_schedules(request, pk):
-    building = _building(request, pk)
+    building = managed_building(request, pk)
     form = PoskoProposeForm(request.POST or None, building=building)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
@@ -129,7 +61,7 @@ def portal_schedules(request, pk):
                 period=schedule_period_for(values["date"]),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request, _("Posko day proposed; KPU's PPS and pantarlih have been told.")
@@ -148,7 +80,7 @@ def portal_schedules(request, pk):
     )
     return render(
         request,
-        "buildings/portal_schedules.html",
+        "portal/portal_schedules.html",
         {
             "building": building,
             "schedules": schedules,
@@ -201,7 +133,7 @@ def portal_schedule(request, pk):
     contacts = schedule_contacts(schedule)
     return render(
         request,
-        "buildings/portal_schedule.html",
+        "portal/portal_schedule.html",
         {
             "schedule": schedule,
             "building": schedule.building,
@@ -229,7 +161,7 @@ def portal_schedule(request, pk):
 
 @manager_required
 def portal_issues(request, pk):
-    building = _building(request, pk)
+    building = managed_building(request, pk)
     return _issues_page(request, building)
 
 
@@ -249,7 +181,7 @@ def _issues_page(request, building, form=None, form_issue_pk=None):
     )
     return render(
         request,
-        "buildings/portal_issues.html",
+        "portal/portal_issues.html",
         {
             "building": building,
             "issues": issues,
@@ -364,7 +296,7 @@ def portal_schedule_notice(request, pk):
     qr = segno.make(check_url, error="m").svg_inline(scale=4, border=2, omitsize=True)
     return render(
         request,
-        "buildings/portal_notice.html",
+        "portal/portal_notice.html",
         {
             "schedule": schedule,
             "building": schedule.building,

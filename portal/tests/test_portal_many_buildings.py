@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from buildings.tests.factories import BuildingFactory, BuildingManagerFactory, TowerFactory
-from buildings.views.portal import HOME_BUILDINGS_PER_PAGE
+from portal.views.buildings import HOME_BUILDINGS_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
