@@ -14,7 +14,6 @@ def outcomes_check(sent: list[str], unit_ids: list[int]) -> dict:
 
     from buildings.models import Unit
     from visits.models import UnitOutcome
-    from visits.services import REFUSALS
 
     rows = Counter(
         str(u) for u in UnitOutcome.objects.filter(client_uuid__in=sent).values_list(
@@ -22,7 +21,7 @@ def outcomes_check(sent: list[str], unit_ids: list[int]) -> dict:
     )  # fmt: skip
     units = Unit.objects.filter(pk__in=unit_ids).annotate(
         n=Count("outcomes"),
-        refusals=Count("outcomes", filter=Q(outcomes__outcome__in=REFUSALS)),
+        refusals=Count("outcomes", filter=Q(outcomes__outcome__in=Unit.REFUSAL_STATUSES)),
         verified=Coalesce(
             Subquery(
                 UnitOutcome.objects.filter(unit=OuterRef("pk"))
