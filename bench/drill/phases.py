@@ -121,7 +121,7 @@ def phase_redis(fleet, redis, port, world):
     _, content, cookie, _ = request(port, "GET", "/akun/login/")
     csrf = csrf_from(content, cookie)
     status, _, cookie, _ = request(port, "POST", "/akun/login/", csrf=csrf,
-                                form={"login": world["login"], "password": PASSWORD})  # fmt: skip
+                                   form={"login": world["login"], "password": PASSWORD})  # fmt: skip
     pages["sign in (POST /akun/login/)"] = status
     pages["signed in afterwards"] = "sessionid=" in cookie
     pages["field page (GET /lapangan/)"] = request(port, "GET", "/lapangan/",

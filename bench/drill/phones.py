@@ -35,8 +35,8 @@ class Phone(threading.Thread):
         self.stop = threading.Event()
 
     def setup(self):
-        _, content, set_cookie, _ = request(self.port, "GET", f"/lapangan/tower/{self.me['tower']}/",
-                                         session=self.me["session"])  # fmt: skip
+        grid = f"/lapangan/tower/{self.me['tower']}/"
+        _, content, set_cookie, _ = request(self.port, "GET", grid, session=self.me["session"])
         self.csrf = csrf_from(content, set_cookie)
         assert self.csrf, "no CSRF token on the tower grid"
 
@@ -68,8 +68,8 @@ class Phone(threading.Thread):
             started = time.monotonic()
             try:
                 status, content, _, _ = request(self.port, "POST", "/lapangan/kirim/",
-                                             session=self.me["session"], csrf=self.csrf,
-                                             body={"outcomes": batch})  # fmt: skip
+                                                session=self.me["session"], csrf=self.csrf,
+                                                body={"outcomes": batch})  # fmt: skip
             except OSError as error:
                 status, content = f"network: {type(error).__name__}", b""
             self.log.append((started, time.monotonic(), status))
