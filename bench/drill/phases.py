@@ -74,14 +74,14 @@ def notifications_while_redis_down(world) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from accounts.invitations import invitation_create
     from accounts.models import Briefing, User
     from buildings.models import Building
     from dashboard.briefings import briefing_invite
     from dashboard.escalation import issue_resolve
     from dashboard.export_tasks import export_job_build
     from dashboard.models import ExportJob
-    from reminders.outbox import outbox_enqueue
+    from invitations.services import invitation_create
+    from outbox.services import outbox_enqueue
     from visits.models import AccessIssue
 
     kpu = User.objects.get(email=world["kpu"])
@@ -143,7 +143,7 @@ def phase_redis(fleet, redis, port, world):
     left = fleet.drain()
     result = fleet.window(t0, time.monotonic()) | {"pages": pages, "queued_at_end": left}
 
-    from reminders.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     waiting = OutboxMessage.objects.filter(task="visits.tasks.schedule_notify")
     result["outbox_after_redis_back"] = list(waiting.values("enqueued_at", "attempts"))
@@ -223,8 +223,8 @@ def phase_worker_kill(env, tmp, processes, worker, world, ledger, count, tag, ac
 
 def outbox_delivery(worker, world, ledger, confirmed_at) -> dict:
     """After Redis is back, the beat's sweep sends the confirmation notice, once."""
-    from reminders import outbox
-    from reminders.models import OutboxMessage
+    from outbox import services as outbox
+    from outbox.models import OutboxMessage
     from reminders.tasks import reminders_sweep
 
     wait = confirmed_at + outbox.SWEEP_AFTER.total_seconds() + 1 - time.monotonic()

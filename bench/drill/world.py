@@ -26,7 +26,8 @@ def user_create(email: str, role: str, **extra):
 
 
 def building_create(name: str):
-    from buildings.models import Building, Region
+    from buildings.models import Building
+    from regions.models import Region
 
     return Building.objects.create(
         name=name, kind=Building.Kind.APARTEMEN, address=f"Jl. Latihan No. {next(_serial)}",
