@@ -109,7 +109,8 @@ def run(args) -> dict:
         before = cache.clear if label.endswith("no snapshot") else None
         figures["pages"][label] = page_timed(client, url, args, label, before=before)
     # Beat's minute job, which keeps the province overview's snapshot fresh.
-    from dashboard.coverage import clock_for, province_snapshot_take
+    from progress.figures import clock_for
+    from progress.snapshot import province_snapshot_take
 
     period = clock_for(datetime.date(2024, 7, 10)).period
     times = []

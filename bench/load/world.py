@@ -103,7 +103,8 @@ def province_snapshot_warm():
     page reads it; here nobody runs beat, so take it once before the peak, as beat would."""
     from django.db import connection
 
-    from dashboard.coverage import clock_for, province_snapshot_take
+    from progress.figures import clock_for
+    from progress.snapshot import province_snapshot_take
 
     started = time.perf_counter()
     province_snapshot_take(clock_for(datetime.date.fromisoformat(DASHBOARD_DATE)).period)

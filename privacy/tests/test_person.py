@@ -20,9 +20,9 @@ from accounts.models import SentEmail, User
 from accounts.tests.factories import UserFactory
 from buildings.models import Building
 from buildings.tests.factories import TowerFactory, UnitFactory
-from dashboard.coverage import building_figures
 from invitations.services import invitation_accept, invitation_create
 from privacy.person import PHONE_REMOVED, person_data, pseudonym
+from progress.figures import building_figures
 from reminders.models import ReminderLog
 from visits.models import (
     AccessIssue,
