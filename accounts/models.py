@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import phone_field_clean
+from accounts.roles import ONBOARDERS, Role
 from accounts.validators import validate_no_nik, validate_tps
 
 
@@ -56,29 +57,8 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
         return self._create_user(email, password, **extra_fields)
 
 
-class Role(models.TextChoices):
-    KPU_PROVINSI = "kpu_provinsi", _("KPU Provinsi")
-    KPU_KOTA = "kpu_kota", _("KPU Kota")
-    PPK = "ppk", _("PPK (district committee)")
-    PPS = "pps", _("PPS (village committee)")
-    DINAS = "dinas", _("Dinas Perumahan (housing office)")
-    BAWASLU = "bawaslu", _("Bawaslu (supervisor)")
-    PENGELOLA = "pengelola", _("Building manager (pengelola)")
-    PANTARLIH = "pantarlih", _("Field officer (pantarlih)")
-
-
 class User(AbstractUser):
     Role = Role
-
-    # Roles whose scope is a region of the DKI tree (a Kemendagri code prefix).
-    REGION_ROLES = {
-        Role.KPU_PROVINSI,
-        Role.KPU_KOTA,
-        Role.PPK,
-        Role.PPS,
-        Role.DINAS,
-        Role.BAWASLU,
-    }
 
     username = None
     first_name = None
@@ -269,14 +249,10 @@ class BriefingQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_active and user.is_superuser:
             return self.all()
         prefix = region_prefix(user)
-        if prefix is None or user.role not in BRIEFING_ROLES:
+        if prefix is None or user.role not in ONBOARDERS:
             return self.none()
         # A kota user's prefix is the kota's code; a province-wide one's is "31".
         return self.filter(region__code__startswith=prefix[:5])
-
-
-# Who holds socialisation sessions (DESIGN flow 2): the housing office and KPU.
-BRIEFING_ROLES = frozenset({Role.KPU_PROVINSI, Role.KPU_KOTA, Role.DINAS})
 
 
 class Briefing(models.Model):

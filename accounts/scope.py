@@ -9,12 +9,9 @@ nothing, and an object outside the scope is a 404 — never a 403 that confirms 
 
 from django.db.models import Q
 
-from accounts.models import Role
+from accounts.roles import PROVINCE_LEVEL, READ_ONLY, REGION_STAFF, Role
 
 DKI_JAKARTA = "31"
-
-# Roles that read but never change domain data.
-READ_ONLY_ROLES = frozenset({Role.BAWASLU})
 
 
 def region_prefix(user) -> str | None:
@@ -24,11 +21,11 @@ def region_prefix(user) -> str | None:
     """
     if not user.is_authenticated or not user.is_active:
         return None
-    if user.role not in user.REGION_ROLES:
+    if user.role not in REGION_STAFF:
         return None
     if user.region_id is None:
         # Only province-level roles may work without a region; others see nothing until given one.
-        if user.role in (Role.KPU_PROVINSI, Role.DINAS, Role.BAWASLU):
+        if user.role in PROVINCE_LEVEL:
             return DKI_JAKARTA
         return None
     return user.region.code
@@ -58,7 +55,7 @@ def building_q(user, path: str = "") -> Q:
 
 def can_edit(user) -> bool:
     """Whether the user may change domain data at all (within their scope)."""
-    return user.is_authenticated and user.is_active and user.role not in READ_ONLY_ROLES
+    return user.is_authenticated and user.is_active and user.role not in READ_ONLY
 
 
 # Who may invite whom. The invitee's region or building must also lie inside the inviter's.

@@ -1,6 +1,6 @@
 from accounts.adapter import AccountAdapter
-from accounts.admin_scope import ADMIN_ROLES
 from accounts.models import Invitation
+from accounts.roles import ADMIN_USERS
 from invitations.services import invitation_accept
 
 SESSION_KEY = "invitation_id"
@@ -25,7 +25,7 @@ class InvitationAccountAdapter(AccountAdapter):
         user.full_name = form.cleaned_data.get("full_name") or invitation.full_name
         user.role, user.region, user.phone = invitation.role, invitation.region, invitation.phone
         # KPU, the housing office and Bawaslu work in the (scoped) admin as well.
-        user.is_staff = invitation.role in ADMIN_ROLES
+        user.is_staff = invitation.role in ADMIN_USERS
         user = super().save_user(request, user, form, commit=commit)
         if commit and invitation is not None:
             invitation_accept(invitation=invitation, user=user)

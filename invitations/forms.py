@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from accounts.phones import normalize_phone
+from accounts.roles import KELURAHAN_LEVEL
 from accounts.scope import building_q, invitable_roles, region_in_scope
 from accounts.validators import (
     NIK_MESSAGE,
@@ -39,14 +40,10 @@ ROLE_LEVELS = {
 }
 
 
-# Roles that work in one kelurahan: a building they are invited for fixes it.
-KELURAHAN_ROLES = {Role.PPS, Role.PANTARLIH}
-
-
 def invitation_region(*, role: str, region, building):
     """The region to invite for: the building's kelurahan when the role works in one and no
     region was given (a building fixes it, so it is not asked again)."""
-    if region is None and building is not None and role in KELURAHAN_ROLES:
+    if region is None and building is not None and role in KELURAHAN_LEVEL:
         return building.kelurahan
     return region
 

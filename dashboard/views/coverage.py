@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.context_processors import DASHBOARD_ROLES
+from accounts.roles import REGION_STAFF
 from accounts.scope import DKI_JAKARTA, region_prefix
 from buildings.models import Building
 from dashboard.charts import coverage_chart, trends
@@ -39,7 +39,7 @@ def _prefix(request) -> str:
     if user.is_superuser:
         return DKI_JAKARTA
     prefix = region_prefix(user)
-    if prefix is None or user.role not in DASHBOARD_ROLES:
+    if prefix is None or user.role not in REGION_STAFF:
         raise Http404
     return prefix
 

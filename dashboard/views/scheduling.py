@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.fields import EARLIEST, LATEST
-from accounts.models import Role
+from accounts.roles import PLANNERS
 from buildings.models import Building
 from dashboard.forms_escalation import StaffScheduleForm
 from dashboard.views.coverage import _prefix
@@ -25,9 +25,6 @@ from visits.schedules import (
     schedule_period_for,
     schedule_propose,
 )
-
-# The staff who plan the fieldwork; Dinas and Bawaslu read the schedules.
-PLANNERS = frozenset({Role.KPU_PROVINSI, Role.KPU_KOTA, Role.PPK, Role.PPS})
 
 
 def may_plan(user) -> bool:
