@@ -22,7 +22,9 @@ from accounts.tests.factories import UserFactory
 from buildings.models import Building
 from buildings.tests.factories import TowerFactory, UnitFactory
 from dashboard.coverage import building_figures
-from privacy.person import PHONE_REMOVED, person_data, pseudonym
+from privacy.erasure import PHONE_REMOVED
+from privacy.person import person_data
+from privacy.pseudonyms import pseudonym
 from reminders.models import ReminderLog
 from visits.models import (
     AccessIssue,
