@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
 from buildings.tests.factories import BuildingFactory, TowerFactory, UnitFactory, kelurahan
 from dashboard import exports
 from dashboard.models import ExportJob
@@ -437,9 +439,10 @@ def test_numbers_stay_numbers_in_a_neutralised_xlsx(client, world, hostile_names
 
 
 def test_the_admin_export_neutralises_formulas_too(client, world, hostile_names):
-    client.force_login(world.kpu_provinsi)
-    world.kpu_provinsi.is_superuser = True
-    world.kpu_provinsi.save(update_fields=["is_superuser"])
+    client.force_login(
+        UserFactory(email="super@uji.coklit.id", role=Role.KPU_PROVINSI, is_staff=True,
+                    is_superuser=True)
+    )  # fmt: skip
     url = reverse("admin:buildings_building_export")
     form = client.get(url).context["form"]
     data = {name: True for name, field in form.fields.items() if field.initial is True}
