@@ -9,14 +9,13 @@ from django.utils.translation import gettext_lazy
 
 from accounts.validators import validate_no_nik
 from buildings.models import Building, Tower, Unit, UnitOccupancy
-from buildings.unit_generator import (
+from buildings.unit_generator import KEEP, REPLACE
+from buildings.unit_numbering import (
     DEFAULT_NUMBER_FORMAT,
     FLOOR_MAX,
     FLOOR_MIN,
-    KEEP,
     MAX_UNITS_PER_FLOOR,
     NUMBER_FORMAT_MAX_LENGTH,
-    REPLACE,
 )
 from visits.evidence import evidence_clean
 

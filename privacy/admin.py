@@ -1,9 +1,9 @@
 """The admin of personal data: KPU Provinsi only.
 
 The contact shown on the privacy notice, retention holds, the record of retention runs, and
-on each account a page to export everything held about the person or to erase the account
-(privacy/person.py). The user admin of accounts/admin.py is extended here, not edited there,
-so the accounts app stays below this one.
+on each account a page to export everything held about the person (privacy/person.py) or to
+erase the account (privacy/erasure.py). The user admin of accounts/admin.py is extended here,
+not edited there, so the accounts app stays below this one.
 """
 
 from django.conf import settings
@@ -22,17 +22,16 @@ from django.utils.translation import gettext_lazy
 
 from accounts.admin import UserAdmin
 from accounts.models import Role, User
+from privacy.erasure import person_erase, person_erase_problems
 from privacy.models import PrivacyContact, RetentionHold, RetentionRun
 from privacy.person import (
     person_counts,
     person_data,
-    person_erase,
-    person_erase_problems,
     person_export_audit,
     person_json,
     person_tables,
-    pseudonym_email,
 )
+from privacy.pseudonyms import pseudonym_email
 from privacy.retention import counts_lines
 
 

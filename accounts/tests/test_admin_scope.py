@@ -3,6 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -56,9 +59,8 @@ def test_bawaslu_reads_but_cannot_change(client, world):
 
 
 def test_housing_office_edits_buildings_but_not_assignments(client, world):
-    world.dinas.is_staff = True
-    world.dinas.save(update_fields=["is_staff"])
-    client.force_login(world.dinas)
+    dinas = UserFactory(email="dinas.staf@uji.coklit.id", role=Role.DINAS, is_staff=True)
+    client.force_login(dinas)
     assert client.get(reverse("admin:buildings_building_add")).status_code == 200
     assert client.get(reverse("admin:visits_assignment_add")).status_code == 403
 

@@ -6,7 +6,8 @@ from django.utils import translation
 
 from buildings.models import Unit
 from buildings.tests.factories import TowerFactory, UnitFactory
-from buildings.unit_generator import unit_numbers, units_generate
+from buildings.unit_generator import units_generate
+from buildings.unit_numbering import unit_numbers
 
 pytestmark = pytest.mark.django_db
 

@@ -97,16 +97,24 @@ def test_healthz_answers_503_when_the_database_is_down(client, database_down):
     assert response.json()["database"] == "down"
 
 
-def test_other_errors_stay_a_plain_500_page(phone):
-    with mock.patch("coklit.health.JsonResponse", side_effect=RuntimeError("boom")):
-        response = phone.get("/healthz")
+@pytest.fixture
+def broken_page(settings):
+    """A page that raises an ordinary error (coklit/tests/broken_urls.py)."""
+    settings.ROOT_URLCONF = "coklit.tests.broken_urls"
+    return "/rusak/"
+
+
+def test_other_errors_stay_a_plain_500_page(phone, broken_page):
+    response = phone.get(broken_page)
     assert response.status_code == 500
     assert not response.has_header("Retry-After")
     page = response.content.decode()
     assert "Kesalahan server" in page and "boom" not in page
 
 
-def test_an_outage_is_logged_as_one_warning_line_not_a_traceback(phone, database_down, caplog):
+def test_an_outage_is_logged_as_one_warning_line_not_a_traceback(
+    phone, database_down, caplog, broken_page
+):
     from coklit.logs import DatabaseOutageFilter
 
     with caplog.at_level("WARNING", logger="django.request"):
@@ -121,8 +129,7 @@ def test_an_outage_is_logged_as_one_warning_line_not_a_traceback(phone, database
     database_down.stop()
     caplog.clear()
     with caplog.at_level("ERROR", logger="django.request"):
-        with mock.patch("coklit.health.JsonResponse", side_effect=RuntimeError("boom")):
-            phone.get("/healthz")
+        phone.get(broken_page)
     record = next(r for r in caplog.records if r.name == "django.request")
     assert DatabaseOutageFilter().filter(record)
     assert record.levelname == "ERROR" and record.exc_info is not None

@@ -128,7 +128,6 @@ def test_session_pages_run_a_fixed_number_of_queries(client, world):
         Briefing.objects.create(title="T", starts_at="2024-06-21T09:00+07:00", place="Aula",
                                 organiser=world.kpu_kota_selatan, region=briefing.region)  # fmt: skip
     assert [_queries(client, u) for u in urls] == before
-    assert max(before) <= 14
 
 
 def test_ids_past_the_integer_range_are_refused_not_a_crash(client, world):

@@ -139,7 +139,7 @@ def test_region_page_runs_a_fixed_number_of_queries(client, world):
         tower = _tower(more, f"M{n}", 5, 6)
         _record(more, list(tower.units.all()[:7]), Unit.Status.DONE)
     assert counts() == small
-    assert small[1] <= 13, small  # the page itself (and the staff session), from the snapshot
+    assert small[1] < small[0], small  # once the snapshot is taken, the page is read from it
 
 
 def test_the_province_overview_shows_its_snapshot_until_beat_refreshes_it(client, world, kalibata):

@@ -9,6 +9,7 @@ never a 403, 404 or 405). Each submission is rolled back, so one does not change
 """
 
 from html.parser import HTMLParser
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -83,10 +84,12 @@ def _url_name(href: str) -> str | None:
 
 @pytest.fixture
 def people(world):
-    world.ppk_cilincing = UserFactory(
+    """The world's personas, and beside them (the world itself left as it is) the PPK of
+    Cilincing, building B's kecamatan."""
+    ppk_cilincing = UserFactory(
         email="ppk-cilincing@uji.coklit.id", role="ppk", region=Region.objects.get(code="31.72.04")
     )
-    return world
+    return SimpleNamespace(**vars(world), ppk_cilincing=ppk_cilincing)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from buildings.models import Building
 from dashboard.escalation import STEP_DAYS, issue_actions, step_due
 from visits.models import AccessIssue, AccessIssueEvent
 from visits.tests.factories import AccessIssueFactory
@@ -255,8 +256,9 @@ def test_evidence_that_is_not_a_small_pdf_jpeg_or_png_is_refused(world, client_e
 
 
 def test_the_letter_names_the_manager_the_law_and_the_issue(world, client_en):
-    world.building_b.manager_org = "PT Pengelola Marunda Sejahtera"
-    world.building_b.save(update_fields=["manager_org"])
+    Building.objects.filter(pk=world.building_b.pk).update(
+        manager_org="PT Pengelola Marunda Sejahtera"
+    )
     world.manager_b.managed_buildings.update(is_primary=True)
     issue = _issue(world, level="kpu_kota")
     client_en.force_login(world.kpu_kota_utara)

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from visits.models import Schedule
+from visits.models import Assignment, Schedule
 from visits.tests.factories import ScheduleFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_the_shared_rules_hold_for_staff_proposals(world, client_en, values, fie
 
 
 def test_a_building_without_a_pantarlih_cannot_be_scheduled_yet(world, client_en):
-    world.side["b"]["assignment"].delete()
+    Assignment.objects.filter(pk=world.side["b"]["assignment"].pk).delete()
     client_en.force_login(world.pps_marunda)
     response = _propose(client_en, world.building_b)
     assert b"No pantarlih is assigned" in response.content

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import SYSTEM_EMAIL, UPDATE, audit_bulk
-from accounts.models import User
-from buildings.models import Building, Tower, Unit
+from accounts.models import Role, User
+from accounts.tests.factories import UserFactory
+from buildings.models import Building, Region, Tower, Unit
 from buildings.tests.factories import TowerFactory
 from dashboard.escalation import issue_escalate
 from visits.models import Visit
@@ -35,9 +36,10 @@ NOT_READERS = ["pps_marunda", "dinas", "manager_b", "pantarlih_b"]
 @pytest.fixture
 def agus(world):
     """KPU Jakarta Utara's operator, who changes things at Marunda."""
-    world.kpu_kota_utara.full_name = "Agus Setiawan"
-    world.kpu_kota_utara.save(update_fields=["full_name"])
-    return world.kpu_kota_utara
+    return UserFactory(
+        email="agus@uji.coklit.id", full_name="Agus Setiawan", role=Role.KPU_KOTA,
+        region=Region.objects.get(code="31.72"), is_staff=True,
+    )  # fmt: skip
 
 
 @pytest.fixture

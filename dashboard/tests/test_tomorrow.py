@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
+from accounts.models import User
 from accounts.tests.factories import UserFactory
 from buildings.models import Building, BuildingManager
 from buildings.tests.factories import (
@@ -17,7 +18,7 @@ from buildings.tests.factories import (
     TowerFactory,
     kelurahan,
 )
-from visits.models import Schedule
+from visits.models import Assignment, Schedule
 from visits.tests.factories import AssignmentFactory, ScheduleFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,8 +93,7 @@ def test_confirmed_rows_name_the_pantarlih_who_cover_the_tower(world, client_en,
                            status="confirmed")  # fmt: skip
     at_z = ScheduleFactory(building=world.building_a, tower=other_tower, date=TOMORROW,
                            status="confirmed", start=datetime.time(14), end=datetime.time(15))  # fmt: skip
-    world.side["a"]["assignment"].tower = world.tower_a
-    world.side["a"]["assignment"].save()
+    Assignment.objects.filter(pk=world.side["a"]["assignment"].pk).update(tower=world.tower_a)
     found = _page(client_en, world.kpu_kota_selatan).context["found"]
     rows = {r.schedule: [c.name for c in r.pantarlih] for r in found.confirmed}
     assert rows == {at_a: [world.pantarlih_a.full_name], at_z: []}
@@ -181,8 +181,7 @@ def test_towers_without_pantarlih_tomorrow_first_then_a_count_of_the_rest(
     world, client_en, on_july_first
 ):
     # Building A: tower A covered by name; tower N has a schedule tomorrow and no one.
-    world.side["a"]["assignment"].tower = world.tower_a
-    world.side["a"]["assignment"].save()
+    Assignment.objects.filter(pk=world.side["a"]["assignment"].pk).update(tower=world.tower_a)
     bare = TowerFactory(building=world.building_a, name="N")
     ScheduleFactory(building=world.building_a, tower=bare, date=TOMORROW)
     # A whole-building assignment covers every tower of building C; building D has nobody.
@@ -260,8 +259,7 @@ def test_the_building_page_shows_who_to_call(world, client_en):
     BuildingManager.objects.filter(building=world.building_a).update(
         position="Building Manager", is_primary=True
     )
-    world.manager_a.phone = "+6281311112222"
-    world.manager_a.save()
+    User.objects.filter(pk=world.manager_a.pk).update(phone="+6281311112222")
     client_en.force_login(world.kpu_kota_selatan)
     html = client_en.get(reverse("dashboard_building", args=[world.building_a.pk])).content
     html = html.decode()

@@ -14,6 +14,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from buildings.models import Building
 from dashboard.escalation import issue_letter_sent
 from visits.tests.factories import AccessIssueFactory, ScheduleFactory
@@ -40,8 +41,7 @@ def contact(world):
     Building.objects.filter(pk=world.building_b.pk).update(
         contact_name="Pak Darto", contact_phone="0812-7777-0001"
     )
-    world.building_b.refresh_from_db()
-    return world.building_b
+    return Building.objects.get(pk=world.building_b.pk)
 
 
 @pytest.fixture
@@ -117,8 +117,7 @@ def test_the_letter_page_shares_the_letter_by_its_number(world, contact, english
 
 
 def test_phones_on_staff_pages_are_tap_to_call_and_whatsapp(world, english):
-    world.pantarlih_b.phone = "+6281299990002"
-    world.pantarlih_b.save(update_fields=["phone"])
+    User.objects.filter(pk=world.pantarlih_b.pk).update(phone="+6281299990002")
     english.force_login(world.kpu_kota_utara)
 
     tower = english.get(reverse("dashboard_tower", args=[world.tower_b.pk])).content.decode()

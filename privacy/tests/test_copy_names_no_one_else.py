@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from invitations.services import invitation_accept, invitation_create
-from privacy.person import pseudonym
+from privacy.pseudonyms import pseudonym
 from visits.models import AccessIssue, AccessIssueEvent
 from visits.tests.factories import VisitFactory
 

@@ -21,7 +21,9 @@ from accounts.tests.factories import UserFactory
 from buildings.models import Building
 from buildings.tests.factories import TowerFactory, UnitFactory
 from invitations.services import invitation_accept, invitation_create
-from privacy.person import PHONE_REMOVED, person_data, pseudonym
+from privacy.erasure import PHONE_REMOVED
+from privacy.person import person_data
+from privacy.pseudonyms import pseudonym
 from progress.figures import building_figures
 from reminders.models import ReminderLog
 from visits.models import (

@@ -1,5 +1,4 @@
 import datetime
-import smtplib
 
 import pytest
 from celery import current_app
@@ -11,6 +10,7 @@ from reminders import services
 from reminders.models import ReminderLog
 from reminders.tasks import reminder_send
 from reminders.tests.conftest import FIRST
+from reminders.tests.mail import RefusingBackend
 from visits.tests.factories import ScheduleFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,14 +55,12 @@ def test_a_row_left_pending_by_a_killed_worker_is_sent_by_the_next_run(area):
     assert not ReminderLog.objects.exclude(status="sent").exists()
 
 
-def test_an_smtp_error_is_retried_then_left_failed_for_staff(area, monkeypatch, admin_client):
+def test_an_smtp_error_is_retried_then_left_failed_for_staff(
+    area, monkeypatch, settings, admin_client
+):
     calls = []
-
-    def refuse(*args, **kwargs):
-        calls.append(1)
-        raise smtplib.SMTPServerDisconnected("gone")
-
-    monkeypatch.setattr(services, "email_send", refuse)
+    monkeypatch.setattr(RefusingBackend, "offered", calls)
+    settings.EMAIL_BACKEND = "reminders.tests.mail.RefusingBackend"
     log_id = services.reminders_run(day=FIRST).to_send[0]
     current_app.conf.task_eager_propagates = False
     try:

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import Role
 from buildings.tests.factories import BuildingFactory, BuildingManagerFactory
@@ -40,8 +41,8 @@ def _due(area, hour=16, day=DAY):
 
 @pytest.fixture
 def at_four_pm(monkeypatch):
-    """The beat's 16:00 run on DAY (services.reminders_run takes 'now' from _moment)."""
-    monkeypatch.setattr(services, "_moment", lambda day: jakarta(day, 16))
+    """It is 16:00 on DAY in Jakarta, when beat runs the rules (reminders_run reads the clock)."""
+    monkeypatch.setattr(timezone, "now", lambda: jakarta(DAY, 16))
 
 
 def test_a_kpu_proposal_reminds_the_buildings_managers_and_copies_the_proposer(area):

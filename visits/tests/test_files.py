@@ -4,7 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from visits.models import AccessIssueEvent
+from visits.models import AccessIssueEvent, Visit
 from visits.tests.factories import VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
 @pytest.fixture
 def photo(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    visit = world.side["a"]["visit"]
+    visit = Visit.objects.get(pk=world.side["a"]["visit"].pk)  # its own copy: the file changes it
     visit.photo.save("lobi.jpg", ContentFile(JPEG))
     return visit
 
