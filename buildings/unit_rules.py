@@ -4,7 +4,7 @@ The admin's import (django-import-export with its preview, buildings/resources.p
 command line's (buildings/unit_import.py, set-based for files of 100,000 rows) read the same
 columns with the same rules and say the same words about a refused row: each rule and its
 wording is defined here, once, and the cells' own checks are the model fields' validators
-(`unit_field_errors`), which the admin reaches through `full_clean()`.
+(`unit_field_problems`), which the admin reaches through `full_clean()`.
 """
 
 from django.core.exceptions import ValidationError
@@ -15,7 +15,8 @@ from buildings.import_widgets import TidyCharWidget, WholeNumberWidget, YesNoWid
 from buildings.models import Building, Tower, Unit
 
 TOWER_NAME_MAX_LENGTH = Tower._meta.get_field("name").max_length
-# The unit fields a row sets; the others (status, totals) are never touched by an import.
+# The unit fields a row sets, in the model's order (the order full_clean() reports them in);
+# the others (status, totals) are never touched by an import.
 UNIT_ROW_FIELDS = ("floor", "number", "residential")
 
 # How each cell is read: the widgets the admin's resource declares for these columns.
@@ -49,21 +50,17 @@ def new_tower_floors(highest_floor: int) -> int:
     return min(max(highest_floor, 1), 150)
 
 
-def unit_field_errors(values: dict, exclude=()) -> dict[str, list[str]]:
-    """The model's checks of the unit fields a row sets, as `Model.full_clean()` runs them
-    (same order, same skipping of blank values, same messages), for fields not in `exclude`."""
-    errors = {}
-    for field in Unit._meta.concrete_fields:
-        if field.name not in values or field.name in exclude:
-            continue
-        value = values[field.name]
-        if field.blank and value in field.empty_values:
-            continue
-        try:
-            field.clean(value, None)
-        except ValidationError as e:
-            errors[field.name] = e.messages
-    return errors
+def unit_field_problems(name: str, value) -> list[str]:
+    """The model's own checks of the unit field `name` (validators, null, length), as
+    `Model.full_clean()` runs them and in its words: [] when the value passes."""
+    model_field = Unit._meta.get_field(name)
+    if model_field.blank and value in model_field.empty_values:
+        return []
+    try:
+        model_field.clean(value, None)
+    except ValidationError as e:
+        return e.messages
+    return []
 
 
 class BuildingFinder:
