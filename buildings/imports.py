@@ -80,7 +80,8 @@ def sheet_parse(rows: list[list], *, csv_file: bool) -> Sheet:
     width = len(headers)
     malformed, data, lines = [], [], []
     for line, row in enumerate(rows[1:], start=2):
-        if all(_blank(cell) for cell in row):
+        # A CSV's cells are all text: blank together when their concatenation is.
+        if not ("".join(row).strip() if csv_file else any(not _blank(c) for c in row)):
             continue
         extra = row[width:]
         if csv_file and extra:
@@ -100,9 +101,12 @@ def sheet_parse(rows: list[list], *, csv_file: bool) -> Sheet:
                 % {"line": line, "column": column}
             )
             continue
-        # An empty XLSX cell is None; as "" it reads as an empty text, like a CSV's.
-        row = ["" if cell is None else cell for cell in row[:width]]
-        data.append(row + [""] * (width - len(row)))
+        if not csv_file:
+            # An empty XLSX cell is None; as "" it reads as an empty text, like a CSV's.
+            row = ["" if cell is None else cell for cell in row[:width]]
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        data.append(row)
         lines.append(line)
     if malformed:
         shown = malformed[:MALFORMED_LINES_SHOWN]

@@ -26,8 +26,8 @@ import io
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
-from auditlog.diff import model_instance_diff
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -112,7 +112,12 @@ def units_bulk_import(
 
 
 class _Reader:
-    """Checks the rows with the shared rules; the lookups it needs are made once, here."""
+    """Checks the rows with the shared rules; the lookups it needs are made once, here.
+
+    A cell value is read and checked once however many rows hold it (a floor, a tower name,
+    a unit number repeated in every tower): each cache is keyed by the value and its type,
+    since 1, 1.0 and True are equal keys but not equal cells.
+    """
 
     def __init__(self, headers: list[str], region_code: str | None):
         # A column named twice (tower and blok) is read from its last copy, as the admin does.
@@ -122,65 +127,93 @@ class _Reader:
         self.units: dict[tuple, tuple] = {}  # (tower id, number) → (id, floor, residential)
 
     def plan(self, sheet: Sheet, result: UnitImportResult) -> _Plan:
-        rows = self._found(sheet)
-        self._load_towers_and_units({found[2].pk for found in rows if found[2] is not None})
+        found = self._buildings_found(sheet.rows)
+        self._load_towers_and_units({pk for pk, _errors in found if pk is not None})
         plan = _Plan()
         totals, problems = result.totals, result.problems
-        towers, units = self.towers, self.units
-        floor_cells, residential_cells = _Cache(read_floor), _Cache(read_residential)
-        tower_cells = _Cache(_tower_name)
-        checks = {name: _Cache(lambda value, name=name: unit_field_problems(name, value))
-                  for name in UNIT_ROW_FIELDS}  # fmt: skip
-        get = self._getter
-        get_floor, get_number = get("floor"), get("number")
-        get_residential, get_tower = get("residential"), get("tower")
-        has_floor = "floor" in self.column
-        has_residential = "residential" in self.column
+        towers, units, tower_floors = self.towers, self.units, plan.tower_floors
+        new_towers, creates, updates, counts = (
+            plan.new_towers,
+            plan.creates,
+            plan.updates,
+            plan.counts,
+        )
+        column = self.column
+        tower_at, number_at = column["tower"], column["number"]
+        floor_at, residential_at = column.get("floor"), column.get("residential")
+        tower_cells, number_cells, floor_cells, residential_cells = {}, {}, {}, {}
+        checks = {name: {} for name in UNIT_ROW_FIELDS}
         seen = {}
-        for row, line, building, errors in rows:
-            (tower_name, tower_problem), _never = tower_cells(get_tower(row))
-            number = read_number(get_number(row))
-            floor, floor_error = floor_cells(get_floor(row)) if has_floor else (None, None)
-            if building is not None and floor_error is None:
-                key = (building.pk, tower_name.lower())
-                highest = plan.tower_floors.get(key, 1)
-                plan.tower_floors[key] = max(highest, floor or 1)
-            if tower_problem:
-                errors.setdefault("tower", []).append(tower_problem)
+        for row, line, (building_id, errors) in zip(sheet.rows, sheet.lines, found, strict=True):
+            errors = {f: list(m) for f, m in errors.items()} if errors else {}
+            raw = row[tower_at]
+            tower = tower_cells.get((raw.__class__, raw))
+            if tower is None:
+                name = tidy(raw)
+                tower = tower_cells[(raw.__class__, raw)] = (
+                    name, name.lower(), tower_name_problem(name)
+                )  # fmt: skip
+            raw = row[number_at]
+            number = number_cells.get((raw.__class__, raw))
+            if number is None:
+                number = number_cells[(raw.__class__, raw)] = read_number(raw)
+            floor = floor_error = None
+            if floor_at is not None:
+                raw = row[floor_at]
+                cell = floor_cells.get((raw.__class__, raw))
+                if cell is None:
+                    cell = floor_cells[(raw.__class__, raw)] = _read(read_floor, raw)
+                floor, floor_error = cell
+            tower_key = (building_id, tower[1])
+            if building_id is not None and floor is not None:
+                # Towers created are as tall as the highest floor any row gives them.
+                if floor > tower_floors.get(tower_key, 1):
+                    tower_floors[tower_key] = floor
+            if tower[2]:
+                errors.setdefault("tower", []).append(tower[2])
             if problem := number_problem(number):
                 errors.setdefault("number", []).append(problem)
-            unit = tower_key = None
+            unit = None
             if not errors:
-                tower_key = (building.pk, tower_name.lower())
-                tower = towers.get(tower_key)
-                if tower is None:
-                    plan.new_towers.setdefault(tower_key, tower_name)
+                existing = towers.get(tower_key)
+                if existing is None:
+                    new_towers.setdefault(tower_key, tower[0])
                 else:
-                    unit = units.get((tower[0], number))
+                    unit = units.get((existing[0], number))
                 first = seen.setdefault((tower_key, number), line)
                 if first != line:
-                    errors["number"] = [*errors.get("number", []), unit_repeated_problem(first)]
+                    errors["number"] = [unit_repeated_problem(first)]
             # The cells, as the admin's resource sets them on the unit.
             if floor_error is not None:
                 errors.setdefault("floor", []).append(floor_error)
             residential = None
-            if has_residential:
-                residential, residential_error = residential_cells(get_residential(row))
+            if residential_at is not None:
+                raw = row[residential_at]
+                cell = residential_cells.get((raw.__class__, raw))
+                if cell is None:
+                    cell = residential_cells[(raw.__class__, raw)] = _read(read_residential, raw)
+                residential, residential_error = cell
                 if residential_error is not None:
                     errors.setdefault("residential", []).append(residential_error)
             if unit is not None:
-                values = (
-                    floor if has_floor else unit[1],
-                    unit[2] if residential is None else residential,
-                )
-                if not errors and values == unit[1:]:
+                if floor_at is None:
+                    floor = unit[1]
+                if residential is None:
+                    residential = unit[2]
+                if not errors and floor == unit[1] and residential == unit[2]:
                     totals["skip"] += 1
                     continue
-            else:
-                values = (floor, True if residential is None else residential)
-            for name, value in zip(UNIT_ROW_FIELDS, (values[0], number, values[1]), strict=True):
-                if name not in errors and (found := checks[name](value)[0]):
-                    errors[name] = found
+            elif residential is None:
+                residential = True
+            # The model's own checks of the values the unit would get, once per value.
+            for name, value in (("floor", floor), ("number", number), ("residential", residential)):
+                if name not in errors:
+                    key = (value.__class__, value)
+                    found_problems = checks[name].get(key)
+                    if found_problems is None:
+                        found_problems = checks[name][key] = unit_field_problems(name, value)
+                    if found_problems:
+                        errors[name] = list(found_problems)
             if errors:
                 totals["invalid"] += 1
                 problems.extend(
@@ -191,73 +224,55 @@ class _Reader:
                 )
             elif unit is None:
                 totals["new"] += 1
-                plan.creates.append((tower_key, values[0], number, values[1]))
-                plan.counts[tower_key][0] += 1
+                creates.append((tower_key, floor, number, residential))
+                counts[tower_key][0] += 1
             else:
                 totals["update"] += 1
-                plan.updates.append((unit[0], *values))
-                plan.counts[tower_key][1] += 1
+                updates.append((unit[0], floor, residential))
+                counts[tower_key][1] += 1
         return plan
 
-    def _getter(self, key: str):
-        """A row's cell of the column `key`, or None when the file has no such column."""
-        index = self.column.get(key)
-        return (lambda row: None) if index is None else (lambda row: row[index])
-
-    def _found(self, sheet: Sheet) -> list[tuple]:
-        """Each row with its line and building, or None and the reasons why there is none."""
-        get = self._getter
-        cells = [get(key) for key in ("building", "kelurahan", "kecamatan", "kota")]
+    def _buildings_found(self, rows: list[list]) -> list[tuple]:
+        """For each row, (its building's id, None) or (None, the reasons there is none)."""
+        at = [self.column.get(key) for key in ("building", "kelurahan", "kecamatan", "kota")]
+        present = [i for i in at if i is not None]  # the building's column always is
+        cells_of = itemgetter(*present) if len(present) > 1 else lambda row: (row[present[0]],)
         find = self.finder.find
+        answers = {}
         found = []
-        for row, line in zip(sheet.rows, sheet.lines, strict=True):
-            try:
-                building, errors = find(*(cell(row) for cell in cells)), {}
-            except ValidationError as e:
-                building, errors = None, {f: list(m) for f, m in e.message_dict.items()}
-            found.append((row, line, building, errors))
+        for row in rows:
+            cells = cells_of(row)
+            key = (cells, tuple(map(type, cells)))
+            answer = answers.get(key)
+            if answer is None:
+                # The columns the file lacks read as None, as the admin's row.get() does.
+                args = iter(cells)
+                try:
+                    answer = (find(*(None if i is None else next(args) for i in at)).id, None)
+                except ValidationError as e:
+                    answer = (None, e.message_dict)
+                answers[key] = answer
+            found.append(answer)
         return found
 
     def _load_towers_and_units(self, building_ids: set[int]) -> None:
-        for pk, building_id, name in Tower.objects.filter(building_id__in=building_ids).values_list(
-            "pk", "building_id", "name"
-        ):
+        towers = Tower.objects.filter(building_id__in=building_ids)
+        for pk, building_id, name in towers.values_list("pk", "building_id", "name"):
             self.towers[(building_id, name.lower())] = (pk, name)
-        tower_ids = [pk for pk, _ in self.towers.values()]
-        for pk, tower_id, number, floor, residential in Unit.objects.filter(
-            tower_id__in=tower_ids
-        ).values_list("pk", "tower_id", "number", "floor", "residential"):
+        tower_ids = [pk for pk, _name in self.towers.values()]
+        units = Unit.objects.filter(tower_id__in=tower_ids)
+        for pk, tower_id, number, floor, residential in units.values_list(
+            "pk", "tower_id", "number", "floor", "residential"
+        ):
             self.units[(tower_id, number)] = (pk, floor, residential)
 
 
-class _Cache:
-    """`read(value)` as (result, None) or (None, the ValueError's message), once per value."""
-
-    def __init__(self, read):
-        self.read = read
-        self.seen = {}
-
-    def __call__(self, value):
-        key = (type(value), value)
-        try:
-            return self.seen[key]
-        except KeyError:
-            pass
-        except TypeError:  # an unhashable cell: read it every time
-            return self._read(value)
-        self.seen[key] = outcome = self._read(value)
-        return outcome
-
-    def _read(self, value):
-        try:
-            return self.read(value), None
-        except ValueError as e:
-            return None, str(e)
-
-
-def _tower_name(value) -> tuple[str, str | None]:
-    name = tidy(value)
-    return name, tower_name_problem(name)
+def _read(read, value) -> tuple:
+    """(read(value), None), or (None, the message of the ValueError it raised)."""
+    try:
+        return read(value), None
+    except ValueError as e:
+        return None, str(e)
 
 
 def _write(plan: _Plan, reader: _Reader, *, user, file_name: str | None) -> None:
@@ -270,14 +285,14 @@ def _write(plan: _Plan, reader: _Reader, *, user, file_name: str | None) -> None
     if created:
         audit_bulk(
             Tower,
-            [(t.pk, str(t), CREATE, model_instance_diff(None, t)) for t in created],
+            [(t.pk, str(t), CREATE, _created_fields(t)) for t in created],
             actor=actor,
             additional_data=extra,
         )
     for key, tower in zip(plan.new_towers, created, strict=True):
         tower_ids[key] = tower.pk
         names[tower.pk] = f"{tower.building.name} / {tower.name}"
-    _units_insert([(tower_ids[key], *rest) for key, *rest in plan.creates])
+    _units_insert([(tower_ids[key], f, n, r) for key, f, n, r in plan.creates])
     _units_update(plan.updates)
     audit_bulk(
         Tower,
@@ -293,6 +308,13 @@ def _write(plan: _Plan, reader: _Reader, *, user, file_name: str | None) -> None
         actor=actor,
         additional_data=extra,
     )
+
+
+def _created_fields(tower: Tower) -> dict:
+    """{field: (None, value)} for the tower's fields that have a value, as auditlog records a
+    creation (its own diff would read the tower's reverse relations, a query each)."""
+    values = {f.name: getattr(tower, f.attname) for f in Tower._meta.concrete_fields}
+    return {name: (None, value) for name, value in values.items() if value is not None}
 
 
 def _towers_create(plan: _Plan, buildings: dict) -> list[Tower]:
@@ -349,12 +371,18 @@ def _units_update(rows: list[tuple]) -> None:
     table = Unit._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            ids, floors, flags = map(list, zip(*rows, strict=True))
+            # Each column as one array literal ("{1,2,3}"), which the server reads far faster
+            # than a parameter list of 100,000 values.
+            ids, floors, flags = zip(*rows, strict=True)
             cursor.execute(
                 f"UPDATE {table} AS u SET floor = v.floor, residential = v.residential "
                 "FROM unnest(%s::bigint[], %s::smallint[], %s::boolean[]) "
                 "AS v(id, floor, residential) WHERE u.id = v.id",
-                [ids, floors, flags],
+                [
+                    "{" + ",".join(map(str, ids)) + "}",
+                    "{" + ",".join(map(str, floors)) + "}",
+                    "{" + ",".join("t" if flag else "f" for flag in flags) + "}",
+                ],
             )
         else:
             cursor.executemany(
@@ -367,8 +395,11 @@ def _copy(table: str, columns: list[str], rows: list[tuple], defaults: list) -> 
     """COPY the rows into the table (PostgreSQL); it shows in the query log like any other
     statement, so tests count it."""
     tail = "".join("\t" + _copy_text(value) for value in defaults) + "\n"
+    # Unit numbers are tidied (no tab, newline or carriage return is left): only a
+    # backslash needs escaping.
+    backslash, escaped = "\\", "\\\\"
     data = "".join(
-        f"{tower_id}\t{floor}\t{_copy_text(number)}\t{'t' if flag else 'f'}{tail}"
+        f"{tower_id}\t{floor}\t{number.replace(backslash, escaped)}\t{'t' if flag else 'f'}{tail}"
         for tower_id, floor, number, flag in rows
     )
     sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
