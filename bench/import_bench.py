@@ -4,8 +4,13 @@ The budget (DESIGN.md): a 100,000-row import in under a minute. This script buil
 throw-away database (never the development one), writes synthetic CSV files shaped like
 real ones (buildings spread over the kelurahan, towers of 10–40 floors), and times:
 
-  buildings import, units dry run (the preview), units import, the same units file again
-  (every row found and skipped), a file changing every unit, and the unit generator.
+  the buildings import; the units import by the command's path (`manage.py import_units`,
+  buildings/unit_import.py: its transaction, actor and audit rows included), the same file
+  again (every row found and unchanged) and a file changing every unit; then, unless
+  --skip-admin, the same three by the admin's path (django-import-export, row by row, with
+  its preview's dry run), which must store exactly the units the command stored; and the
+  unit generator. After each path's import the towers' totals are checked against a
+  recount of their units (no drift, whatever wrote them).
 
 The files are written the way the housing office sends them: Excel in the Indonesian
 locale, so semicolons, a UTF-8 BOM and decimal commas, with the documented column names
@@ -25,16 +30,18 @@ from the model's concrete fields and are checked against the table's own, so a c
 later is loaded too (or the run stops, saying which). Only the COPY is timed, best of three.
 A temporary table writes no WAL, checks no foreign key and fires no trigger, so this is a
 ceiling no import reaches; the ratio "import rows/s ÷ COPY rows/s" says how far below it the
-import runs. Target (issue #19): the units import, the commands' path, at least 0.1× COPY.
+import runs. Target (issue #19): the units import by the command's path at least 0.1× COPY;
+the admin's path is given beside it.
 If the baseline cannot be taken the script says why and exits with status 1: a benchmark
 whose yardstick failed has no figure to give.
 
-`--profile` then imports the units file once more (after deleting the units) under cProfile
-and prints where the time goes; the profile is written to bench/out/import_units.prof.
+`--profile` then runs the command on the units file once more (after deleting the units and
+towers) under cProfile and prints where the time goes; the profile is written to
+bench/out/import_units.prof.
 
     DEBUG=1 .venv/bin/python bench/import_bench.py                      # SQLite
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/coklit \\
-        .venv/bin/python bench/import_bench.py [--profile]              # PostgreSQL
+        .venv/bin/python bench/import_bench.py [--profile] [--database NAME]  # PostgreSQL
 
 Figures go to stdout and to bench/out/import_bench-<vendor>.json (git-ignored).
 """
