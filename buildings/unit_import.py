@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.audit import CREATE, UPDATE, audit_bulk
@@ -106,8 +106,17 @@ def units_bulk_import(
     plan = reader.plan(sheet, result)
     if dry_run or (result.problems and not skip_invalid):
         return result
-    with transaction.atomic():
-        _write(plan, reader, user=user, file_name=file_name)
+    try:
+        with transaction.atomic():
+            _write(plan, reader, user=user, file_name=file_name)
+    except IntegrityError as error:
+        # Units are looked up before they are written: one added meanwhile (by another import)
+        # makes its tower and number taken. Everything this import wrote is undone.
+        result.totals["error"] += 1
+        result.problems.append(
+            _("The database refused the units (%(error)s): another import may have written the "
+              "same units meanwhile. Run this one again.") % {"error": str(error).strip()}
+        )  # fmt: skip
     return result
 
 

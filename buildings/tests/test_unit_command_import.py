@@ -385,6 +385,27 @@ def test_the_command_names_each_refused_row_by_line_and_column_and_writes_nothin
     assert not User.objects.filter(email=SYSTEM_EMAIL).exists()
 
 
+def test_a_unit_written_meanwhile_by_another_import_undoes_the_whole_file(
+    world, tmp_path, monkeypatch
+):
+    from django.db import IntegrityError
+
+    def taken(rows):
+        raise IntegrityError(
+            'duplicate key value violates unique constraint "buildings_unit_unique"'
+        )
+
+    monkeypatch.setattr("buildings.unit_import._units_insert", taken)
+    before = stored()
+    path = _file(tmp_path, "gedung,tower,lantai,nomor", "Kalibata City,Melati,1,M-0101")
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_units", path, stdout=io.StringIO())
+
+    assert "another import may have written the same units meanwhile" in str(error.value)
+    assert stored() == before  # not the tower made before the units, not the system account
+
+
 def test_a_file_without_a_key_column_is_refused_by_name(world, tmp_path):
     path = _file(tmp_path, "gedung,lantai,hunian", "Kalibata City,1,ya")
 
