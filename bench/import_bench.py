@@ -4,8 +4,13 @@ The budget (DESIGN.md): a 100,000-row import in under a minute. This script buil
 throw-away database (never the development one), writes synthetic CSV files shaped like
 real ones (buildings spread over the kelurahan, towers of 10–40 floors), and times:
 
-  buildings import, units dry run (the preview), units import, the same units file again
-  (every row found and skipped), a file changing every unit, and the unit generator.
+  the buildings import; the units import by the command's path (`manage.py import_units`,
+  buildings/unit_import.py: its transaction, actor and audit rows included), the same file
+  again (every row found and unchanged) and a file changing every unit; then, unless
+  --skip-admin, the same three by the admin's path (django-import-export, row by row, with
+  its preview's dry run), which must store exactly the units the command stored; and the
+  unit generator. After each path's import the towers' totals are checked against a
+  recount of their units (no drift, whatever wrote them).
 
 The files are written the way the housing office sends them: Excel in the Indonesian
 locale, so semicolons, a UTF-8 BOM and decimal commas, with the documented column names
@@ -25,16 +30,18 @@ from the model's concrete fields and are checked against the table's own, so a c
 later is loaded too (or the run stops, saying which). Only the COPY is timed, best of three.
 A temporary table writes no WAL, checks no foreign key and fires no trigger, so this is a
 ceiling no import reaches; the ratio "import rows/s ÷ COPY rows/s" says how far below it the
-import runs. Target (issue #19): the units import, the commands' path, at least 0.1× COPY.
+import runs. Target (issue #19): the units import by the command's path at least 0.1× COPY;
+the admin's path is given beside it.
 If the baseline cannot be taken the script says why and exits with status 1: a benchmark
 whose yardstick failed has no figure to give.
 
-`--profile` then imports the units file once more (after deleting the units) under cProfile
-and prints where the time goes; the profile is written to bench/out/import_units.prof.
+`--profile` then runs the command on the units file once more (after deleting the units and
+towers) under cProfile and prints where the time goes; the profile is written to
+bench/out/import_units.prof.
 
     DEBUG=1 .venv/bin/python bench/import_bench.py                      # SQLite
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/coklit \\
-        .venv/bin/python bench/import_bench.py [--profile]              # PostgreSQL
+        .venv/bin/python bench/import_bench.py [--profile] [--database NAME]  # PostgreSQL
 
 Figures go to stdout and to bench/out/import_bench-<vendor>.json (git-ignored).
 """
@@ -50,6 +57,7 @@ import re
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +77,8 @@ def main():
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--profile", action="store_true",
                         help="import the units once more under cProfile; print where time goes")  # fmt: skip
+    parser.add_argument("--skip-admin", action="store_true",
+                        help="time only the command's path, not the admin's (django-import-export)")  # fmt: skip
     parser.add_argument("--database", metavar="NAME",
                         help="name of the throw-away PostgreSQL database (dropped at the end)")  # fmt: skip
     args = parser.parse_args()
@@ -151,7 +161,10 @@ def run(args, vendor: str, tmp: Path) -> dict:
         result = fn()
         seconds = time.perf_counter() - start
         totals = dict(result.totals) if hasattr(result, "totals") else {}
-        problems = import_problems(result) if hasattr(result, "totals") else []
+        if hasattr(result, "invalid_rows"):
+            problems = import_problems(result)
+        else:
+            problems = getattr(result, "problems", [])
         assert not problems, problems
         if expect:
             for key, value in expect.items():
@@ -176,29 +189,58 @@ def run(args, vendor: str, tmp: Path) -> dict:
     assert not Building.objects.filter(latitude__isnull=True).exists()
     assert not Building.objects.filter(manager_org="").exists()
 
-    units = dataset_load(units_csv)
-    timed("units dry run", lambda: units_import(dataset=units, dry_run=True), {"new": args.units})
-    assert not Unit.objects.exists()
-    timed(
-        "units import", lambda: units_import(dataset=dataset_load(units_csv)), {"new": args.units}
-    )
+    # The command's path (manage.py import_units, buildings/unit_import.py): issue #19's target.
+    timed("units import (command)", lambda: command_import(units_csv), {"new": args.units})
+    assert_no_drift()
     # Taken now, before the "all changed" file flips them: the rows the import wrote, every
     # column (the totals and status_at included) as it stored them.
     unit_fields = copy_fields(Unit)
     unit_rows = list(Unit.objects.order_by("pk").values_list(*[f.attname for f in unit_fields]))
+    stored = stored_units()
     timed(
-        "units again (unchanged)",
-        lambda: units_import(dataset=dataset_load(units_csv)),
+        "units again (command, unchanged)",
+        lambda: command_import(units_csv),
         {"skip": args.units},
     )
     changed_csv = tmp / "unit-changed.csv"
     write_units(changed_csv, args.units, names, random.Random(args.seed), flip_residential=True)
     timed(
-        "units again (all changed)",
-        lambda: units_import(dataset=dataset_load(changed_csv)),
+        "units again (command, changed)",
+        lambda: command_import(changed_csv),
         {"update": args.units},
     )
     assert Unit.objects.count() == args.units
+    assert_no_drift()
+
+    if not args.skip_admin:
+        # The admin's path (django-import-export, row by row, with its preview), on the same
+        # file from scratch: it must store exactly what the command stored.
+        units_and_towers_delete()
+        units = dataset_load(units_csv)
+        timed(
+            "units dry run (admin)",
+            lambda: units_import(dataset=units, dry_run=True),
+            {"new": args.units},
+        )
+        assert not Unit.objects.exists()
+        timed(
+            "units import (admin)",
+            lambda: units_import(dataset=dataset_load(units_csv)),
+            {"new": args.units},
+        )
+        assert stored_units() == stored, "the admin's import stored other units than the command"
+        assert_no_drift()
+        timed(
+            "units again (admin, unchanged)",
+            lambda: units_import(dataset=dataset_load(units_csv)),
+            {"skip": args.units},
+        )
+        timed(
+            "units again (admin, changed)",
+            lambda: units_import(dataset=dataset_load(changed_csv)),
+            {"update": args.units},
+        )
+        assert Unit.objects.count() == args.units
 
     building = Building.objects.order_by("pk").first()
     towers = [
@@ -239,7 +281,7 @@ def run(args, vendor: str, tmp: Path) -> dict:
     assert len(unit_rows) == args.units
     for label, model, fields, rows, import_label in [
         ("COPY buildings", Building, building_fields, building_rows, "buildings import"),
-        ("COPY units", Unit, unit_fields, unit_rows, "units import"),
+        ("COPY units", Unit, unit_fields, unit_rows, "units import (command)"),
     ]:
         table, columns = model._meta.db_table, [f.column for f in fields]
         missing = table_columns(table) - {model._meta.pk.column, *columns}
@@ -271,12 +313,20 @@ def run(args, vendor: str, tmp: Path) -> dict:
             f"{import_label}: {figures[import_label]['rows_per_s']:,} rows/s "
             f"= {ratio:.1%} of COPY (1/{1 / ratio:,.0f})"
         )
+    copy_rate = figures["COPY units"]["rows_per_s"]
+    if "units import (admin)" in figures:
+        admin_ratio = figures["units import (admin)"]["rows_per_s"] / copy_rate
+        figures["COPY units"]["admin_import_over_copy"] = round(admin_ratio, 4)
+        print(
+            f"{'':<28} {'':>8}    {'':>11}         units import (admin): "
+            f"{figures['units import (admin)']['rows_per_s']:,} rows/s = {admin_ratio:.1%} of COPY"
+        )
     units_ratio = figures["COPY units"]["import_over_copy"]
     met = units_ratio >= UNITS_TARGET
     figures["units_target_met"] = met
     print(
-        f"\nunits import (the commands' path) = {units_ratio:.3f}× COPY; target ≥ "
-        f"{UNITS_TARGET}× {'met' if met else 'MISSED'}"
+        f"\nunits import (the command's path, manage.py import_units) at {args.units:,} units = "
+        f"{units_ratio:.3f}× COPY; target ≥ {UNITS_TARGET}× {'met' if met else 'MISSED'}"
     )
     if args.profile:
         figures["profile"] = profile_units_import(units_csv, args.units)
@@ -284,22 +334,17 @@ def run(args, vendor: str, tmp: Path) -> dict:
 
 
 def profile_units_import(units_csv: Path, count: int) -> str:
-    """The units import of the file once more, on an empty units table, under cProfile:
-    prints the functions that took the most time and writes the profile for snakeviz/pstats."""
+    """The command's units import of the file once more, without its units and towers, under
+    cProfile: prints the functions that took the most time and writes the profile for
+    snakeviz/pstats."""
     import cProfile
     import pstats
 
-    from django.db import connection
-
-    from buildings.imports import dataset_load, units_import
-    from buildings.models import Unit
-
-    with connection.cursor() as cursor:  # no outcome points at them; the triggers follow
-        cursor.execute(f"DELETE FROM {Unit._meta.db_table}")
+    units_and_towers_delete()
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.enable()
-    result = units_import(dataset=dataset_load(units_csv))
+    result = command_import(units_csv)
     profiler.disable()
     seconds = time.perf_counter() - start
     assert result.totals["new"] == count, dict(result.totals)
@@ -310,6 +355,62 @@ def profile_units_import(units_csv: Path, count: int) -> str:
         print(f"\n--- by {order} ---")
         pstats.Stats(profiler, stream=sys.stdout).sort_stats(order).print_stats(25)
     return str(path.relative_to(ROOT))
+
+
+@dataclass
+class CommandRun:
+    """What `manage.py import_units` printed: its counts and the problems it listed."""
+
+    totals: dict[str, int]
+    problems: list[str]
+
+
+def command_import(path: Path) -> CommandRun:
+    """`manage.py import_units <path>` as an operator runs it (its transaction, the system
+    account as the actor, the audit rows), its output read back in English."""
+    from django.core.management import call_command
+    from django.utils import translation
+
+    out, err = io.StringIO(), io.StringIO()
+    with translation.override("en"):
+        call_command("import_units", str(path), stdout=out, stderr=err)
+    counts = re.search(r"(\d+) new, (\d+) updated, (\d+) unchanged", out.getvalue())
+    assert counts, out.getvalue()
+    new, update, skip = map(int, counts.groups())
+    problems = err.getvalue().splitlines()[1:]
+    return CommandRun({"new": new, "update": update, "skip": skip}, problems)
+
+
+def units_and_towers_delete() -> None:
+    """Remove every unit and tower (nothing else points at them here; the triggers follow)."""
+    from django.db import connection
+
+    from buildings.models import Tower, Unit
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Unit._meta.db_table}")
+        cursor.execute(f"DELETE FROM {Tower._meta.db_table}")
+
+
+def stored_units() -> set[tuple]:
+    """Every unit as (building, tower, floor, number, residential, status): what an import
+    stored, whatever the ids."""
+    from buildings.models import Unit
+
+    return set(
+        Unit.objects.values_list(
+            "tower__building__name", "tower__name", "tower__floors", "floor", "number",
+            "residential", "status",
+        )
+    )  # fmt: skip
+
+
+def assert_no_drift() -> None:
+    """The towers' totals (kept by the triggers) equal a recount of their units."""
+    from buildings import totals
+
+    drifted = totals.drift().towers
+    assert not drifted, f"{len(drifted)} tower(s) whose totals drifted: {sorted(drifted)[:10]}"
 
 
 def copy_seconds(table: str, columns: list[str], rows: list[tuple]) -> float:

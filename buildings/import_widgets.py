@@ -261,8 +261,13 @@ class WholeNumberWidget(widgets.Widget):
             number = Decimal(text)
         except InvalidOperation:
             number = None
-        if number is None or number != number.to_integral_value():
+        # "Infinity" and "NaN" are Decimals too, but no floor.
+        if number is None or not number.is_finite() or number != number.to_integral_value():
             raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
+        if number.adjusted() > 18:
+            # "1e999999999" would take minutes to become an int; any such number is refused
+            # as out of range all the same.
+            number = Decimal(10**19).copy_sign(number)
         return int(number)
 
     def render(self, value, obj=None, **kwargs):

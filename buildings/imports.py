@@ -7,6 +7,7 @@ can simply be imported again (rows already there are updated or skipped, never d
 import contextlib
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -51,14 +52,25 @@ def _blank(cell) -> bool:
     return cell is None or not str(cell).strip()
 
 
-def sheet_dataset(rows: list[list], *, csv_file: bool) -> tablib.Dataset:
-    """A header row and data rows as a Dataset, keeping the spreadsheet's row numbers.
+@dataclass
+class Sheet:
+    """A file's header row and data rows, blank rows left out; `lines[i]` is the spreadsheet
+    row (the header is row 1) of `rows[i]`. The command-line units import reads this as it
+    is; the resources get it as a Dataset whose `sheet_lines` are the `lines`."""
 
-    Blank rows are left out, but `dataset.sheet_lines[i]` is the spreadsheet row (the header
-    is row 1) of data row i, so every problem is named by the row Excel shows. A row with
-    more cells than the header has columns is refused with its line: in a CSV a stray `;` or
-    `,` (or a value holding one without quotes) shifts the cells after it, and importing
-    shifted cells would put values in the wrong columns.
+    headers: list[str]
+    rows: list[list]
+    lines: list[int]
+
+
+def sheet_parse(rows: list[list], *, csv_file: bool) -> Sheet:
+    """A header row and data rows, keeping the spreadsheet's row numbers.
+
+    Blank rows are left out, but each row keeps its spreadsheet row number, so every problem
+    is named by the row Excel shows. A row with more cells than the header has columns is
+    refused with its line: in a CSV a stray `;` or `,` (or a value holding one without
+    quotes) shifts the cells after it, and importing shifted cells would put values in the
+    wrong columns.
     """
     if not rows or all(_blank(cell) for cell in rows[0]):
         raise ValueError(_("The file has no header row."))
@@ -68,7 +80,8 @@ def sheet_dataset(rows: list[list], *, csv_file: bool) -> tablib.Dataset:
     width = len(headers)
     malformed, data, lines = [], [], []
     for line, row in enumerate(rows[1:], start=2):
-        if all(_blank(cell) for cell in row):
+        # A CSV's cells are all text: blank together when their concatenation is.
+        if not ("".join(row).strip() if csv_file else any(not _blank(c) for c in row)):
             continue
         extra = row[width:]
         if csv_file and extra:
@@ -88,18 +101,19 @@ def sheet_dataset(rows: list[list], *, csv_file: bool) -> tablib.Dataset:
                 % {"line": line, "column": column}
             )
             continue
-        # An empty XLSX cell is None; as "" it reads as an empty text, like a CSV's.
-        row = ["" if cell is None else cell for cell in row[:width]]
-        data.append(row + [""] * (width - len(row)))
+        if not csv_file:
+            # An empty XLSX cell is None; as "" it reads as an empty text, like a CSV's.
+            row = ["" if cell is None else cell for cell in row[:width]]
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        data.append(row)
         lines.append(line)
     if malformed:
         shown = malformed[:MALFORMED_LINES_SHOWN]
         if len(malformed) > len(shown):
             shown.append(_("… and %(count)s more lines.") % {"count": len(malformed) - len(shown)})
         raise ValueError("\n".join(shown))
-    dataset = tablib.Dataset(*data, headers=headers)
-    dataset.sheet_lines = lines
-    return dataset
+    return Sheet(headers=headers, rows=data, lines=lines)
 
 
 def sheet_line(dataset: tablib.Dataset, number: int) -> int:
@@ -131,14 +145,30 @@ class SpreadsheetXLSX(XLSX):
 
 def dataset_load(path: str | Path) -> tablib.Dataset:
     """A .csv or .xlsx file (the first sheet) as a Dataset."""
+    return _dataset(sheet_load(path))
+
+
+def sheet_load(path: str | Path) -> Sheet:
+    """A .csv or .xlsx file (the first sheet) as a Sheet."""
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise ValueError(_("Only .csv and .xlsx files can be imported."))
-    return spreadsheet_read(path.read_bytes())
+    return sheet_read(path.read_bytes())
+
+
+def _dataset(sheet: Sheet) -> tablib.Dataset:
+    dataset = tablib.Dataset(*sheet.rows, headers=sheet.headers)
+    dataset.sheet_lines = sheet.lines
+    return dataset
 
 
 def spreadsheet_read(raw: bytes) -> tablib.Dataset:
-    """An uploaded or stored sheet as a Dataset: XLSX (a zip) by its content, else CSV.
+    """An uploaded or stored sheet as a Dataset (see `sheet_read`)."""
+    return _dataset(sheet_read(raw))
+
+
+def sheet_read(raw: bytes) -> Sheet:
+    """An uploaded or stored sheet: XLSX (a zip) by its content, else CSV.
 
     A file that cannot be read is a ValueError with a readable message, whatever csv or
     openpyxl raised (a broken zip, bad XML, …), so the import commands and the admin report
@@ -151,7 +181,7 @@ def spreadsheet_read(raw: bytes) -> tablib.Dataset:
             rows, csv_file = _csv_rows(raw), True
     except Exception as error:  # noqa: BLE001 — the readers raise many kinds on a broken file
         raise ValueError(_("The file could not be read as CSV or XLSX.")) from error
-    return sheet_dataset(rows, csv_file=csv_file)
+    return sheet_parse(rows, csv_file=csv_file)
 
 
 def _import(resource, dataset: tablib.Dataset, dry_run: bool, skip_invalid: bool, user, file_name):

@@ -21,7 +21,6 @@ from import_export import fields, resources
 
 from accounts.audit import UPDATE, audit_bulk
 from accounts.spreadsheets import spreadsheet_safe
-from accounts.validators import NIK_MESSAGE, contains_nik
 from buildings.import_widgets import (
     ChoiceWidget,
     CoordinateWidget,
@@ -36,6 +35,15 @@ from buildings.import_widgets import (
     tidy,
 )
 from buildings.models import Building, Tower, Unit
+from buildings.unit_rules import (
+    BuildingFinder,
+    new_tower_floors,
+    number_problem,
+    read_floor,
+    read_number,
+    tower_name_problem,
+    unit_repeated_problem,
+)
 
 # Rows the admin's import preview lists (templates/buildings/admin_import.html).
 PREVIEW_ROWS = 500
@@ -354,15 +362,10 @@ class UnitResource(ScopedResource):
         if "kelurahan" not in dataset.headers and dataset.height:
             # Optional: needed only to tell apart two buildings of the same name.
             dataset.append_col([""] * dataset.height, header="kelurahan")
-        buildings = Building.objects.only("id", "name", "kelurahan_id")
-        if self.region_code:
-            buildings = buildings.in_region(self.region_code)
-        self.buildings = {(b.kelurahan_id, b.name.lower()): b for b in buildings}
-        self.building_kelurahan = {b.pk: b.kelurahan_id for b in self.buildings.values()}
-        self.buildings_by_name = defaultdict(list)
-        for building in self.buildings.values():
-            self.buildings_by_name[building.name.lower()].append(building)
-        self.building_errors = {}
+        self.building_finder = BuildingFinder(self.kelurahan_resolver, self.region_code)
+        self.building_kelurahan = {
+            b.pk: b.kelurahan_id for b in self.building_finder.buildings.values()
+        }
         self.towers = {}
         self.tower_floors = {}
         self.units = {}
@@ -380,7 +383,7 @@ class UnitResource(ScopedResource):
             tower_key = (building.pk, tidy(row.get("tower")).lower())
             wanted.add(building.pk)
             try:
-                floor = WholeNumberWidget().clean(row.get("floor")) or 1
+                floor = read_floor(row.get("floor")) or 1
             except ValueError:
                 continue
             self.tower_floors[tower_key] = max(self.tower_floors.get(tower_key, 1), floor)
@@ -392,60 +395,16 @@ class UnitResource(ScopedResource):
             self.units[(unit.tower_id, unit.number)] = unit
 
     def find_building(self, row) -> Building:
-        """The row's building; a ValidationError says why there is none.
-
-        The kelurahan column is needed only when two buildings share the name.
-        """
-        name = tidy(row.get("building"))
-        raw_kelurahan = tidy(row.get("kelurahan"))
-        cache_key = (name.lower(), raw_kelurahan)
-        if cache_key in self.building_errors:
-            raise ValidationError(self.building_errors[cache_key])
-        try:
-            if not name:
-                raise ValidationError({"building": _("A building name is required.")})
-            if raw_kelurahan:
-                kelurahan = self.kelurahan_resolver.resolve(
-                    raw_kelurahan, row.get("kecamatan"), row.get("kota")
-                )
-                building = self.buildings.get((kelurahan.pk, name.lower()))
-                where = _(" in kelurahan %(kelurahan)s") % {"kelurahan": kelurahan.name}
-            else:
-                same_name = self.buildings_by_name.get(name.lower(), [])
-                if len(same_name) > 1:
-                    raise ValidationError(
-                        {
-                            "building": _(
-                                "There are %(count)s buildings named “%(name)s”: add a "
-                                "kelurahan column to say which."
-                            )
-                            % {"count": len(same_name), "name": name}
-                        }
-                    )
-                building = same_name[0] if same_name else None
-                where = ""
-            if building is None:
-                raise ValidationError(
-                    {
-                        "building": _(
-                            "No building “%(name)s”%(where)s; import the building list first."
-                        )
-                        % {"name": name, "where": where}
-                    }
-                )
-        except ValueError as e:
-            self.building_errors[cache_key] = {"kelurahan": [str(e)]}
-            raise ValidationError(self.building_errors[cache_key]) from None
-        except ValidationError as e:
-            self.building_errors[cache_key] = e.message_dict
-            raise
-        return building
+        """The row's building; a ValidationError says why there is none (unit_rules)."""
+        return self.building_finder.find(
+            row.get("building"), row.get("kelurahan"), row.get("kecamatan"), row.get("kota")
+        )
 
     def tower_for(self, building: Building, name: str) -> Tower:
         key = (building.pk, name.lower())
         tower = self.towers.get(key)
         if tower is None:
-            floors = min(max(self.tower_floors.get(key, 1), 1), 150)
+            floors = new_tower_floors(self.tower_floors.get(key, 1))
             tower = Tower.objects.create(building=building, name=name, floors=floors)
             self.towers[key] = tower
             self.towers_created += 1
@@ -462,24 +421,17 @@ class UnitResource(ScopedResource):
             self.add_row_problems(e)
             building = None
         tower_name = tidy(row.get("tower"))
-        number = TidyCharWidget().clean(row.get("number"))
-        if not tower_name:
-            self.add_row_problem("tower", _("A tower (or block) name is required."))
-        elif len(tower_name) > Tower._meta.get_field("name").max_length:
-            self.add_row_problem("tower", _("A tower name has at most 50 characters."))
-        elif contains_nik(tower_name):
-            self.add_row_problem("tower", str(NIK_MESSAGE))
-        if not number:
-            self.add_row_problem("number", _("A unit number is required."))
+        number = read_number(row.get("number"))
+        if problem := tower_name_problem(tower_name):
+            self.add_row_problem("tower", problem)
+        if problem := number_problem(number):
+            self.add_row_problem("number", problem)
         if self.row_problems:
             return None
         tower = self.tower_for(building, tower_name)
-        self.check_once_in_file(
-            (tower.pk, number),
-            self.row_number,
-            "number",
-            _("This unit already appears on line %(line)s of this file."),
-        )
+        first = self.seen_keys.setdefault((tower.pk, number), self.row_number)
+        if first != self.row_number:
+            self.add_row_problem("number", unit_repeated_problem(self.line_of(first)))
         self.row_tower = tower
         unit = self.units.get((tower.pk, number))
         if unit is not None:

@@ -16,6 +16,14 @@ class ImportCommand(BaseCommand):
 
     import_function = None
 
+    def read(self, path):
+        """The file as `import_function` takes it (`dataset=`): a tablib Dataset."""
+        return dataset_load(path)
+
+    def problems(self, result) -> list[str]:
+        """Every refused row of `result`, one readable line per problem."""
+        return import_problems(result, limit=None)
+
     def add_arguments(self, parser):
         parser.add_argument("path", help="a .csv or .xlsx file")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
@@ -38,7 +46,7 @@ class ImportCommand(BaseCommand):
 
     def handle(self, *args, path, dry_run, region, skip_invalid, actor=None, **options):
         try:
-            dataset = dataset_load(path)
+            dataset = self.read(path)
         except (OSError, ValueError) as e:
             raise CommandError(str(e)) from e
         # One transaction with the import: a refused file leaves nothing behind, not even the
@@ -58,7 +66,7 @@ class ImportCommand(BaseCommand):
                 file_name=Path(path).name,
             )
             seconds = time.perf_counter() - started
-            problems = import_problems(result, limit=None)
+            problems = self.problems(result)
             totals = result.totals
             refused = totals["invalid"] + totals["error"]
             if problems and (not skip_invalid or totals["error"]):
