@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "residents",
     # After accounts: privacy/admin.py extends the user admin registered there.
     "privacy",
+    # On top of every app: the demo data and the seed commands (seed_demo, seed_scale).
+    "demo",
 ]
 
 MIDDLEWARE = [
