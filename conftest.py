@@ -138,8 +138,8 @@ def _migration_data(request):
     from django.contrib.contenttypes.models import ContentType
     from django.core.management.sql import emit_post_migrate_signal
 
-    from buildings.models import Region
-    from buildings.regions import regions_load
+    from regions.models import Region
+    from regions.tree import regions_load
     from visits.models import CoklitPeriod
 
     # After a flush the content types (which every audit row points at) have new ids while the
@@ -192,7 +192,6 @@ class World:
     def __init__(self):
         from accounts.models import Role
         from accounts.tests.factories import UserFactory
-        from buildings.models import Region
         from buildings.tests.factories import (
             BuildingFactory,
             BuildingManagerFactory,
@@ -200,6 +199,7 @@ class World:
             UnitFactory,
             UnitOccupancyFactory,
         )
+        from regions.models import Region
         from visits.tests.factories import (
             AccessIssueFactory,
             AssignmentFactory,

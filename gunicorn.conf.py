@@ -22,7 +22,7 @@ def post_worker_init(worker):
 
     The first task a worker queues otherwise pays ~100 ms of Celery and connection-pool setup
     inside a manager's request. If Redis is down the worker starts anyway: what it would queue
-    waits in the outbox (reminders.outbox) until the sweep.
+    waits in the outbox (outbox.services) until the sweep.
     """
     try:
         from coklit.celery import app

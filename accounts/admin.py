@@ -15,8 +15,8 @@ from accounts.admin_scope import ScopedAdminMixin
 from accounts.audit import audit_password_event, password_reset_link_send
 from accounts.models import Invitation, Role, User
 from accounts.scope import account_manageable, invitable_roles, region_prefix
-from buildings.admin import kota_filter
-from buildings.models import Region
+from regions.admin_filters import kota_filter
+from regions.models import Region
 
 
 class EmailLowercaseMixin:

@@ -21,6 +21,6 @@ def navigation(request):
         return {}
     return {
         "nav_dashboard": user.is_superuser or user.role in DASHBOARD_ROLES,
-        # Staff land on the dashboard (accounts.views.home), which links the invitations.
+        # Staff land on the dashboard (coklit.views.home), which links the invitations.
         "nav_invitations": bool(invitable_roles(user)),
     }

@@ -48,16 +48,11 @@ def building_q(user, path: str = "") -> Q:
     if prefix is not None:
         return Q(**{f"{path}kelurahan__code__startswith": prefix})
     # Subqueries rather than joins, so a building never comes back twice.
+    # Reverse relations (BuildingManager.user, Assignment.pantarlih): accounts imports neither.
     if user.role == Role.PENGELOLA:
-        from buildings.models import BuildingManager
-
-        managed = BuildingManager.objects.filter(user=user).values("building_id")
-        return Q(**{f"{path}pk__in": managed})
+        return Q(**{f"{path}pk__in": user.managed_buildings.values("building_id")})
     if user.role == Role.PANTARLIH:
-        from visits.models import Assignment
-
-        assigned = Assignment.objects.filter(pantarlih=user).values("building_id")
-        return Q(**{f"{path}pk__in": assigned})
+        return Q(**{f"{path}pk__in": user.assignments.values("building_id")})
     return nothing
 
 

@@ -87,7 +87,8 @@ def build(args):
     from django.utils import timezone
 
     from accounts.models import User
-    from buildings.models import Building, Region, Tower, Unit, UnitOccupancy
+    from buildings.models import Building, Tower, Unit, UnitOccupancy
+    from regions.models import Region
     from visits.models import Assignment, CoklitPeriod, UnitOutcome, Visit
 
     today = timezone.localdate()

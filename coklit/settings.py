@@ -67,12 +67,16 @@ INSTALLED_APPS = [
     "auditlog",
     "import_export",
     "accounts",
+    "invitations",
+    "regions",
+    "outbox",
     "buildings",
     "visits",
     "dashboard",
     "reminders",
     "residents",
     # After accounts: privacy/admin.py extends the user admin registered there.
+    "portal",
     "privacy",
     # On top of every app: the demo data and the seed commands (seed_demo, seed_scale).
     "demo",
@@ -161,8 +165,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_ADAPTER = "invitations.adapter.InvitationAccountAdapter"
+ACCOUNT_FORMS = {"signup": "invitations.signup.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.validators import NIK_MESSAGE, contains_nik, tps_normalize, validate_tps
 from buildings.imports import sheet_line
-from buildings.models import Building, Region, Tower
-from buildings.regions import normalize_region_name
+from buildings.models import Building, Tower
+from regions.models import Region
+from regions.tree import normalize_region_name
 from visits.models import Assignment, CoklitPeriod
 
 # Who may assign pantarlih (in their own region): KPU and its district and village committees.

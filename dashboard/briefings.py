@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.emails import email_send
 from accounts.models import Briefing, BriefingInvitee
 from buildings.models import Building, BuildingManager
-from reminders.outbox import outbox_enqueue
+from outbox.services import outbox_enqueue
 
 
 def briefing_invite(*, briefing: Briefing, buildings) -> int:

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from buildings.models import Building, Region
+from buildings.models import Building
 from dashboard.letters import letter_due, letter_next_sequence, letter_number, letter_office
-from reminders.outbox import outbox_enqueue
+from outbox.services import outbox_enqueue
+from regions.models import Region
 
 # The ladder (rungs, owners, guides, clock) lives with the issues, below this app, so the field
 # pages and the emails read it too; re-exported here for the staff pages.

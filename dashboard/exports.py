@@ -43,17 +43,11 @@ from openpyxl.utils import get_column_letter
 
 from accounts.scope import DKI_JAKARTA
 from accounts.spreadsheets import cell_safe, spreadsheet_safe
-from buildings.models import Building, Region
-from dashboard.coverage import (
-    REASONS,
-    Clock,
-    Figures,
-    building_figures,
-    buildings_at_risk,
-    clock_for,
-    roll_up,
-)
+from buildings.models import Building
 from dashboard.models import ExportJob
+from progress.at_risk import REASONS, buildings_at_risk
+from progress.figures import Clock, Figures, building_figures, clock_for, roll_up
+from regions.models import Region
 from visits.models import AccessIssue, AccessIssueEvent
 
 # Above this many rows an export is built in the background.

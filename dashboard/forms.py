@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Briefing
 from accounts.validators import NIK_MESSAGE, contains_nik
-from buildings.models import Building, Region
+from buildings.models import Building
+from regions.models import Region
 
 
 class SheetUploadForm(forms.Form):

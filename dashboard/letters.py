@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Role
-from buildings.models import Region
+from regions.models import Region
 from visits.access import STEP_DAYS
 from visits.models import (
     LETTER_NUMBER,

@@ -26,7 +26,8 @@ from django.db import connection, transaction
 from django.db.models import Count, F, FloatField, Q, Value
 from django.db.models.functions import Greatest
 
-from buildings.models import Building, Region, Unit
+from buildings.models import Building, Unit
+from regions.models import Region
 
 LIMIT = 50
 REGION_LIMIT = 10

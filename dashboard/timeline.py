@@ -25,7 +25,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from buildings.models import Building, BuildingManager, Region, Tower, Unit, UnitOccupancy
+from buildings.models import Building, BuildingManager, Tower, Unit, UnitOccupancy
+from regions.models import Region
 from visits.models import AccessIssue, AccessIssueEvent, Assignment, IssueLetter, Schedule, Visit
 
 # Who reads the timelines: the election commission and its supervisor (issue #16, item 8).

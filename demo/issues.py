@@ -5,8 +5,6 @@ import uuid
 
 from django.utils import timezone
 
-from buildings.models import Region
-
 # The escalation services number the letters and send the step-change emails as they do for
 # real: seeding prints them (the terminal of bin/demo) and records them in accounts.SentEmail.
 from dashboard.escalation import issue_escalate, issue_letter_sent, issue_raise
@@ -25,6 +23,7 @@ from demo.data.issues import (
     SIGNATORY,
 )
 from demo.rows import DemoRows
+from regions.models import Region
 from visits.models import AccessIssue, AccessIssueEvent, IssueLetter, LetterOffice, Visit
 
 

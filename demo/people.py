@@ -10,9 +10,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.audit import audit_context
-from accounts.invitations import INVITATION_DAYS
 from accounts.models import Invitation, User
-from buildings.models import BuildingManager, Region
+from buildings.models import BuildingManager
 from demo.data.people import (
     ACCOUNTS,
     ASSIGNED_BY,
@@ -27,6 +26,8 @@ from demo.data.people import (
 from demo.data.places import BUILDINGS
 from demo.pictures import portrait
 from demo.rows import DemoRows
+from invitations.services import INVITATION_DAYS
+from regions.models import Region
 from visits.models import Assignment, OfficerPhoto
 from visits.officer_photo import officer_photo_set
 

@@ -2,10 +2,11 @@
 occupancy hints the managers reported."""
 
 from accounts.audit import audit_context
-from buildings.models import Building, Region, Tower, Unit, UnitOccupancy
+from buildings.models import Building, Tower, Unit, UnitOccupancy
 from buildings.unit_generator import units_generate
 from demo.data.places import BUILDINGS, OCCUPANCY, BuildingSpec, TowerSpec
 from demo.rows import DemoRows
+from regions.models import Region
 
 
 def buildings_seed(rows: DemoRows, regions: dict[str, Region]) -> None:

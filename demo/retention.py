@@ -14,7 +14,6 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Briefing, BriefingInvitee, Invitation, Role, SentEmail
-from buildings.models import Region
 from demo.data.retention import (
     BRIEFING,
     BUILDING,
@@ -40,6 +39,7 @@ from demo.data.retention import (
 from demo.pictures import lobby_photo
 from demo.rows import DemoRows
 from privacy.models import PrivacyContact, RetentionHold
+from regions.models import Region
 from reminders.models import ReminderLog
 from visits.models import AccessIssue, AccessIssueEvent, Assignment, CoklitPeriod, Schedule, Visit
 

@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import Role, User
-from buildings.models import Building, BuildingManager, Region, Tower, Unit
+from buildings.models import Building, BuildingManager, Tower, Unit
 from demo.data.fieldwork import PERIOD_NAME
+from regions.models import Region
 from visits.models import AccessIssue, Assignment, CoklitPeriod, UnitOutcome, Visit
 from visits.services import REFUSALS
 

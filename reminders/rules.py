@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from buildings.models import Building, BuildingManager, Unit
+from progress.at_risk import behind_rows
 
 # The one place reminders read the dashboard's coverage rules (issue #18 gives them a home of
 # their own below both): the figures, the clock and the straight line the dashboard shows.
-from dashboard.coverage import STALLED_AFTER_DAYS, Clock, Figures, behind_rows, building_figures
+from progress.figures import STALLED_AFTER_DAYS, Clock, Figures, building_figures
 from reminders.models import DigestOptOut, ReminderKind
 from visits.models import AccessIssue, Assignment, CoklitPeriod, Schedule
 from visits.schedules import schedule_answered_by_manager
@@ -363,7 +364,7 @@ def digest(d: Day, staff: Staff) -> list[Reminder]:
 
 def _digest_figures(d: Day, buildings: list, figures: dict) -> dict:
     """The area's share closed so far, days left, pace needed and the buildings furthest
-    behind the straight line, as the dashboard reckons them (dashboard.coverage)."""
+    behind the straight line, as the dashboard reckons them (progress)."""
     total = Figures()
     for building in buildings:
         total.add_units(figures[building.pk])

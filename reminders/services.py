@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.emails import email_render, email_send
 from accounts.models import User
-from buildings.models import Building, BuildingManager, Region
+from buildings.models import Building, BuildingManager
+from regions.models import Region
 from reminders.models import ReminderLog
 from reminders.rules import Day, Reminder, rules_evaluate
 from visits.access import STEP_GUIDE, is_top, next_level

@@ -3,7 +3,8 @@
 from celery import shared_task
 from django.db import transaction
 
-from reminders import outbox, services
+from outbox import services as outbox
+from reminders import services
 
 MAX_RETRIES = services.MAX_ATTEMPTS - 1
 

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from buildings.models import Building, Tower
-from coklit.http import client_ip
-from coklit.ratelimit import limit_exceeded
+from core.http import client_ip
+from core.ratelimit import limit_exceeded
 from residents.forms import VisitRequestForm
 from residents.models import PublicLink, token_normalize
 from residents.public import form_token, form_token_valid, progress_today, schedules_ahead

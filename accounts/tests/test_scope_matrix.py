@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.admin_scope import ScopedAdminMixin
-from accounts.invitations import invitation_create
+from invitations.services import invitation_create
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ PUBLIC |= {"portal_calendar_feed"}
 # admin's own plumbing, and the audit log, the notification outbox and the personal-data
 # settings (privacy/tests/test_admin.py), which only KPU Provinsi opens (403 for any id).
 SAME_FOR_EVERYONE = re.compile(
-    r"^admin:(buildings_region_|visits_coklitperiod_|auditlog_logentry_|reminders_outboxmessage_"
+    r"^admin:(regions_region_|visits_coklitperiod_|auditlog_logentry_|outbox_outboxmessage_"
     r"|privacy_(privacycontact|retentionhold|retentionrun)_"
     r"|view_on_site$"
     r"|app_list$|accounts_user_password_change$)"
@@ -159,16 +159,16 @@ def test_audit_log_opens_only_for_kpu_provinsi(world, client):
 
 
 def test_the_notification_outbox_opens_only_for_kpu_provinsi(world, client):
-    from reminders.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     row = OutboxMessage.objects.create(task="visits.tasks.schedule_notify", args=[1, "x", 2])
-    url = reverse("admin:reminders_outboxmessage_change", args=[row.pk])
+    url = reverse("admin:outbox_outboxmessage_change", args=[row.pk])
     client.force_login(world.kpu_kota_selatan)
     assert client.get(url).status_code == 403
-    assert client.get(reverse("admin:reminders_outboxmessage_changelist")).status_code == 403
+    assert client.get(reverse("admin:outbox_outboxmessage_changelist")).status_code == 403
     client.force_login(world.kpu_provinsi)
     assert client.get(url).status_code == 200
     page = client.get(
-        reverse("admin:reminders_outboxmessage_changelist"), {"enqueued_at__isnull": "True"}
+        reverse("admin:outbox_outboxmessage_changelist"), {"enqueued_at__isnull": "True"}
     )
     assert page.status_code == 200 and b"schedule_notify" in page.content

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from buildings.regions import regions_load
+    from regions.tree import regions_load
 
     regions_load(apps.get_model("buildings", "Region"))
 

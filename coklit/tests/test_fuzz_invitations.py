@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import given
 
-from buildings.models import Region
 from coklit.tests.fuzzing import FUZZ, csv_text, file_bytes, file_names, form_data, post_and_check
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from conftest import PASSWORD
-from reminders.models import OutboxMessage
+from outbox.models import OutboxMessage
 from reminders.tests.test_redis_down import broker_down  # noqa: F401 (a fixture)
 from visits.models import Schedule, UnitOutcome
 from visits.tests.factories import ScheduleFactory, field_day

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from accounts.models import Briefing, BriefingInvitee, Role
 from accounts.tests.factories import UserFactory
-from buildings.models import Region
 from buildings.tests.factories import BuildingFactory, BuildingManagerFactory, kelurahan
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 
 from accounts.tests.factories import UserFactory
-from buildings.models import Region
+from regions.models import Region
 from visits.tests.factories import AccessIssueFactory, ScheduleFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ import datetime
 import pytest
 
 from accounts.tests.factories import UserFactory
-from buildings.models import Region
 from buildings.tests.factories import BuildingFactory, BuildingManagerFactory, TowerFactory
 from conftest import sign_in
+from regions.models import Region
 from visits.access import access_issue_raise
 from visits.models import AccessIssue, Schedule
 from visits.tests.factories import AssignmentFactory

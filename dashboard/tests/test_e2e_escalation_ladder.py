@@ -17,9 +17,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.tests.factories import UserFactory
-from buildings.models import Region
 from buildings.tests.factories import BuildingFactory, BuildingManagerFactory, TowerFactory
 from conftest import sign_in
+from regions.models import Region
 from visits.models import AccessIssue, IssueLetter, LetterOffice
 
 pytestmark = [pytest.mark.django_db(transaction=True)]

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from accounts.tests.factories import UserFactory
-from buildings.models import Region
 from buildings.tests.factories import BuildingFactory, TowerFactory, UnitFactory
 from conftest import sign_in
+from regions.models import Region
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from buildings.models import Region
 from buildings.tests.factories import BuildingFactory
 from dashboard.escalation import issue_actions, issue_letter_sent
+from regions.models import Region
 from visits.models import AccessIssue, IssueLetter, LetterOffice
 from visits.tests.factories import AccessIssueFactory
 

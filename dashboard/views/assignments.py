@@ -6,9 +6,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.invitation_forms import table_read
 from accounts.scope import region_in_scope
-from buildings.models import Building, Region
+from buildings.models import Building
 from dashboard.assignments import (
     ASSIGNER_ROLES,
     assignments_save,
@@ -19,6 +18,8 @@ from dashboard.assignments import (
     rows_from_table,
 )
 from dashboard.forms import SheetUploadForm
+from invitations.forms import table_read
+from regions.models import Region
 
 
 def _kelurahan(request, code) -> Region:

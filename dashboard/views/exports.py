@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from accounts.context_processors import DASHBOARD_ROLES
 from accounts.scope import DKI_JAKARTA, region_prefix
-from buildings.models import Region
 from dashboard.export_tasks import export_job_build
 from dashboard.exports import FORMATS, KINDS, export_build, export_rows, must_run_in_background
 from dashboard.models import ExportJob
-from reminders.outbox import outbox_enqueue
+from outbox.services import outbox_enqueue
+from regions.models import Region
 
 
 def _region_code(request, code: str) -> str:

@@ -13,13 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buildings.models import BuildingManager, Region
+from buildings.models import BuildingManager
 from dashboard import escalation
 from dashboard.escalation import Action
 from dashboard.forms_escalation import LetterOfficeForm
 from dashboard.letters import letter_kota, letter_number, letter_office, may_keep_letters
 from dashboard.views.coverage import _prefix
 from dashboard.views.escalation import _issue, letter_form
+from regions.models import Region
 from visits.models import IssueLetter
 
 

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from accounts.validators import contains_nik
-from buildings.models import Building, Region
+from buildings.models import Building
 from dashboard.timeline import may_read_timeline, timeline
 from dashboard.views.coverage import _prefix
+from regions.models import Region
 
 PERSON_MAX = 100
 

@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Briefing, SentEmail
-from buildings.models import Region
 from buildings.tests.factories import BuildingManagerFactory
 from dashboard.escalation import issue_resolve
 from dashboard.export_tasks import export_jobs_sweep
 from dashboard.models import ExportJob
 from dashboard.tasks import access_issue_resolved_notify
-from reminders.models import OutboxMessage
+from outbox.models import OutboxMessage
+from regions.models import Region
 from reminders.tests import test_redis_down
 from reminders.tests.test_redis_down import _sweep
 from visits.tests.factories import AccessIssueFactory

@@ -6,10 +6,10 @@ import types
 import pytest
 from django.utils import timezone
 
-from accounts.invitations import invitation_create
 from coklit.celery import app
-from reminders import outbox
-from reminders.models import OutboxMessage
+from invitations.services import invitation_create
+from outbox import services as outbox
+from outbox.models import OutboxMessage
 from reminders.tasks import reminders_sweep
 from visits.models import Schedule
 from visits.schedules import schedule_propose

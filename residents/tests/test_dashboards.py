@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from buildings.models import Region
 from buildings.tests.factories import BuildingManagerFactory
+from regions.models import Region
 from residents.figures import request_figures
 from residents.models import VisitRequest
 from residents.services import visit_request_submit

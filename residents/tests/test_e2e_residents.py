@@ -14,9 +14,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.tests.factories import UserFactory
-from buildings.models import Region
 from buildings.tests.factories import BuildingManagerFactory
 from conftest import SMALL_PHONE, sign_in
+from regions.models import Region
 from residents.models import VisitRequest
 from visits.tests.factories import ScheduleFactory, field_day
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from buildings.models import Region
 from buildings.tests.factories import BuildingManagerFactory, TowerFactory
+from regions.models import Region
 from residents.models import PublicLink
 
 pytestmark = pytest.mark.django_db

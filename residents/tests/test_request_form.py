@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def one_window(monkeypatch):
     """The limits count per clock window; the test must not straddle two."""
-    monkeypatch.setattr("coklit.ratelimit.time", types.SimpleNamespace(time=lambda: 1.8e9))
+    monkeypatch.setattr("core.ratelimit.time", types.SimpleNamespace(time=lambda: 1.8e9))
 
 
 def test_a_resident_asks_for_a_visit_without_any_cookie(resident, day):

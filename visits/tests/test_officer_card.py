@@ -161,7 +161,7 @@ def one_minute(monkeypatch):
     """The limit counts per clock minute; the test must not straddle two."""
     import types
 
-    monkeypatch.setattr("visits.views.officer.time", types.SimpleNamespace(time=lambda: 1.8e9))
+    monkeypatch.setattr("core.ratelimit.time", types.SimpleNamespace(time=lambda: 1.8e9))
 
 
 def test_the_check_is_rate_limited_per_address_with_a_clear_429(client, day, one_minute):
@@ -196,7 +196,7 @@ def test_behind_the_proxy_the_limit_counts_each_client_not_the_proxy(
 def test_sign_in_limits_read_the_same_client_address(rf, settings):
     from allauth.core.internal.httpkit import get_client_ip
 
-    from coklit.http import client_ip
+    from core.http import client_ip
 
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     request = rf.get("/", HTTP_X_FORWARDED_FOR="9.9.9.9, 36.70.1.1", REMOTE_ADDR="10.1.1.1")

@@ -369,7 +369,7 @@ def one_minute(monkeypatch):
     """The limit counts per clock minute; the test must not straddle two."""
     import types
 
-    monkeypatch.setattr("visits.views.officer.time", types.SimpleNamespace(time=lambda: 1.8e9))
+    monkeypatch.setattr("core.ratelimit.time", types.SimpleNamespace(time=lambda: 1.8e9))
 
 
 def test_the_photo_counts_against_the_same_rate_limit_as_the_check(client, with_photo, one_minute):

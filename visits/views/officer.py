@@ -9,12 +9,9 @@ the check, only while the code checks as valid today: its address there is the c
 it runs the same check and counts against the same limit. No URL serves it by an id.
 """
 
-import time
-
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +22,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
-from coklit.http import client_ip
+from core.http import client_ip
+from core.ratelimit import limit_exceeded
 from visits.field import current_period
 from visits.models import Assignment
 from visits.officer_card import BadCode, card_code, card_read, code_normalize
@@ -123,12 +121,7 @@ def card_photo_remove(request):
 
 def _rate_limited(request) -> bool:
     """30 checks a minute per client address, counted in the shared cache."""
-    key = f"officer-check:{client_ip(request)}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=70)
-    try:
-        return cache.incr(key) > CHECKS_PER_MINUTE
-    except ValueError:  # the key expired between add and incr
-        return False
+    return limit_exceeded("officer-check", client_ip(request), CHECKS_PER_MINUTE, 60)
 
 
 def _too_many(request):
