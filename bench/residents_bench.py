@@ -64,7 +64,7 @@ def run_demo(args) -> dict:
     from django.core.management import call_command
     from django.test import override_settings
 
-    from residents.demo import DEMO_TOKEN
+    from demo.data.practice import DEMO_TOKEN
     from residents.models import PublicLink
 
     with override_settings(DEBUG=True):

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     # After accounts: privacy/admin.py extends the user admin registered there.
     "portal",
     "privacy",
+    # On top of every app: the demo data and the seed commands (seed_demo, seed_scale).
+    "demo",
 ]
 
 MIDDLEWARE = [

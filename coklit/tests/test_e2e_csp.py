@@ -15,7 +15,8 @@ PAGES = {
 
 
 def test_main_pages_load_without_a_policy_violation(phone, settings):
-    from visits.demo import DEMO_PASSWORD, demo_seed
+    from demo.builder import demo_seed
+    from demo.data.people import DEMO_PASSWORD
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     demo_seed()

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_operator_drills_down_from_kota_to_tower_and_reads_the_at_risk_list(
     laptop, live_server, settings
 ):
-    from visits.demo import DEMO_PASSWORD, demo_seed
+    from demo.builder import demo_seed
+    from demo.data.people import DEMO_PASSWORD
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     demo_seed()

@@ -8,7 +8,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _demo(page, live_server, settings, email):
-    from visits.demo import DEMO_PASSWORD, demo_seed
+    from demo.builder import demo_seed
+    from demo.data.people import DEMO_PASSWORD
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     demo_seed()

@@ -196,7 +196,7 @@ def test_home_checklist_leads_to_the_profile_when_nothing_waits(english):
 
 
 def test_demo_managers_open_every_portal_page(client, english):
-    from visits.demo import demo_seed
+    from demo.builder import demo_seed
 
     demo_seed()
     from accounts.models import User

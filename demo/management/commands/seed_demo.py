@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from visits.demo import demo_seed
+from demo.builder import demo_seed
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from accounts.models import User
 from buildings.models import Building
-from privacy.demo import CLOSED_PERIOD_NAME
+from demo.data.retention import CLOSED_PERIOD_NAME
 from privacy.person import person_data
 from privacy.retention import retention_apply
 from privacy.tests.record import export_keys, record_rows
@@ -116,7 +116,7 @@ def test_the_demo_has_an_officer_whose_duty_has_ended_to_erase(demo, client):
     erasing her leaves every coverage figure as it was."""
     from django.urls import reverse
 
-    from privacy.demo import ENDED_EMAIL
+    from demo.data.retention import ENDED_EMAIL
     from privacy.person import person_erase_problems, pseudonym
 
     person = User.objects.get(email=ENDED_EMAIL)

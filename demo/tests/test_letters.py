@@ -5,7 +5,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import SentEmail, User
-from visits.demo import demo_seed
+from demo.builder import demo_seed
 from visits.models import AccessIssue, IssueLetter
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.models import User
-from residents.demo import DEMO_TOKEN
+from demo.data.practice import DEMO_TOKEN, PRACTICE_PERIOD_NAME
 from residents.models import PublicLink, VisitRequest
-from visits.demo import PRACTICE_PERIOD_NAME
 from visits.models import Assignment
 
 pytestmark = pytest.mark.django_db

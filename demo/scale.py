@@ -1,4 +1,5 @@
-"""Jakarta-scale synthetic data for the benchmarks: never for a database anyone uses.
+"""Jakarta-scale synthetic data for the benchmarks (`manage.py seed_scale`): never for a
+database anyone uses.
 
 Defaults: 2,000 buildings, 400,000 units in towers of realistic sizes (at most 6,000 towers;
 about 1,200 are made), 30,000 pantarlih, 2,000 managers, 1,000,000 unit outcomes over the
@@ -8,17 +9,14 @@ outcomes_store would have left it; the towers' totals follow by trigger.
 
 import datetime
 import random
-import time
 import uuid
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from accounts.models import Role, User
 from buildings.models import Building, BuildingManager, Tower, Unit
+from demo.data.fieldwork import PERIOD_NAME
 from regions.models import Region
 from visits.models import AccessIssue, Assignment, CoklitPeriod, UnitOutcome, Visit
 from visits.services import REFUSALS
@@ -37,39 +35,13 @@ OUTCOME_WEIGHTS = {  # roughly what pantarlih find in high-rises
 }
 
 
-class Command(BaseCommand):
-    help = "Fill the database with Jakarta-scale synthetic data for benchmarks."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--buildings", type=int, default=2_000)
-        parser.add_argument("--towers", type=int, default=6_000)
-        parser.add_argument("--units", type=int, default=400_000)
-        parser.add_argument("--pantarlih", type=int, default=30_000)
-        parser.add_argument("--outcomes", type=int, default=1_000_000)
-        parser.add_argument("--seed", type=int, default=2024)
-        parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
-
-    def handle(self, *args, **o):
-        if not settings.DEBUG and not o["force"]:
-            raise CommandError("seed_scale fills a database with synthetic data; use DEBUG=1.")
-        if Building.objects.filter(name__startswith="Skala ").exists():
-            raise CommandError("This database already holds seed_scale data.")
-        started = time.perf_counter()
-        rng = random.Random(o["seed"])
-        with transaction.atomic():
-            counts = scale_seed(rng=rng, **{k: o[k] for k in (
-                "buildings", "towers", "units", "pantarlih", "outcomes")})  # fmt: skip
-        counts["seconds"] = round(time.perf_counter() - started, 1)
-        self.stdout.write(", ".join(f"{k}: {v:,}" for k, v in counts.items()))
-
-
 def _bulk(model, rows):
     for start in range(0, len(rows), BATCH):
         model.objects.bulk_create(rows[start : start + BATCH], batch_size=BATCH)
 
 
 def scale_seed(*, rng, buildings, towers, units, pantarlih, outcomes) -> dict:
-    period = CoklitPeriod.objects.get(name="Pilkada DKI Jakarta 2024")
+    period = CoklitPeriod.objects.get(name=PERIOD_NAME)
     kelurahan = list(Region.objects.filter(level=Region.Level.KELURAHAN))
     password = make_password(None)  # unusable: these accounts never sign in
 

@@ -14,8 +14,9 @@ from accounts.models import Invitation, User
 from accounts.roles import ADMIN_USERS as ADMIN_ROLES
 from accounts.validators import contains_nik
 from buildings.models import Building, BuildingManager, Tower, Unit, UnitOccupancy
-from privacy.demo import CLOSED_PERIOD_NAME
-from visits.demo import ASSIGNMENTS, DEMO_DOMAIN, DEMO_PASSWORD, PRACTICE_PERIOD_NAME
+from demo.data.people import ASSIGNMENTS, DEMO_DOMAIN, DEMO_PASSWORD
+from demo.data.practice import PRACTICE_PERIOD_NAME
+from demo.data.retention import CLOSED_PERIOD_NAME
 from visits.models import AccessIssue, Assignment, OfficerPhoto, Schedule, UnitOutcome, Visit
 from visits.tests.factories import pilkada_2024
 
@@ -168,8 +169,8 @@ def test_each_managed_building_has_its_manager_as_primary_contact(first_run):
 
 def test_every_visit_is_by_an_assigned_pantarlih_inside_the_period(first_run):
     period = pilkada_2024()
-    # (The closed practice period's visits are retention's: privacy/tests/test_demo.py.)
-    # (The practice window's visit for a resident's request: residents/tests/test_demo.py.)
+    # (The closed practice period's visits are retention's: demo/tests/test_retention.py.)
+    # (The practice window's visit for a resident's request: demo/tests/test_residents.py.)
     closed_or_practice = [CLOSED_PERIOD_NAME, PRACTICE_PERIOD_NAME]
     for visit in Visit.objects.exclude(period__name__in=closed_or_practice):
         assert visit.period == period
@@ -277,7 +278,7 @@ def test_demo_rows_pass_model_validation(first_run):
 
 
 def test_the_practice_window_surrounds_today_so_the_field_pages_work(first_run):
-    from visits.demo import PRACTICE_PERIOD_NAME
+    from demo.data.practice import PRACTICE_PERIOD_NAME
     from visits.models import CoklitPeriod
 
     period = CoklitPeriod.objects.get(name=PRACTICE_PERIOD_NAME)
