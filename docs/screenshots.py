@@ -22,7 +22,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PASSWORD = "demo-coklit-2024"  # visits.demo.DEMO_PASSWORD
+PASSWORD = "demo-coklit-2024"  # demo.data.people.DEMO_PASSWORD
 SCREENS = Path(__file__).resolve().parent / "screens"
 
 # Indonesian is the default; the browser asks for it too, so nothing falls back to English.
