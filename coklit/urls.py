@@ -23,7 +23,7 @@ urlpatterns = [
     path("portal/", include("buildings.urls")),
     path("pengingat/", include("reminders.urls")),
     path("privasi/", include("privacy.urls")),
-    path("", include("residents.urls")),
+    path("", include("lobby.urls")),
     path("", include("visits.urls")),
     path("", include("accounts.urls")),
 ]
