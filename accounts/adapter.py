@@ -4,8 +4,6 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.admin_scope import ADMIN_ROLES
-from accounts.invitations import invitation_accept
 from accounts.validators import validate_no_nik
 from core.http import client_ip
 
@@ -14,21 +12,10 @@ from core.http import client_ip
 HAMMERED_WINDOW_SECONDS = 15 * 60
 HAMMERED_AFTER = 20
 
-SESSION_KEY = "invitation_id"
-
-
-def pending_invitation(request):
-    """The invitation this browser arrived with, if it can still be used."""
-    from accounts.models import Invitation
-
-    pk = request.session.get(SESSION_KEY)
-    if not pk:
-        return None
-    return Invitation.objects.pending().filter(pk=pk).first()
-
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sign-up only from a valid invitation; the invitation decides role and scope."""
+    """Sign-in as KPU wants it; nobody signs up here (invitations.adapter opens sign-up to a
+    valid invitation)."""
 
     def clean_email(self, email):
         # Every email form of allauth (sign-up, /akun/email/ for extra addresses) passes here.
@@ -62,19 +49,7 @@ class AccountAdapter(DefaultAccountAdapter):
             )
 
     def is_open_for_signup(self, request):
-        return pending_invitation(request) is not None
-
-    def save_user(self, request, user, form, commit=True):
-        invitation = pending_invitation(request)
-        user.full_name = form.cleaned_data.get("full_name") or invitation.full_name
-        user.role, user.region, user.phone = invitation.role, invitation.region, invitation.phone
-        # KPU, the housing office and Bawaslu work in the (scoped) admin as well.
-        user.is_staff = invitation.role in ADMIN_ROLES
-        user = super().save_user(request, user, form, commit=commit)
-        if commit and invitation is not None:
-            invitation_accept(invitation=invitation, user=user)
-            request.session.pop(SESSION_KEY, None)
-        return user
+        return False
 
     def get_login_redirect_url(self, request):
         return reverse("home")

@@ -8,24 +8,21 @@ object outside the scope is a 404 rather than Django's "perhaps it was deleted" 
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 
-from accounts.models import Role
+from accounts.roles import ADMIN_USERS, KPU, ONBOARDERS, Role
 
-# Who may open the admin at all (Django's is_staff must be set too).
-ADMIN_ROLES = frozenset({Role.KPU_PROVINSI, Role.KPU_KOTA, Role.DINAS, Role.BAWASLU})
-
-# Who may change (add, edit, delete) each model; everyone in ADMIN_ROLES may view.
-KPU = frozenset({Role.KPU_PROVINSI, Role.KPU_KOTA})
+# Who may change (add, edit, delete) each model; everyone in ADMIN_USERS may view (Django's
+# is_staff must be set too).
 EDITORS = {
-    "buildings.building": KPU | {Role.DINAS},
-    "buildings.tower": KPU | {Role.DINAS},
-    "buildings.unit": KPU | {Role.DINAS},
+    "buildings.building": ONBOARDERS,
+    "buildings.tower": ONBOARDERS,
+    "buildings.unit": ONBOARDERS,
     "buildings.unitoccupancy": KPU,
-    "buildings.buildingmanager": KPU | {Role.DINAS},
+    "buildings.buildingmanager": ONBOARDERS,
     "visits.assignment": KPU,
     "visits.schedule": KPU,
     "visits.visit": frozenset(),
     "visits.unitoutcome": frozenset(),
-    "visits.accessissue": KPU | {Role.DINAS},
+    "visits.accessissue": ONBOARDERS,
     "visits.coklitperiod": frozenset({Role.KPU_PROVINSI}),
     "accounts.user": KPU,
     "accounts.invitation": KPU,
@@ -35,7 +32,7 @@ EDITORS = {
 def admin_role(user) -> str | None:
     if not (user.is_active and user.is_staff):
         return None
-    return user.role if user.role in ADMIN_ROLES else None
+    return user.role if user.role in ADMIN_USERS else None
 
 
 class ScopedAdminMixin:

@@ -1,17 +1,12 @@
-from accounts.models import Role
+from accounts.roles import REGION_STAFF
 from accounts.scope import invitable_roles, region_prefix
-
-# Roles that read the staff dashboard (everyone whose scope is a region).
-DASHBOARD_ROLES = frozenset(
-    {Role.KPU_PROVINSI, Role.KPU_KOTA, Role.PPK, Role.PPS, Role.DINAS, Role.BAWASLU}
-)
 
 
 def has_dashboard(user) -> bool:
     """Whether /dasbor/ opens for this user: a dashboard role with a region to read."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or (user.role in DASHBOARD_ROLES and region_prefix(user) is not None)
+    return user.is_superuser or (user.role in REGION_STAFF and region_prefix(user) is not None)
 
 
 def navigation(request):
@@ -20,7 +15,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_dashboard": user.is_superuser or user.role in DASHBOARD_ROLES,
-        # Staff land on the dashboard (accounts.views.home), which links the invitations.
+        "nav_dashboard": user.is_superuser or user.role in REGION_STAFF,
+        # Staff land on the dashboard (coklit.views.home), which links the invitations.
         "nav_invitations": bool(invitable_roles(user)),
     }

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import phone_field_clean
+from accounts.roles import ONBOARDERS, Role
 from accounts.validators import validate_no_nik, validate_tps
 
 
@@ -12,20 +13,22 @@ class UserQuerySet(models.QuerySet):
     def in_scope(self, user):
         """People a staff user works with: staff of their region, and the managers and
         pantarlih of the buildings in it."""
-        from accounts.scope import building_q, region_prefix
-        from buildings.models import Building, BuildingManager
-        from visits.models import Assignment
+        from accounts.scope import region_prefix
 
         if user.is_authenticated and user.is_active and user.is_superuser:
             return self.all()
         prefix = region_prefix(user)
         if prefix is None:
             return self.filter(pk=user.pk) if user.is_authenticated else self.none()
-        buildings = Building.objects.filter(building_q(user)).values("pk")
+        # Through the reverse relations of the rows that tie people to buildings, so accounts
+        # needs no import of the apps above it. Subqueries: nobody comes back twice.
+        inside = "building__kelurahan__code__startswith"
+        managers = self.model.objects.filter(**{f"managed_buildings__{inside}": prefix})
+        officers = self.model.objects.filter(**{f"assignments__{inside}": prefix})
         return self.filter(
             models.Q(region__code__startswith=prefix)
-            | models.Q(pk__in=BuildingManager.objects.filter(building__in=buildings).values("user"))
-            | models.Q(pk__in=Assignment.objects.filter(building__in=buildings).values("pantarlih"))
+            | models.Q(pk__in=managers.values("pk"))
+            | models.Q(pk__in=officers.values("pk"))
         )
 
 
@@ -54,29 +57,8 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
         return self._create_user(email, password, **extra_fields)
 
 
-class Role(models.TextChoices):
-    KPU_PROVINSI = "kpu_provinsi", _("KPU Provinsi")
-    KPU_KOTA = "kpu_kota", _("KPU Kota")
-    PPK = "ppk", _("PPK (district committee)")
-    PPS = "pps", _("PPS (village committee)")
-    DINAS = "dinas", _("Dinas Perumahan (housing office)")
-    BAWASLU = "bawaslu", _("Bawaslu (supervisor)")
-    PENGELOLA = "pengelola", _("Building manager (pengelola)")
-    PANTARLIH = "pantarlih", _("Field officer (pantarlih)")
-
-
 class User(AbstractUser):
     Role = Role
-
-    # Roles whose scope is a region of the DKI tree (a Kemendagri code prefix).
-    REGION_ROLES = {
-        Role.KPU_PROVINSI,
-        Role.KPU_KOTA,
-        Role.PPK,
-        Role.PPS,
-        Role.DINAS,
-        Role.BAWASLU,
-    }
 
     username = None
     first_name = None
@@ -267,14 +249,10 @@ class BriefingQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_active and user.is_superuser:
             return self.all()
         prefix = region_prefix(user)
-        if prefix is None or user.role not in BRIEFING_ROLES:
+        if prefix is None or user.role not in ONBOARDERS:
             return self.none()
         # A kota user's prefix is the kota's code; a province-wide one's is "31".
         return self.filter(region__code__startswith=prefix[:5])
-
-
-# Who holds socialisation sessions (DESIGN flow 2): the housing office and KPU.
-BRIEFING_ROLES = frozenset({Role.KPU_PROVINSI, Role.KPU_KOTA, Role.DINAS})
 
 
 class Briefing(models.Model):

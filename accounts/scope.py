@@ -9,12 +9,9 @@ nothing, and an object outside the scope is a 404 — never a 403 that confirms 
 
 from django.db.models import Q
 
-from accounts.models import Role
+from accounts.roles import PROVINCE_LEVEL, READ_ONLY, REGION_STAFF, Role
 
 DKI_JAKARTA = "31"
-
-# Roles that read but never change domain data.
-READ_ONLY_ROLES = frozenset({Role.BAWASLU})
 
 
 def region_prefix(user) -> str | None:
@@ -24,11 +21,11 @@ def region_prefix(user) -> str | None:
     """
     if not user.is_authenticated or not user.is_active:
         return None
-    if user.role not in user.REGION_ROLES:
+    if user.role not in REGION_STAFF:
         return None
     if user.region_id is None:
         # Only province-level roles may work without a region; others see nothing until given one.
-        if user.role in (Role.KPU_PROVINSI, Role.DINAS, Role.BAWASLU):
+        if user.role in PROVINCE_LEVEL:
             return DKI_JAKARTA
         return None
     return user.region.code
@@ -48,22 +45,17 @@ def building_q(user, path: str = "") -> Q:
     if prefix is not None:
         return Q(**{f"{path}kelurahan__code__startswith": prefix})
     # Subqueries rather than joins, so a building never comes back twice.
+    # Reverse relations (BuildingManager.user, Assignment.pantarlih): accounts imports neither.
     if user.role == Role.PENGELOLA:
-        from buildings.models import BuildingManager
-
-        managed = BuildingManager.objects.filter(user=user).values("building_id")
-        return Q(**{f"{path}pk__in": managed})
+        return Q(**{f"{path}pk__in": user.managed_buildings.values("building_id")})
     if user.role == Role.PANTARLIH:
-        from visits.models import Assignment
-
-        assigned = Assignment.objects.filter(pantarlih=user).values("building_id")
-        return Q(**{f"{path}pk__in": assigned})
+        return Q(**{f"{path}pk__in": user.assignments.values("building_id")})
     return nothing
 
 
 def can_edit(user) -> bool:
     """Whether the user may change domain data at all (within their scope)."""
-    return user.is_authenticated and user.is_active and user.role not in READ_ONLY_ROLES
+    return user.is_authenticated and user.is_active and user.role not in READ_ONLY
 
 
 # Who may invite whom. The invitee's region or building must also lie inside the inviter's.

@@ -17,114 +17,64 @@ Budget (DESIGN.md): province overview under 300 ms. Figures also go to bench/out
 
 import argparse
 import datetime
-import json
-import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness.database import (  # noqa: E402
+    django_setup,
+    run_in_bench_database,
+    scale_options,
+    scale_seed_or_reuse,
+)
+from bench.harness.report import median_p95, slowest, timing_line, write_figures  # noqa: E402
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--buildings", type=int, default=2_000)
-    parser.add_argument("--towers", type=int, default=6_000)
-    parser.add_argument("--units", type=int, default=400_000)
-    parser.add_argument("--pantarlih", type=int, default=30_000)
-    parser.add_argument("--outcomes", type=int, default=1_000_000)
+    scale_options(parser)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--keep", metavar="DB", help="seed into DB and keep it (or reuse it)")
     parser.add_argument("--slowest", action="store_true", help="print each page's slowest queries")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coklit.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
+    django_setup(DJANGO_SETTINGS_MODULE="coklit.settings", DEBUG="1")
     from django.db import connection
 
     figures = run_in_bench_database(connection, args, "dashboard", run)
-    path = OUT / "dashboard_bench.json"
-    path.write_text(json.dumps(figures, indent=2))
-    print(f"\nwritten to {path.relative_to(ROOT)}")
+    write_figures("dashboard_bench", figures)
 
 
-def run_in_bench_database(connection, args, name: str, run) -> dict:
-    """`run(args)` on PostgreSQL, in the kept database (--keep DB, migrated) or in a throw-away
-    one named after the benchmark, dropped afterwards."""
-    if connection.vendor != "postgresql":
-        sys.exit("Run it on PostgreSQL (DATABASE_URL=postgres://…): the budget is for production.")
-    OUT.mkdir(parents=True, exist_ok=True)
-    if args.keep:
-        _use_kept_database(connection, args)
-        return run(args)
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{name}_{os.getpid()}"
-    old = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        return run(args)
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(old, verbosity=0)
-
-
-def _use_kept_database(connection, args):
-    """Point at DB, creating it when it does not exist yet; migrate it either way, so a
-    database kept from an older checkout has today's tables."""
-    import psycopg2
-    from django.core.management import call_command
-
-    admin = psycopg2.connect(dbname="postgres", **_server(connection))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [args.keep])
-        exists = cursor.fetchone()
-        if not exists:
-            cursor.execute(f'CREATE DATABASE "{args.keep}"')
-    admin.close()
-    connection.close()
-    connection.settings_dict["NAME"] = args.keep
-    args.reuse = bool(exists)
-    call_command("migrate", verbosity=0)
-
-
-def _server(connection):
-    s = connection.settings_dict
-    return {k: v for k, v in {"host": s["HOST"], "port": s["PORT"], "user": s["USER"],
-                              "password": s["PASSWORD"]}.items() if v}  # fmt: skip
-
-
-def scale_seed_or_reuse(args) -> float:
-    """Fill the database with seed_scale (unless a kept one is reused), then ANALYZE it."""
-    from django.core.management import call_command
+def page_timed(client, url, args, label, *, before=None) -> dict:
+    """`url` requested --runs times (after one to warm the caches), `before()` ahead of each;
+    then once more for its queries. Prints and returns its row."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    started = time.perf_counter()
-    if not getattr(args, "reuse", False):
-        call_command(
-            "seed_scale",
-            buildings=args.buildings,
-            towers=args.towers,
-            units=args.units,
-            pantarlih=args.pantarlih,
-            outcomes=args.outcomes,
-        )
-    seed_seconds = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return seed_seconds
+    client.get(url)  # warm caches
+    times = []
+    for _ in range(args.runs):
+        if before:
+            before()
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    row = {**median_p95(times), "queries": len(queries)}
+    print(timing_line(label, row))
+    if args.slowest:
+        slowest(queries)
+    return row
 
 
 def run(args) -> dict:
     from django.conf import settings
     from django.core.cache import cache
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
     from buildings.models import Building
@@ -156,29 +106,11 @@ def run(args) -> dict:
     figures = {"seed_seconds": round(seed_seconds, 1), **vars(args), "pages": {}}
     for label, url in pages.items():
         url += ("&" if "?" in url else "?") + "tanggal=2024-07-10"
-        client.get(url)  # warm caches
-        times = []
-        for _ in range(args.runs):
-            if label.endswith("no snapshot"):
-                cache.clear()
-            t0 = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        times.sort()
-        p95 = times[max(0, int(len(times) * 0.95) - 1)]
-        row = {"median_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1),
-               "queries": len(queries)}  # fmt: skip
-        figures["pages"][label] = row
-        print(f"{label:<26} median {row['median_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
-              f"{row['queries']} queries")  # fmt: skip
-        if args.slowest:
-            for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]:
-                print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:220]}")
+        before = cache.clear if label.endswith("no snapshot") else None
+        figures["pages"][label] = page_timed(client, url, args, label, before=before)
     # Beat's minute job, which keeps the province overview's snapshot fresh.
-    from dashboard.coverage import clock_for, province_snapshot_take
+    from progress.figures import clock_for
+    from progress.snapshot import province_snapshot_take
 
     period = clock_for(datetime.date(2024, 7, 10)).period
     times = []
@@ -186,11 +118,8 @@ def run(args) -> dict:
         t0 = time.perf_counter()
         province_snapshot_take(period)
         times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    row = {"median_ms": round(statistics.median(times), 1),
-           "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1)}  # fmt: skip
-    figures["snapshot_job"] = row
-    print(f"{'snapshot job':<26} median {row['median_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms")
+    figures["snapshot_job"] = row = median_p95(times)
+    print(timing_line("snapshot job", row))
     figures["tomorrow"] = tomorrow_pages(client, args, kelurahan[:5], admin)
     # Exports: what the background task builds for the province-wide lists.
     from dashboard.exports import export_build
@@ -218,7 +147,6 @@ def tomorrow_pages(client, args, kota: str, staff) -> dict:
     import random
 
     from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
 
     from buildings.models import Building, BuildingManager, Tower
     from visits.models import Assignment, CoklitPeriod, Schedule
@@ -261,25 +189,7 @@ def tomorrow_pages(client, args, kota: str, staff) -> dict:
             "tomorrow, kota": f"/dasbor/besok/?wilayah={kota}&tanggal=2024-07-10",
         }
         for label, url in pages.items():
-            client.get(url)  # warm caches
-            times = []
-            for _ in range(args.runs):
-                t0 = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - t0) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url)
-            times.sort()
-            row = {"median_ms": round(statistics.median(times), 1),
-                   "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
-                   "queries": len(queries)}  # fmt: skip
-            figures[label] = row
-            print(f"{label:<26} median {row['median_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
-                  f"{row['queries']} queries")  # fmt: skip
-            if args.slowest:
-                for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]:
-                    print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:220]}")
+            figures[label] = page_timed(client, url, args, label)
         figures["planned"] = {"schedules": len(schedules), "towers_unassigned": len(bare),
                               "buildings_without_contact": len(buildings) - len(reachable)}  # fmt: skip
         transaction.set_rollback(True)

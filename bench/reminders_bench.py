@@ -13,44 +13,36 @@ The rules must run a fixed number of queries whatever the scale. Figures also go
 
 import argparse
 import datetime
-import json
-import os
 import statistics
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.dashboard_bench import run_in_bench_database, scale_seed_or_reuse  # noqa: E402
+from bench.harness.database import (  # noqa: E402
+    django_setup,
+    run_in_bench_database,
+    scale_options,
+    scale_seed_or_reuse,
+)
+from bench.harness.report import slowest, write_figures  # noqa: E402
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--buildings", type=int, default=2_000)
-    parser.add_argument("--towers", type=int, default=6_000)
-    parser.add_argument("--units", type=int, default=400_000)
-    parser.add_argument("--pantarlih", type=int, default=30_000)
-    parser.add_argument("--outcomes", type=int, default=1_000_000)
+    scale_options(parser)
     parser.add_argument("--date", type=datetime.date.fromisoformat, default="2024-07-10")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", metavar="DB", help="seed into DB and keep it (or reuse it)")
     args = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coklit.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
+    django_setup(DJANGO_SETTINGS_MODULE="coklit.settings", DEBUG="1")
     from django.db import connection
 
     figures = run_in_bench_database(connection, args, "reminders", run)
-    path = OUT / "reminders_bench.json"
-    path.write_text(json.dumps(figures, indent=2, default=str))
-    print(f"\nwritten to {path.relative_to(ROOT)}")
+    write_figures("reminders_bench", figures, default=str)
 
 
 def run(args) -> dict:
@@ -92,8 +84,7 @@ def run(args) -> dict:
     for kind, n in sorted(due.items()):
         print(f"  {kind:<20} {n:>8} due")
     print(f"  {'total':<20} {len(result.due):>8} due")
-    for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]:
-        print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:160]}")
+    slowest(queries, width=160)
     return figures
 
 

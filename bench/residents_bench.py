@@ -23,64 +23,41 @@ public pages p95 < 100 ms server time (DESIGN.md). Figures also go to bench/out/
 import argparse
 import datetime
 import gzip
-import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import ROOT  # noqa: E402
+from bench.harness.database import (  # noqa: E402
+    django_setup,
+    run_in_bench_database,
+    scale_options,
+    scale_seed_or_reuse,
+    throwaway,
+)
+from bench.harness.report import median_p95, timing_line, write_figures  # noqa: E402
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--demo", action="store_true", help="the demo data instead of scale")
-    parser.add_argument("--buildings", type=int, default=2_000)
-    parser.add_argument("--towers", type=int, default=6_000)
-    parser.add_argument("--units", type=int, default=400_000)
-    parser.add_argument("--pantarlih", type=int, default=30_000)
-    parser.add_argument("--outcomes", type=int, default=1_000_000)
+    scale_options(parser)
     parser.add_argument("--requests", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--keep", metavar="DB", help="seed into DB and keep it (or reuse it)")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "bench"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coklit.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
+    django_setup(DJANGO_SETTINGS_MODULE="coklit.settings", DEBUG="1")
     from django.db import connection
 
     if args.demo:
-        figures = _throwaway(connection, run_demo, args)
+        figures = throwaway(connection, args, "residents", run_demo)
     else:
-        from dashboard_bench import run_in_bench_database
-
         figures = run_in_bench_database(connection, args, "residents", run_scale)
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"residents_bench{'-demo' if args.demo else ''}.json"
-    path.write_text(json.dumps(figures, indent=2, default=str))
-    print(f"\nwritten to {path.relative_to(ROOT)}")
-
-
-def _throwaway(connection, run, args) -> dict:
-    """`run(args)` in a throw-away copy of the configured database, dropped afterwards."""
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = (
-        f"bench_residents_{os.getpid()}"
-        if connection.vendor == "postgresql"
-        else f"/tmp/bench_residents_{os.getpid()}.sqlite3"
-    )
-    old = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        return run(args)
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(old, verbosity=0)
+    write_figures(f"residents_bench{'-demo' if args.demo else ''}", figures, default=str)
 
 
 def run_demo(args) -> dict:
@@ -97,7 +74,6 @@ def run_demo(args) -> dict:
 
 
 def run_scale(args) -> dict:
-    from dashboard_bench import scale_seed_or_reuse
     from django.db import connection
     from django.db.models import Count
     from django.utils import timezone
@@ -174,15 +150,9 @@ def _timed(label, runs, call, *, figures, before=None):
         before()
     with CaptureQueriesContext(connection) as queries:
         call()
-    times.sort()
-    row = {
-        "median_ms": round(statistics.median(times), 1),
-        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
-        "queries": len(queries),
-    }
+    row = {**median_p95(times), "queries": len(queries)}
     figures["timings"][label] = row
-    print(f"{label:<34} median {row['median_ms']:6.1f} ms  p95 {row['p95_ms']:6.1f} ms  "
-          f"{row['queries']} queries")  # fmt: skip
+    print(timing_line(label, row, width=34, digits=6))
 
 
 def measure(args, link, *, scale) -> dict:

@@ -14,18 +14,19 @@ Budget (issue 15): under 300 ms. Figures also go to bench/out/search_bench.json.
 """
 
 import argparse
-import json
-import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.dashboard_bench import run_in_bench_database, scale_seed_or_reuse  # noqa: E402
+from bench.harness.database import (  # noqa: E402
+    django_setup,
+    run_in_bench_database,
+    scale_options,
+    scale_seed_or_reuse,
+)
+from bench.harness.report import median_p95, write_figures  # noqa: E402
 
 REAL_NAMES = ["Kalibata City", "Kalibata Residences", "Rusunawa Marunda", "Rusunawa Pulo Gebang",
               "Green Pramuka City", "Apartemen Mediterania Garden"]  # fmt: skip
@@ -43,26 +44,16 @@ QUERIES = {
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--buildings", type=int, default=2_000)
-    parser.add_argument("--towers", type=int, default=6_000)
-    parser.add_argument("--units", type=int, default=400_000)
-    parser.add_argument("--pantarlih", type=int, default=30_000)
-    parser.add_argument("--outcomes", type=int, default=1_000_000)
+    scale_options(parser)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", metavar="DB", help="seed into DB and keep it (or reuse it)")
     args = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coklit.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
+    django_setup(DJANGO_SETTINGS_MODULE="coklit.settings", DEBUG="1")
     from django.db import connection
 
     figures = run_in_bench_database(connection, args, "search", run)
-    path = OUT / "search_bench.json"
-    path.write_text(json.dumps(figures, indent=2))
-    print(f"\nwritten to {path.relative_to(ROOT)}")
+    write_figures("search_bench", figures)
 
 
 def _realistic_names():
@@ -128,11 +119,9 @@ def run(args) -> dict:
                 response = client.get("/dasbor/cari/", {"q": query})
             with transaction.atomic():  # as the request runs it (ATOMIC_REQUESTS)
                 results = site_search(user=user, prefix=region_prefix(user), query=query)
-            times.sort()
             row = {
                 "query": query,
-                "median_ms": round(statistics.median(times), 1),
-                "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+                **median_p95(times),
                 "queries": len(queries),
                 "buildings": len(results.buildings),
                 "regions": len(results.regions),

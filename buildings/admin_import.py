@@ -29,15 +29,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from accounts.audit import audit_context
-from accounts.models import User
+from accounts.roles import ONBOARDERS, PROVINCE_LEVEL
 from buildings.import_widgets import column_label
 from buildings.imports import SpreadsheetCSV, SpreadsheetXLSX
 from buildings.resources import PREVIEW_ROWS
-
-# Who onboards buildings (DESIGN.md flow 1): KPU and the housing office.
-IMPORT_ROLES = {User.Role.KPU_PROVINSI, User.Role.KPU_KOTA, User.Role.DINAS}
-# Staff whose scope is the whole province even without a region set.
-PROVINCE_ROLES = {User.Role.KPU_PROVINSI, User.Role.DINAS}
 
 
 def import_scope(user) -> tuple[bool, str | None]:
@@ -46,12 +41,12 @@ def import_scope(user) -> tuple[bool, str | None]:
         return False, None
     if user.is_superuser:
         return True, None
-    if user.role not in IMPORT_ROLES:
+    if user.role not in ONBOARDERS:
         return False, None
     if user.region_id is not None:
         return True, user.region.code
     # A KPU Kota account without its kota set must not fall back to the whole province.
-    return user.role in PROVINCE_ROLES, None
+    return user.role in PROVINCE_LEVEL, None
 
 
 # About 250,000 unit rows; bigger files go through the import commands (settings.py).

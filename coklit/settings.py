@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "auditlog",
     "import_export",
     "accounts",
+    "invitations",
     "regions",
     "outbox",
     "buildings",
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "residents",
     "lobby",
     # After accounts: privacy/admin.py extends the user admin registered there.
+    "portal",
     "privacy",
 ]
 
@@ -162,8 +164,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_ADAPTER = "invitations.adapter.InvitationAccountAdapter"
+ACCOUNT_FORMS = {"signup": "invitations.signup.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

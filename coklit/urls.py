@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.views import language_set
 from coklit.health import healthz
+from coklit.views import home
 
 admin.site.site_header = _("Coklit Hunian Vertikal")
 admin.site.site_title = _("Coklit Hunian Vertikal")
@@ -20,12 +21,13 @@ urlpatterns = [
     path("akun/", include("allauth.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("dasbor/", include("dashboard.urls")),
-    path("portal/", include("buildings.urls")),
+    path("portal/", include("portal.urls")),
     path("pengingat/", include("reminders.urls")),
     path("privasi/", include("privacy.urls")),
     path("", include("lobby.urls")),
     path("", include("visits.urls")),
-    path("", include("accounts.urls")),
+    path("", include("invitations.urls")),
+    path("", home, name="home"),
 ]
 
 # No database read on error pages; a database outage answers 503 (coklit/errors.py).

@@ -21,9 +21,6 @@ from regions.models import Region
 from regions.tree import normalize_region_name
 from visits.models import Assignment, CoklitPeriod
 
-# Who may assign pantarlih (in their own region): KPU and its district and village committees.
-ASSIGNER_ROLES = frozenset({Role.KPU_PROVINSI, Role.KPU_KOTA, Role.PPK, Role.PPS})
-
 SHEET_COLUMNS = ("email", "gedung", "tower", "tps")
 
 

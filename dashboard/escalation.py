@@ -25,7 +25,6 @@ from regions.models import Region
 from visits.access import (  # noqa: F401
     LADDER,
     LEVEL_OWNER,
-    PROVINCE_WIDE,
     STEP_DAYS,
     STEP_GUIDE,
     access_issue_raise,

@@ -44,16 +44,9 @@ from openpyxl.utils import get_column_letter
 from accounts.scope import DKI_JAKARTA
 from accounts.spreadsheets import cell_safe, spreadsheet_safe
 from buildings.models import Building
-from dashboard.coverage import (
-    REASONS,
-    Clock,
-    Figures,
-    building_figures,
-    buildings_at_risk,
-    clock_for,
-    roll_up,
-)
 from dashboard.models import ExportJob
+from progress.at_risk import REASONS, buildings_at_risk
+from progress.figures import Clock, Figures, building_figures, clock_for, roll_up
 from regions.models import Region
 from visits.models import AccessIssue, AccessIssueEvent
 

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts.fields import BoundedDateField
 from accounts.validators import validate_no_nik
-from buildings.forms import DATE, TIME
 from buildings.models import Tower
 from dashboard.escalation import evidence_clean
 from visits.models import AccessIssue, IssueLetter, LetterOffice, Schedule
+from visits.schedule_forms import DATE, TIME
 
 
 class IssueStepForm(forms.Form):

@@ -12,7 +12,8 @@ from visits.tasks import RETRY
 @shared_task(ignore_result=True, expires=60)
 def coverage_snapshot_refresh() -> None:
     """Beat's minute job: the province overview's figures, ready before anyone asks."""
-    from dashboard.coverage import clock_for, province_snapshot_take
+    from progress.figures import clock_for
+    from progress.snapshot import province_snapshot_take
 
     province_snapshot_take(clock_for().period)
 

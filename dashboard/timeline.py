@@ -24,13 +24,13 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.roles import TIMELINE_READERS
 from buildings.models import Building, BuildingManager, Tower, Unit, UnitOccupancy
 from regions.models import Region
 from visits.models import AccessIssue, AccessIssueEvent, Assignment, IssueLetter, Schedule, Visit
 
 # Who reads the timelines: the election commission and its supervisor (issue #16, item 8).
-TIMELINE_ROLES = {Role.KPU_PROVINSI, Role.KPU_KOTA, Role.BAWASLU}
 
 # The records of a building, and the path from each to it. Access issues are told by their
 # own history (the events carry the notes), so their LogEntry rows are left out.
@@ -67,7 +67,7 @@ class Entry:
 
 
 def may_read_timeline(user) -> bool:
-    return user.is_active and (user.is_superuser or user.role in TIMELINE_ROLES)
+    return user.is_active and (user.is_superuser or user.role in TIMELINE_READERS)
 
 
 def person_name(user: User | None, email: str | None = None) -> str:

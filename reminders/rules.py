@@ -13,11 +13,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.roles import DIGEST_READERS, PROVINCE_WIDE, REGION_STAFF
 from buildings.models import Building, BuildingManager, Unit
+from progress.at_risk import behind_rows
 
 # The one place reminders read the dashboard's coverage rules (issue #18 gives them a home of
 # their own below both): the figures, the clock and the straight line the dashboard shows.
-from dashboard.coverage import STALLED_AFTER_DAYS, Clock, Figures, behind_rows, building_figures
+from progress.figures import STALLED_AFTER_DAYS, Clock, Figures, building_figures
 from reminders.models import DigestOptOut, ReminderKind
 from visits.models import AccessIssue, Assignment, CoklitPeriod, Schedule
 from visits.schedules import schedule_answered_by_manager
@@ -30,7 +32,6 @@ PROPOSAL_TOMORROW_FROM = datetime.time(15, 0)
 # The answering side was emailed the proposal when it was made: not again within the hour.
 PROPOSAL_TOMORROW_FRESH = datetime.timedelta(hours=1)
 COUNTDOWN_DAYS = (14, 7, 3)
-DIGEST_ROLES = (Role.KPU_KOTA, Role.PPK)
 # The digest names this many buildings furthest behind the straight line.
 DIGEST_BEHIND_SHOWN = 3
 # Whoever handles an access issue at each step of the escalation ladder.
@@ -40,8 +41,6 @@ LEVEL_ROLES = {
     AccessIssue.Level.DINAS: Role.DINAS,
     AccessIssue.Level.BAWASLU: Role.BAWASLU,
 }
-# Roles that may cover the whole province when their account has no region.
-PROVINCE_WIDE = {Role.DINAS, Role.BAWASLU}
 
 
 @dataclass(frozen=True)
@@ -338,18 +337,18 @@ def digest(d: Day, staff: Staff) -> list[Reminder]:
         per_code[code][1] += f.open_issues
         if f.residential and f.open_units and f.percent < expected:
             per_code[code][2] += 1
-        for role in DIGEST_ROLES:
+        for role in sorted(DIGEST_READERS):
             for user_id in staff.covering(role, code):
                 area[user_id].append(building)
     opted_out = set(DigestOptOut.objects.values_list("user_id", flat=True))
     totals = defaultdict(lambda: [0, 0, 0])
     for code, counts in per_code.items():
-        for role in DIGEST_ROLES:
+        for role in sorted(DIGEST_READERS):
             for user_id in staff.covering(role, code):
                 for i in range(3):
                     totals[user_id][i] += counts[i]
     out = []
-    for role in DIGEST_ROLES:
+    for role in sorted(DIGEST_READERS):
         for user_id, _ in staff.by_role.get(role, ()):
             if user_id in opted_out:
                 continue
@@ -363,7 +362,7 @@ def digest(d: Day, staff: Staff) -> list[Reminder]:
 
 def _digest_figures(d: Day, buildings: list, figures: dict) -> dict:
     """The area's share closed so far, days left, pace needed and the buildings furthest
-    behind the straight line, as the dashboard reckons them (dashboard.coverage)."""
+    behind the straight line, as the dashboard reckons them (progress)."""
     total = Figures()
     for building in buildings:
         total.add_units(figures[building.pk])
@@ -388,7 +387,7 @@ def _digest_figures(d: Day, buildings: list, figures: dict) -> dict:
 
 def rules_evaluate(d: Day) -> list[Reminder]:
     """Every rule, in the order people should read them."""
-    staff = Staff({Role.PPS, Role.KPU_KOTA, Role.PPK, Role.DINAS, Role.BAWASLU})
+    staff = Staff(REGION_STAFF - {Role.KPU_PROVINSI})
     return [
         *visit_tomorrow(d),
         *proposal_unanswered(d),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
+from accounts.roles import PROVINCE_WIDE
 from buildings.models import Building
 from visits.models import AccessIssue, AccessIssueEvent, Visit
 
@@ -54,9 +55,6 @@ STEP_GUIDE = {
         "resolution."
     ),
 }
-
-# Dinas Perumahan and Bawaslu accounts without a region cover all of DKI (accounts.scope).
-PROVINCE_WIDE = {Role.DINAS, Role.BAWASLU}
 
 
 def next_level(level: str) -> str | None:

@@ -19,7 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_context
-from accounts.invitations import INVITATION_DAYS
 from accounts.models import Invitation, User
 from buildings.models import Building, BuildingManager, Tower, Unit, UnitOccupancy
 from buildings.unit_generator import units_generate
@@ -27,6 +26,7 @@ from buildings.unit_generator import units_generate
 # The demo sits on top of every app (DESIGN.md): the escalation services number the letters
 # and send the step-change emails as they do for real.
 from dashboard.escalation import issue_escalate, issue_letter_sent, issue_raise
+from invitations.services import INVITATION_DAYS
 from regions.models import Region
 from residents.demo import residents_demo_seed
 from visits.models import (

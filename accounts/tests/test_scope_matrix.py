@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.admin_scope import ScopedAdminMixin
-from accounts.invitations import invitation_create
+from invitations.services import invitation_create
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.invitation_forms import COLUMNS as INVITATION_COLUMNS
 from accounts.models import Invitation, Role, User
 from accounts.tests.factories import UserFactory
 from accounts.validators import contains_nik
@@ -28,6 +27,7 @@ from buildings.models import Building, Tower, Unit, UnitOccupancy
 from buildings.tests.factories import kelurahan
 from dashboard.assignments import SHEET_COLUMNS as ASSIGNMENT_COLUMNS
 from dashboard.assignments import period_current
+from invitations.forms import COLUMNS as INVITATION_COLUMNS
 from visits.models import Assignment
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,11 @@
 """PostgreSQL restarted under load, on real processes (#8): 503s, then recovery, nothing lost.
 
-test_database_down.py simulates the outage inside Django; this test restarts a real server.
-It reuses bench/fault_drill.py's pieces: a private PostgreSQL cluster and a private Redis (free
-ports, a temporary directory; the suite's own PostgreSQL and Redis are not touched), gunicorn
-with production settings and 2 workers, and phone-like clients that keep and resend what was
-not answered, as static/js/field.js does. Mid-run `pg_ctl restart -m fast`.
+test_database_down.py simulates the outage inside Django; this test restarts a real server, as
+phase a of bench/fault_drill.py does, with helpers of its own (faults.py): a private PostgreSQL
+cluster and a private Redis (free ports, a temporary directory; the suite's own PostgreSQL and
+Redis are not touched), gunicorn with production settings and 2 workers, and phone-like
+clients that keep and resend what was not answered, as static/js/field.js does. Mid-run
+`pg_ctl restart -m fast`.
 
 The cluster runs as the `postgres` OS user, so the test needs root, that user and PostgreSQL's
 server binaries. Without them it skips on a laptop; in CI it fails instead.
@@ -13,7 +14,6 @@ server binaries. Without them it skips on a laptop; in CI it fails instead.
 import os
 import pwd
 import shutil
-import signal
 import subprocess
 import tempfile
 from collections import Counter
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import fault_drill
+from coklit.tests import faults
 
 PHONES = 3
 SECONDS_BEFORE_RESTART, SECONDS_AFTER_RESTART = 2, 3
@@ -49,8 +49,8 @@ def drill_dir(request):
         pwd.getpwnam("postgres")
     except KeyError:
         _unavailable("needs the postgres OS user")
-    if not (fault_drill.PGBIN / "initdb").exists():
-        _unavailable(f"needs PostgreSQL's server binaries in {fault_drill.PGBIN}")
+    if not (faults.PGBIN / "initdb").exists():
+        _unavailable(f"needs PostgreSQL's server binaries in {faults.PGBIN}")
     if not (shutil.which("runuser") and shutil.which("redis-server")):
         _unavailable("needs runuser and redis-server")
     tmp = Path(tempfile.mkdtemp(prefix="fault_pg_restart_"))
@@ -61,8 +61,8 @@ def drill_dir(request):
 
 @pytest.fixture
 def postgres(request, drill_dir):
-    # Ports above the drill's, so a drill running beside the suite does not take the same one.
-    postgres = fault_drill.Postgres(drill_dir, first_port=56432)
+    # Ports above bench/fault_drill.py's, so a drill running beside the suite takes other ones.
+    postgres = faults.Postgres(drill_dir, first_port=56432)
     request.addfinalizer(postgres.stop)
     _start("the private PostgreSQL cluster", postgres.start)
     return postgres
@@ -70,7 +70,7 @@ def postgres(request, drill_dir):
 
 @pytest.fixture
 def redis(request, drill_dir):
-    redis = fault_drill.Redis(drill_dir, first_port=6490)
+    redis = faults.Redis(drill_dir, first_port=6490)
     request.addfinalizer(redis.stop)
     _start("the private Redis", redis.start)
     return redis
@@ -79,18 +79,17 @@ def redis(request, drill_dir):
 @pytest.fixture
 def server(request, drill_dir, postgres, redis):
     """gunicorn (2 workers) on the migrated private database, with a small tower per phone."""
-    env = fault_drill.server_env(drill_dir, postgres, redis)
-    world = _start("migrating and seeding the private database", lambda: fault_drill.django_call(
+    env = faults.server_env(postgres, redis)
+    world = _start("migrating and seeding the private database", lambda: faults.django_call(
         env, "field_prepare", phones=PHONES, floors=2, units_per_floor=5))  # fmt: skip
-    processes = []
-    request.addfinalizer(lambda: [p.kill(signal.SIGTERM) for p in processes])
-    web, port = _start("gunicorn", lambda: fault_drill.gunicorn_start(env, drill_dir, 2, processes))
-    return {"env": env, "world": world, "web": web, "port": port}
+    web = _start("gunicorn", lambda: faults.Gunicorn(env, drill_dir / "gunicorn.log", workers=2))
+    request.addfinalizer(web.stop)
+    return {"env": env, "world": world, "web": web, "port": web.port}
 
 
 @pytest.fixture
 def fleet(request, server):
-    fleet = fault_drill.Fleet(server["port"], server["world"])
+    fleet = faults.Fleet(server["port"], server["world"])
     request.addfinalizer(fleet.stop)
     return fleet
 
@@ -98,7 +97,7 @@ def fleet(request, server):
 def test_postgres_restart_answers_503_then_recovers_with_nothing_lost_or_doubled(
     postgres, server, fleet
 ):
-    restart = fault_drill.phase_postgres(
+    restart = faults.restart_under_load(
         fleet, postgres, before=SECONDS_BEFORE_RESTART, after=SECONDS_AFTER_RESTART
     )
     fleet.stop()
@@ -118,7 +117,7 @@ def test_postgres_restart_answers_503_then_recovers_with_nothing_lost_or_doubled
 
     sent = [uuid for phone in fleet.phones for uuid in phone.sent]
     units = sorted({unit for phone in fleet.phones for unit in phone.me["units"]})
-    stored = fault_drill.django_call(server["env"], "outcomes_check", sent=sent, unit_ids=units)
+    stored = faults.django_call(server["env"], "outcomes_check", sent=sent, unit_ids=units)
     assert stored["uuids_sent"] > 0
     assert (stored["lost"], stored["duplicated"]) == (0, 0), stored
     assert stored["rows_found"] == len(sent), stored

@@ -3,7 +3,7 @@
 Nothing a request needs may live in a process — sessions are in the database, rate limits in
 the shared cache — so a phone can be answered by any process behind the load balancer. Two
 separate gunicorn servers (not workers of one master, so each request's process is known)
-run with production settings over plain HTTP (bench/load_settings.py) on the test database.
+run with production settings over plain HTTP (plain_http_settings.py) on the test database.
 """
 
 import http.client
@@ -57,7 +57,7 @@ def two_servers(transactional_db):
     db = settings.DATABASES["default"]
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.load_settings",
+        "DJANGO_SETTINGS_MODULE": "coklit.tests.plain_http_settings",
         "DEBUG": "0",
         "SECRET_KEY": settings.SECRET_KEY,  # sessions are signed with it
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -89,12 +89,12 @@ def two_servers(transactional_db):
         for port in ports:
             while True:
                 try:
-                    if _get(port, "/ping")[0] == 200:
+                    if _get(port, "/healthz")[0] == 200:
                         break
                 except OSError:
                     pass
                 if time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn on port {port} did not answer /ping within 30 s")
+                    pytest.fail(f"gunicorn on port {port} did not answer /healthz within 30 s")
                 time.sleep(0.2)
         yield ports
     finally:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from buildings.tests.factories import BuildingFactory, TowerFactory, UnitFactory, kelurahan
-from dashboard.coverage import building_figures
+from progress.figures import building_figures
 
 pytestmark = pytest.mark.django_db
 

@@ -225,13 +225,14 @@ def test_the_building_page_counts_its_open_access_issues(client, world):
 
 
 def test_a_stall_is_counted_from_the_window_opening_at_most(world):
-    from dashboard.coverage import Clock, buildings_at_risk
+    from progress.at_risk import buildings_at_risk
+    from progress.figures import Clock
     from visits.models import CoklitPeriod
 
     period = CoklitPeriod.objects.create(name="Baru", starts_on=datetime.date(2026, 11, 21),
                                          ends_on=datetime.date(2026, 12, 28))  # fmt: skip
     clock = Clock(period=period, today=datetime.date(2026, 11, 28))
-    from dashboard.coverage import Figures
+    from progress.figures import Figures
 
     figures = {world.building_a.pk: Figures(residential=10, closed=2, last_closed_at=_at(25))}
     (row,) = buildings_at_risk([world.building_a], figures, clock)

@@ -82,8 +82,8 @@ def test_the_map_lists_the_buildings_in_scope_by_coverage_band(client, world):
 
 
 def test_the_bands_split_at_a_quarter_and_three_quarters():
-    from dashboard.coverage import Figures
     from dashboard.views.buildings_map import band
+    from progress.figures import Figures
 
     assert band(Figures()) == "none"
     assert [band(Figures(residential=100, closed=n)) for n in (0, 24, 25, 75, 76, 100)] == [

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from buildings.tests.factories import TowerFactory, UnitFactory
-from dashboard import coverage
+from progress import snapshot as coverage
 from visits.tests.factories import pilkada_2024
 
 pytestmark = pytest.mark.django_db

@@ -12,13 +12,8 @@ from django.utils import timezone, translation
 from buildings.models import Unit
 from buildings.tests.factories import BuildingFactory, TowerFactory, kelurahan
 from dashboard.charts import coverage_chart
-from dashboard.coverage import (
-    daily_closed,
-    daily_closed_by,
-    province_snapshot_take,
-    series_roll_up,
-    series_sum,
-)
+from progress.figures import daily_closed, daily_closed_by, series_roll_up, series_sum
+from progress.snapshot import province_snapshot_take
 from visits.services import outcome_record
 from visits.tests.factories import VisitFactory, pilkada_2024
 

@@ -6,11 +6,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.invitation_forms import table_read
+from accounts.roles import PLANNERS
 from accounts.scope import region_in_scope
 from buildings.models import Building
 from dashboard.assignments import (
-    ASSIGNER_ROLES,
     assignments_save,
     kelurahan_pantarlih,
     kelurahan_targets,
@@ -19,13 +18,14 @@ from dashboard.assignments import (
     rows_from_table,
 )
 from dashboard.forms import SheetUploadForm
+from invitations.forms import table_read
 from regions.models import Region
 
 
 def _kelurahan(request, code) -> Region:
     """The kelurahan, if the user may assign there: else 404, whatever the method."""
     user = request.user
-    if not (user.is_superuser or user.role in ASSIGNER_ROLES):
+    if not (user.is_superuser or user.role in PLANNERS):
         raise Http404
     kelurahan = Region.objects.filter(code=code, level=Region.Level.KELURAHAN).first()
     if kelurahan is None or not region_in_scope(user, kelurahan):

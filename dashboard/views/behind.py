@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import DKI_JAKARTA
 from buildings.models import Building, Tower, Unit
-from dashboard.coverage import REASONS, Figures, behind_rows, coverage_figures, explain
 from dashboard.views.coverage import _breadcrumbs, _clock, _prefix, _trail_regions
+from progress.at_risk import REASONS, behind_rows, explain
+from progress.figures import Figures, coverage_figures
 from regions.models import Region
 from visits.field import refused_twice
 from visits.models import Assignment, Visit

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.models import BRIEFING_ROLES, Briefing, BriefingInvitee
+from accounts.models import ONBOARDERS, Briefing, BriefingInvitee
 from accounts.scope import DKI_JAKARTA, can_edit, region_prefix
 from buildings.models import Building
 from dashboard.briefings import (
@@ -23,7 +23,7 @@ def _organiser_prefix(request) -> str:
     if user.is_superuser:
         return DKI_JAKARTA
     prefix = region_prefix(user)
-    if prefix is None or user.role not in BRIEFING_ROLES or not can_edit(user):
+    if prefix is None or user.role not in ONBOARDERS or not can_edit(user):
         raise Http404
     return prefix
 

@@ -23,14 +23,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts.scope import DKI_JAKARTA
 from buildings.models import Building
-from dashboard.coverage import (
-    REASONS,
-    Figures,
-    building_figures,
-    buildings_at_risk,
-    province_building_figures,
-)
 from dashboard.views.coverage import _breadcrumbs, _clock, _prefix, _trail_regions
+from progress.at_risk import REASONS, buildings_at_risk
+from progress.figures import Figures, building_figures
+from progress.snapshot import province_building_figures
 
 # Coverage bands of the markers and the list, worst first (colours: static/css/app.css).
 BANDS = {
@@ -112,7 +108,7 @@ def building_map(request):
     taken_at = None
     if province:
         # The whole province: every unit would be read on each request; beat's snapshot
-        # keeps every building's figures (dashboard.coverage).
+        # keeps every building's figures (progress).
         figures, taken_at = province_building_figures(clock.period)
     else:
         figures = building_figures(scoped)

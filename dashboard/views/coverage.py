@@ -7,26 +7,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.context_processors import DASHBOARD_ROLES
+from accounts.roles import REGION_STAFF
 from accounts.scope import DKI_JAKARTA, region_prefix
 from buildings.models import Building
 from dashboard.charts import coverage_chart, trends
-from dashboard.coverage import (
+from dashboard.tomorrow import building_contacts
+from progress.at_risk import behind_rows, buildings_at_risk, explain
+from progress.figures import (
     Figures,
-    behind_rows,
     building_figures,
-    buildings_at_risk,
     clock_for,
     coverage_figures,
     daily_closed_by,
-    explain,
-    province_snapshot,
     roll_up,
     series_roll_up,
     series_sum,
     tower_figures,
 )
-from dashboard.tomorrow import building_contacts
+from progress.snapshot import province_snapshot
 from regions.models import Region
 from residents.figures import request_figures, requests_in_building, requests_in_region
 from visits.models import AccessIssue, Schedule, Visit
@@ -41,7 +39,7 @@ def _prefix(request) -> str:
     if user.is_superuser:
         return DKI_JAKARTA
     prefix = region_prefix(user)
-    if prefix is None or user.role not in DASHBOARD_ROLES:
+    if prefix is None or user.role not in REGION_STAFF:
         raise Http404
     return prefix
 
@@ -99,7 +97,7 @@ def region_detail(request, code):
     snapshot = None
     if province:
         # A province-wide scope sees every building, so this page is the same for everyone
-        # who may open it: it is served from the snapshot (see dashboard.coverage).
+        # who may open it: it is served from the snapshot (see progress.snapshot).
         snapshot = province_snapshot(clock.period)
         total, series = snapshot.total, snapshot.series
         children = [

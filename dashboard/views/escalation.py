@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buildings.models import Building
-from buildings.views.schedules import _form_errors
 from dashboard import escalation
 from dashboard.escalation import Action
 from dashboard.forms_escalation import (
@@ -29,6 +28,7 @@ from dashboard.timeline import event_sentence
 from dashboard.views.coverage import _prefix
 from dashboard.views.scheduling import may_plan
 from visits.models import AccessIssue, AccessIssueEvent, IssueLetter
+from visits.schedule_answer import form_errors_add
 
 PER_PAGE = 50
 
@@ -200,7 +200,7 @@ def _act(request, issue, action, form) -> str | None:
     except ValidationError as error:
         if hasattr(error, "error_dict") and "resolution" in error.error_dict:
             error = ValidationError({"note": error.error_dict["resolution"]})
-        _form_errors(form, error)
+        form_errors_add(form, error)
         return None
     except PermissionDenied:
         messages.error(request, _("Someone changed this issue meanwhile; look again."))
@@ -221,7 +221,7 @@ def issue_new(request, pk):
         try:
             issue = escalation.issue_raise(building=building, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request, _("Access issue raised at the PPS step; the kelurahan's PPS is emailed.")

@@ -13,21 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.fields import EARLIEST, LATEST
-from accounts.models import Role
+from accounts.roles import PLANNERS
 from buildings.models import Building
-from buildings.views.schedules import _form_errors, schedule_answer
 from dashboard.forms_escalation import StaffScheduleForm
 from dashboard.views.coverage import _prefix
 from visits.models import Assignment, CoklitPeriod, Schedule
+from visits.schedule_answer import form_errors_add, schedule_answer
 from visits.schedules import (
     schedule_answered_by_manager,
     schedule_cancellable,
     schedule_period_for,
     schedule_propose,
 )
-
-# The staff who plan the fieldwork; Dinas and Bawaslu read the schedules.
-PLANNERS = frozenset({Role.KPU_PROVINSI, Role.KPU_KOTA, Role.PPK, Role.PPS})
 
 
 def may_plan(user) -> bool:
@@ -70,7 +67,7 @@ def building_schedules(request, pk):
                     period=period,
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors_add(form, error)
             else:
                 messages.success(request, _("Schedule proposed; the manager has been told."))
                 return redirect("dashboard_building_schedules", pk=building.pk)

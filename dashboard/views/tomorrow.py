@@ -15,10 +15,10 @@ from accounts.fields import EARLIEST, LATEST
 from accounts.phones import whatsapp_link
 from accounts.scope import DKI_JAKARTA
 from buildings.models import Building
-from dashboard.coverage import clock_for
 from dashboard.tomorrow import tomorrow_read
 from dashboard.views.coverage import _prefix
 from dashboard.views.scheduling import may_plan
+from progress.figures import clock_for
 from regions.models import Region
 from visits.models import Schedule
 from visits.schedules import schedule_date_passed

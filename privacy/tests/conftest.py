@@ -11,12 +11,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts.invitations import invitation_create
 from accounts.models import Invitation, SentEmail
 from accounts.tests.factories import UserFactory
 from buildings.models import UnitOccupancy
 from buildings.tests.factories import TowerFactory, UnitFactory
 from dashboard.models import ExportJob
+from invitations.services import invitation_create
 from privacy.retention import retention_apply as _apply
 from reminders.models import ReminderLog
 from visits.models import (

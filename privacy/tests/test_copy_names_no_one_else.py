@@ -9,9 +9,9 @@ import pytest
 from auditlog.context import set_actor
 from django.urls import reverse
 
-from accounts.invitations import invitation_accept, invitation_create
 from accounts.models import User
 from accounts.tests.factories import UserFactory
+from invitations.services import invitation_accept, invitation_create
 from privacy.person import pseudonym
 from visits.models import AccessIssue, AccessIssueEvent
 from visits.tests.factories import VisitFactory

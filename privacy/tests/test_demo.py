@@ -11,11 +11,11 @@ from django.test import override_settings
 
 from accounts.models import User
 from buildings.models import Building
-from dashboard.coverage import building_figures
 from privacy.demo import CLOSED_PERIOD_NAME
 from privacy.person import person_data
 from privacy.retention import retention_apply
 from privacy.tests.record import export_keys, record_rows
+from progress.figures import building_figures
 from visits.models import Visit
 from visits.tests.factories import pilkada_2024
 

@@ -4,7 +4,7 @@ sign-in, sign-up from an invitation, the officer card and the public officer che
 import pytest
 from django.urls import reverse
 
-from accounts.invitations import invitation_create, invitation_token
+from invitations.services import invitation_create, invitation_token
 from visits.officer_card import card_code
 from visits.tests.factories import field_day
 

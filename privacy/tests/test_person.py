@@ -16,13 +16,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.invitations import invitation_accept, invitation_create
 from accounts.models import SentEmail, User
 from accounts.tests.factories import UserFactory
 from buildings.models import Building
 from buildings.tests.factories import TowerFactory, UnitFactory
-from dashboard.coverage import building_figures
+from invitations.services import invitation_accept, invitation_create
 from privacy.person import PHONE_REMOVED, person_data, pseudonym
+from progress.figures import building_figures
 from reminders.models import ReminderLog
 from visits.models import (
     AccessIssue,

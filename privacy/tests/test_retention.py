@@ -18,12 +18,12 @@ from accounts.models import Invitation, SentEmail
 from accounts.tests.factories import UserFactory
 from buildings.models import Building, Unit, UnitOccupancy
 from buildings.tests.factories import TowerFactory, UnitFactory
-from dashboard.coverage import building_figures
 from dashboard.models import ExportJob
 from privacy import retention
 from privacy.models import RetentionHold, RetentionRun
 from privacy.retention import REMOVED
 from privacy.tests.conftest import ISSUE_NOTE, NOTE, TODAY, Side
+from progress.figures import building_figures
 from reminders.models import ReminderLog
 from visits.models import (
     AccessIssue,

@@ -6,8 +6,8 @@ import types
 import pytest
 from django.utils import timezone
 
-from accounts.invitations import invitation_create
 from coklit.celery import app
+from invitations.services import invitation_create
 from outbox import services as outbox
 from outbox.models import OutboxMessage
 from reminders.tasks import reminders_sweep

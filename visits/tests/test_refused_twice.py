@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from buildings.models import Building, Unit
-from dashboard.coverage import building_figures
+from progress.figures import building_figures
 from visits.services import outcome_record
 from visits.tests.factories import field_day
 

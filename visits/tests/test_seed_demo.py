@@ -10,8 +10,8 @@ from django.db import models, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from accounts.admin_scope import ADMIN_ROLES
 from accounts.models import Invitation, User
+from accounts.roles import ADMIN_USERS as ADMIN_ROLES
 from accounts.validators import contains_nik
 from buildings.models import Building, BuildingManager, Tower, Unit, UnitOccupancy
 from privacy.demo import CLOSED_PERIOD_NAME
