@@ -79,8 +79,8 @@ def run_scale(args) -> dict:
     from django.utils import timezone
 
     from buildings.models import Building, Unit
+    from lobby.services import public_link_current
     from residents.models import VisitRequest
-    from residents.services import public_link_current
     from visits.models import CoklitPeriod, Schedule
 
     seed_seconds = scale_seed_or_reuse(args)
@@ -163,9 +163,9 @@ def measure(args, link, *, scale) -> dict:
     from django.test import Client
 
     from buildings.models import Tower, Unit
+    from lobby.services import period_open_today
     from residents.figures import request_figures, requests_in_region
     from residents.models import ProgressSnapshot
-    from residents.services import period_open_today
 
     settings.DEBUG = False  # time as production runs: no per-query logging
     client = Client(SERVER_NAME="localhost")

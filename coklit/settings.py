@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "dashboard",
     "reminders",
     "residents",
+    "lobby",
     # After accounts: privacy/admin.py extends the user admin registered there.
     "portal",
     "privacy",

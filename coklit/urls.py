@@ -24,7 +24,7 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("pengingat/", include("reminders.urls")),
     path("privasi/", include("privacy.urls")),
-    path("", include("residents.urls")),
+    path("", include("lobby.urls")),
     path("", include("visits.urls")),
     path("", include("invitations.urls")),
     path("", home, name="home"),

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # the check answers only while the code checks as valid: visits/tests/test_officer_photo.py.)
 PUBLIC = {"invitation_accept", "officer_check", "officer_check_photo"}
 # The residents' page of a building: a token printed on its lobby poster, no sign-in
-# (residents/tests/test_public_page.py).
+# (lobby/tests/test_public_page.py).
 PUBLIC |= {"residents_public", "residents_request", "residents_thanks"}
 # A building's calendar feed: a calendar app cannot sign in, the token is the key
 # (buildings/tests/test_portal_calendar.py: a wrong token, or another building's, is a 404).

@@ -46,7 +46,7 @@ def _fits(page):
 
 
 def test_every_way_to_the_notice_is_a_44_px_tap(small_phone):
-    from residents.services import public_link_current
+    from lobby.services import public_link_current
 
     day = field_day()
     token = public_link_current(day.building).token

@@ -51,7 +51,7 @@ def test_a_link_can_pick_the_language_without_a_cookie(client):
 
 
 def test_the_residents_page_links_the_notice_in_its_language(client):
-    from residents.services import public_link_current
+    from lobby.services import public_link_current
 
     link = public_link_current(field_day().building)
     page = client.get(f"/warga/{link.token}/").content.decode()

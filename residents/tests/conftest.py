@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from residents.services import public_link_current
+from lobby.services import public_link_current
 from visits.tests.factories import field_day
 
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from buildings.tests.factories import BuildingManagerFactory
+from lobby.services import visit_request_submit
 from regions.models import Region
 from residents.figures import request_figures
 from residents.models import VisitRequest
-from residents.services import visit_request_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from buildings.tests.factories import TowerFactory, UnitFactory
-from residents.services import visit_request_submit
+from lobby.services import visit_request_submit
 from visits.tests.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from lobby.services import visit_request_submit
 from residents.models import VisitRequest
-from residents.services import visit_request_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def test_marking_a_floor_closes_the_requests_on_it(officer, day):
 
 
 def test_a_new_request_after_a_visit_opens_a_new_row(officer, day, resident):
-    from residents.tests.helpers import ask
+    from lobby.tests.helpers import ask
 
     unit = day.units[2]
     asked(day, unit)

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from buildings.tests.factories import UnitFactory
+from lobby.services import visit_request_submit
 from residents.models import VisitRequest
 from residents.retention import purge_closed_periods
-from residents.services import visit_request_submit
 from visits.tests.factories import CoklitPeriodFactory
 
 pytestmark = pytest.mark.django_db

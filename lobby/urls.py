@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from residents import views
+from lobby import views
 
 urlpatterns = [
     path("warga/<str:token>/", views.public_page, name="residents_public"),

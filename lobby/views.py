@@ -3,7 +3,7 @@ posters that lead there (signed in: the building's managers and staff of its reg
 
 The public pages are rendered without the site's base template: that one carries the
 language switch's CSRF token, which would set a cookie. The request form is protected by a
-signed token in a hidden field (residents.public.form_token) and by limits per address and
+signed token in a hidden field (lobby.public.form_token) and by limits per address and
 per building instead, so it works without any cookie.
 """
 
@@ -24,15 +24,15 @@ from accounts.models import Role
 from buildings.models import Building, Tower
 from core.http import client_ip
 from core.ratelimit import limit_exceeded
-from residents.forms import VisitRequestForm
-from residents.models import PublicLink, token_normalize
-from residents.public import form_token, form_token_valid, progress_today, schedules_ahead
-from residents.services import (
+from lobby.forms import VisitRequestForm
+from lobby.public import form_token, form_token_valid, progress_today, schedules_ahead
+from lobby.services import (
     period_open_today,
     public_link_current,
     public_link_rotate,
     visit_request_submit,
 )
+from residents.models import PublicLink, token_normalize
 
 # Limits of the public pages. Views: generous, a carrier's NAT puts many phones behind one
 # address. Requests: a household asks once or twice; a building's budget stops a flood from

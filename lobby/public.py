@@ -84,6 +84,7 @@ def form_token(link: PublicLink, day: datetime.date) -> str:
     """The request form's hidden token: the same for everyone all day, so the page stays
     byte-identical and needs no cookie; a post must carry today's or yesterday's (a page
     opened before midnight), which a script must first fetch the page to learn."""
+    # The salt keeps the app's former name, so a page opened before a deploy still posts.
     return salted_hmac("residents.request-form", f"{link.token}:{day.isoformat()}").hexdigest()[:20]
 
 

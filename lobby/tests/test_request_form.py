@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from buildings.models import Unit
+from lobby.tests.helpers import ask, form_token
 from residents.models import VisitRequest
-from residents.tests.helpers import ask, form_token
 from visits.services import outcome_record
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_a_request_for_a_unit_already_done_is_answered_like_any_other(resident, 
 def test_a_page_from_yesterday_still_sends_an_older_one_does_not(resident, day):
     import datetime
 
-    from residents.public import form_token as token_for
+    from lobby.public import form_token as token_for
 
     today = timezone.localdate()
     data = {"tower": day.tower.pk, "unit": day.units[0].number, "best_time": "siang"}
@@ -146,7 +146,7 @@ def test_a_tower_of_another_building_cannot_be_chosen(resident, day):
 
 
 def test_past_the_limit_per_address_the_answer_is_429(resident, day, one_window):
-    from residents.views import REQUESTS_PER_HOUR_PER_ADDRESS
+    from lobby.views import REQUESTS_PER_HOUR_PER_ADDRESS
 
     for n in range(REQUESTS_PER_HOUR_PER_ADDRESS):
         assert ask(resident, day, day.units[n % 10]).status_code == 302
@@ -166,7 +166,7 @@ def test_past_the_limit_per_address_the_answer_is_429(resident, day, one_window)
 def test_past_the_limit_per_building_the_answer_is_429_from_any_address(
     resident, day, one_window, monkeypatch
 ):
-    monkeypatch.setattr("residents.views.REQUESTS_PER_HOUR_PER_BUILDING", 3)
+    monkeypatch.setattr("lobby.views.REQUESTS_PER_HOUR_PER_BUILDING", 3)
     page = resident.get(f"/warga/{day.link.token}/")
     data = {"token": form_token(page.content.decode()), "tower": day.tower.pk,
             "unit": day.units[0].number, "best_time": "sore"}  # fmt: skip
@@ -179,7 +179,7 @@ def test_past_the_limit_per_building_the_answer_is_429_from_any_address(
 
 
 def test_past_the_limit_of_page_views_the_answer_is_429(resident, day, one_window):
-    from residents.views import VIEWS_PER_MINUTE_PER_ADDRESS
+    from lobby.views import VIEWS_PER_MINUTE_PER_ADDRESS
 
     url = f"/warga/{day.link.token}/"
     for _ in range(VIEWS_PER_MINUTE_PER_ADDRESS):

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from buildings.models import Unit
+from lobby.public import form_token
+from lobby.services import public_link_rotate
+from lobby.tests.helpers import ask
 from residents.models import ProgressSnapshot, VisitRequest
-from residents.public import form_token
-from residents.services import public_link_rotate
-from residents.tests.helpers import ask
 from visits.models import Schedule
 from visits.services import outcome_record
 from visits.tests.factories import ScheduleFactory
