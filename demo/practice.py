@@ -23,7 +23,7 @@ from demo.data.practice import (
 )
 from demo.rows import DemoRows
 from residents.models import PublicLink, VisitRequest
-from residents.services import visit_request_submit
+from lobby.services import visit_request_submit
 from visits.models import Assignment, CoklitPeriod, Schedule, UnitOutcome, Visit
 from visits.services import outcome_record
 
