@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
+from accounts.roles import LINK_ROTATORS, POSTER_PRINTERS
 from buildings.models import Building, Tower
 from core.http import client_ip
 from core.ratelimit import limit_exceeded
@@ -45,11 +45,6 @@ REQUESTS_PER_HOUR_PER_BUILDING = 200
 DPT_CHECK_URL = "https://cekdptonline.kpu.go.id/"
 # How long a rendered public page is served again as it is (and may be kept by a browser).
 PAGE_CACHE_SECONDS = 60
-
-# Who may open a building's posters: its managers and staff of its region (not a pantarlih).
-POSTER_ROLES = frozenset(set(Role) - {Role.PANTARLIH})
-# Who may give a building a new public address: its managers and KPU.
-ROTATE_ROLES = frozenset({Role.PENGELOLA, Role.KPU_PROVINSI, Role.KPU_KOTA})
 
 
 def _language(request) -> str:
@@ -215,7 +210,7 @@ def thanks(request, token):
 
 
 def _poster_building(request, pk) -> Building:
-    if request.user.role not in POSTER_ROLES and not request.user.is_superuser:
+    if request.user.role not in POSTER_PRINTERS and not request.user.is_superuser:
         raise Http404
     return get_object_or_404(
         Building.objects.in_scope(request.user).select_related("kelurahan"), pk=pk, active=True
@@ -251,7 +246,7 @@ def _poster(request, building, tower=None):
             .split("://", 1)[-1]
             .rstrip("/"),
             "schedules": schedules,
-            "may_rotate": request.user.is_superuser or request.user.role in ROTATE_ROLES,
+            "may_rotate": request.user.is_superuser or request.user.role in LINK_ROTATORS,
         },
     )
 
@@ -265,7 +260,7 @@ def poster(request, pk):
 @login_required
 def tower_poster(request, pk):
     """A tower's own poster, for a tower with a lobby of its own."""
-    if request.user.role not in POSTER_ROLES and not request.user.is_superuser:
+    if request.user.role not in POSTER_PRINTERS and not request.user.is_superuser:
         raise Http404
     tower = get_object_or_404(
         Tower.objects.in_scope(request.user).select_related("building__kelurahan"),
@@ -279,7 +274,7 @@ def tower_poster(request, pk):
 def link_rotate(request, pk):
     """A new public address for the building; posters printed before now say so."""
     building = _poster_building(request, pk)
-    if not (request.user.is_superuser or request.user.role in ROTATE_ROLES):
+    if not (request.user.is_superuser or request.user.role in LINK_ROTATORS):
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

@@ -1,4 +1,5 @@
 import datetime
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -80,6 +81,14 @@ def _breadcrumbs(code: str, regions: dict[str, Region], prefix: str):
     return crumbs
 
 
+class BuildingRow(NamedTuple):
+    """What the figures of a region above a kelurahan need of a building."""
+
+    pk: int
+    name: str
+    code: str  # its kelurahan's Kemendagri code
+
+
 @login_required
 def region_detail(request, code):
     prefix = _prefix(request)
@@ -120,7 +129,14 @@ def region_detail(request, code):
         scoped = Building.objects.in_scope(request.user).filter(
             active=True, kelurahan__code__startswith=code
         )
-        buildings = list(scoped.select_related("kelurahan").order_by("name"))
+        if region.level == Region.Level.KELURAHAN:
+            buildings = list(scoped.select_related("kelurahan").order_by("name"))
+        else:
+            # Above a kelurahan the buildings are summed, not listed: rows, not model objects
+            # (a kota has hundreds); the few shown as behind are fetched whole below.
+            buildings = [
+                BuildingRow(*row) for row in scoped.values_list("pk", "name", "kelurahan__code")
+            ]
         covered = coverage_figures(scoped)
         figures = covered.buildings
         # The children's daily series in one grouped query; the page's own is their sum.
@@ -140,7 +156,7 @@ def region_detail(request, code):
             child_kind = "building"
             child_series = [by_group.get(b.pk, []) for b, _f in children]
         else:
-            by_code = roll_up(list(regions.values()), buildings, figures)
+            by_code = roll_up(list(regions.values()), [(b.pk, b.code) for b in buildings], figures)
             level = {"kota": "kecamatan", "kecamatan": "kelurahan"}[region.level]
             children = [
                 (r, by_code[r.code])
@@ -154,6 +170,10 @@ def region_detail(request, code):
             child_series = [rolled.get(r.code, []) for r, _f in children]
         behind = behind_rows(buildings, figures, clock, covered.towers)
         behind_count, at_risk = len(behind), behind[:AT_RISK_ON_PAGE]
+        if region.level != Region.Level.KELURAHAN:
+            whole = scoped.select_related("kelurahan").in_bulk([r.building.pk for r in at_risk])
+            for row in at_risk:
+                row.building = whole[row.building.pk]
         explain(at_risk, clock)
     period = clock.period
     return render(
