@@ -21,11 +21,15 @@ from visits.models import UnitOutcome, Visit
 REFUSALS = Unit.REFUSAL_STATUSES
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class NewOutcome:
-    """One outcome to store: what a pantarlih found at a unit, as the phone sent it."""
+    """One outcome as the phone sends it and as it is stored: the write path's one definition
+    of an outcome's fields. visits.forms.outcome_parse reads it from the phone's JSON,
+    visits.field.outcomes_submit finds its visit and checks where it goes, outcomes_store
+    writes it; the JSON's `visit` and `unit` are `visit_uuid` and `unit_id` here."""
 
-    visit_id: int
+    client_uuid: uuid.UUID | None
+    visit_uuid: uuid.UUID | None  # the visit as the phone names it (Visit.client_uuid)
     unit_id: int
     outcome: str
     recorded_at: datetime.datetime
@@ -33,19 +37,35 @@ class NewOutcome:
     voters_removed: int = 0
     voters_new: int = 0
     sticker: str = UnitOutcome.Sticker.NONE
-    client_uuid: uuid.UUID | None = None
+    visit_id: int | None = None  # the stored visit, once found
+
+    @property
+    def content(self) -> tuple:
+        """What the phone said, whatever its submission id: sent again with the same id, an
+        outcome is a duplicate when this is equal, a conflict otherwise."""
+        return (self.visit_uuid, self.unit_id, self.outcome, self.voters_verified,
+                self.voters_removed, self.voters_new, self.sticker, self.recorded_at)  # fmt: skip
+
+    @classmethod
+    def of(cls, stored: UnitOutcome, visit_uuid: uuid.UUID | None) -> "NewOutcome":
+        """A stored row, as the phone would have sent it."""
+        return cls(
+            visit_uuid=visit_uuid,
+            visit_id=stored.visit_id,
+            **{name: getattr(stored, name) for name in _COLUMNS if name != "visit_id"},
+        )
 
 
-_COLUMNS = ("client_uuid", "visit_id", "unit_id", "outcome", "voters_verified",
-            "voters_removed", "voters_new", "sticker", "recorded_at")  # fmt: skip
+# The columns an outcome is inserted with: NewOutcome's fields, with the visit by its id.
+_COLUMNS = tuple(f.name for f in dataclasses.fields(NewOutcome) if f.name != "visit_uuid")
 
 
 def _prepared(name: str, value):
-    """A value as the database column takes it (a UUID or a time differ per database)."""
-    field = UnitOutcome._meta.get_field(name.removesuffix("_id"))
-    if name.endswith("_id"):
-        return value
-    return field.get_db_prep_save(value, connection)
+    """A UUID or a time as the database column takes it (they differ per database); other
+    values go as they are."""
+    if name in ("client_uuid", "recorded_at", "created_at"):
+        return UnitOutcome._meta.get_field(name).get_db_prep_save(value, connection)
+    return value
 
 
 def _insert(outcomes: list[NewOutcome]) -> list[int | None]:
@@ -161,6 +181,7 @@ def outcome_record(
     IntegrityError.
     """
     new = NewOutcome(
+        visit_uuid=visit.client_uuid,
         visit_id=visit.pk,
         unit_id=unit.pk,
         outcome=outcome,
