@@ -145,11 +145,17 @@ def _units_move(outcomes: list[NewOutcome]) -> None:
         )
 
 
-def outcomes_store(outcomes: list[NewOutcome]) -> list[int | None]:
+def outcomes_store(
+    outcomes: list[NewOutcome], *, units_asked: set[int] | None = None
+) -> list[int | None]:
     """Store the outcomes whose client_uuid is new and move their units (see the module's
     docstring); returns each outcome's new id, or None where its client_uuid was already
     stored. The caller runs this in a transaction (a request is one), with the visits and
-    units already checked."""
+    units already checked.
+
+    `units_asked`: the units with an open resident request, when the caller has read them
+    already (visits.field.outcomes_submit reads them with the units); None to look them up.
+    """
     if not outcomes:
         return []
     ids = _insert(outcomes)
@@ -158,7 +164,7 @@ def outcomes_store(outcomes: list[NewOutcome]) -> list[int | None]:
         _units_move(stored)
         # A resident's open request for a unit closes with its outcome: one UPDATE more.
         newest = sorted(stored, key=lambda o: o.recorded_at)
-        requests_close({o.unit_id: o.recorded_at for o in newest})
+        requests_close({o.unit_id: o.recorded_at for o in newest}, asked=units_asked)
     return ids
 
 
