@@ -64,10 +64,13 @@ def _invalid(field: str, message: str) -> Answer:
     return Answer(INVALID, errors={field: message})
 
 
-def time_problem(moment: datetime.datetime, period: CoklitPeriod, now=None) -> str:
-    """Why a time sent by the phone cannot be taken, or '' when it can."""
+def time_problem(
+    moment: datetime.datetime, period: CoklitPeriod, now=None, today: datetime.date | None = None
+) -> str:
+    """Why a time sent by the phone cannot be taken, or '' when it can (`today`: the date of
+    `now` in Jakarta, when the caller knows it)."""
     now = now or timezone.now()
-    if timezone.localdate(now) > period.ends_on + CLOSED_AFTER:
+    if (today or timezone.localdate(now)) > period.ends_on + CLOSED_AFTER:
         return _(
             "The coklit period %(name)s closed on %(end)s; its records can no longer change."
         ) % {
@@ -176,6 +179,7 @@ def outcomes_submit(
     if not items:
         return []
     now = now or timezone.now()
+    today = timezone.localdate(now)
     places = _places(pantarlih, items)
     answers: list[Answer | None] = [None] * len(items)
     new: dict[uuid.UUID, tuple[int, NewOutcome]] = {}  # the first of each UUID in the batch
@@ -195,7 +199,7 @@ def outcomes_submit(
                     "assigned to you."
                 ),
             )
-        elif problem := time_problem(item.recorded_at, place.period, now):
+        elif problem := time_problem(item.recorded_at, place.period, now, today):
             answers[index] = _invalid("recorded_at", problem)
         elif item.client_uuid not in new:
             new[item.client_uuid] = (index, dataclasses.replace(item, visit_id=place.visit_id))

@@ -1,6 +1,7 @@
 """Forms of the field pages: a unit's outcome, a visit's start and end, a photo."""
 
 import io
+import re
 import uuid
 
 from django import forms
@@ -92,7 +93,7 @@ _REQUIRED = forms.Field.default_error_messages["required"]
 _INVALID_CHOICE = forms.ChoiceField.default_error_messages["invalid_choice"]
 _INVALID_NUMBER = forms.IntegerField.default_error_messages["invalid"]
 _INVALID_UUID = forms.UUIDField.default_error_messages["invalid"]
-_TRAILING_ZEROS = forms.IntegerField.re_decimal  # "3.0" is 3, as IntegerField reads it
+_TRAILING_ZEROS = re.compile(r"\.0*\s*$")  # "3.0" is 3, as IntegerField.re_decimal reads it
 NOT_A_SINGLE_VALUE = _("Expected a single value.")
 
 
@@ -123,10 +124,13 @@ def _integer(low: int, high: int | None, required: bool):
             if required:
                 raise _Refused(_REQUIRED)
             return None
-        try:
-            number = int(_TRAILING_ZEROS.sub("", str(value)))
-        except (ValueError, TypeError):
-            raise _Refused(_INVALID_NUMBER) from None
+        if type(value) is int:
+            number = value
+        else:
+            try:
+                number = int(_TRAILING_ZEROS.sub("", str(value)))
+            except (ValueError, TypeError):
+                raise _Refused(_INVALID_NUMBER) from None
         if high is not None and number > high:
             raise _Refused(MaxValueValidator.message, limit_value=high)
         if number < low:
@@ -152,6 +156,8 @@ _MOMENT = BoundedDateTimeField()
 def _moment(value):
     # The field's own parsing: ISO 8601 first, then the active language's formats, a naive
     # time read in Jakarta time, and dates outside 2000-2100 refused.
+    if isinstance(value, (int, float)):
+        value = str(value)
     try:
         moment = _MOMENT.to_python(value)
     except ValidationError as error:
@@ -186,11 +192,9 @@ def outcome_parse(item: dict) -> tuple[NewOutcome | None, dict[str, str]]:
         value = item.get(name)
         if isinstance(value, (bool, list, dict)):
             # JSON gives numbers, booleans, lists and objects where a form post gives text:
-            # a number is read as its text, anything else is no value, and refused.
+            # a number is read as its text (by each rule), anything else is refused.
             wrong_type.append(name)
             value = None
-        elif isinstance(value, (int, float)):
-            value = str(value)
         try:
             data[field] = parse(value)
         except _Refused as refused:

@@ -9,9 +9,10 @@ CONFLICT … RETURNING nor an UPDATE … FROM VALUES; both run on PostgreSQL and
 
 import dataclasses
 import datetime
+import functools
 import uuid
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 
 from buildings.models import Unit
@@ -60,12 +61,15 @@ class NewOutcome:
 _COLUMNS = tuple(f.name for f in dataclasses.fields(NewOutcome) if f.name != "visit_uuid")
 
 
-def _prepared(name: str, value):
-    """A UUID or a time as the database column takes it (they differ per database); other
-    values go as they are."""
-    if name in ("client_uuid", "recorded_at", "created_at"):
-        return UnitOutcome._meta.get_field(name).get_db_prep_save(value, connection)
-    return value
+def _preparers(db) -> list:
+    """For each of _COLUMNS, how its value goes to `db`: a UUID or a time as the column takes
+    it (they differ per database), None where the value goes as it is."""
+    return [
+        functools.partial(UnitOutcome._meta.get_field(name).get_db_prep_save, connection=db)
+        if name in ("client_uuid", "recorded_at")
+        else None
+        for name in _COLUMNS
+    ]
 
 
 def _insert(outcomes: list[NewOutcome]) -> list[int | None]:
@@ -73,17 +77,22 @@ def _insert(outcomes: list[NewOutcome]) -> list[int | None]:
     send, or by a concurrent one: the insert then waits for it and skips). Returns each
     outcome's new id, or None where it was skipped."""
     table = UnitOutcome._meta.db_table
-    now = _prepared("created_at", timezone.now())
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not its per-thread proxy
+    now = UnitOutcome._meta.get_field("created_at").get_db_prep_save(timezone.now(), db)
+    columns = list(zip(_COLUMNS, _preparers(db), strict=True))
     row = "(" + ", ".join(["%s"] * (len(_COLUMNS) + 1)) + ")"
     params = []
     for outcome in outcomes:
-        params += [_prepared(name, getattr(outcome, name)) for name in _COLUMNS] + [now]
+        for name, prepare in columns:
+            value = getattr(outcome, name)
+            params.append(value if prepare is None else prepare(value))
+        params.append(now)
     sql = (
         f"INSERT INTO {table} ({', '.join(_COLUMNS)}, created_at) "
         f"VALUES {', '.join([row] * len(outcomes))} "
         "ON CONFLICT (client_uuid) DO NOTHING RETURNING id, client_uuid"
     )
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
     uuid_field = UnitOutcome._meta.get_field("client_uuid")
@@ -116,11 +125,13 @@ def _units_move(outcomes: list[NewOutcome]) -> None:
         per_unit[o.unit_id] = (newest, count + 1, refusals + (o.outcome in REFUSALS))
     units = sorted(per_unit)
     table = Unit._meta.db_table
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    at_field = UnitOutcome._meta.get_field("recorded_at")
+    with db.cursor() as cursor:
         if len(units) > 1:
             # Rows in id order first: two batches sharing units queue instead of deadlocking.
             # (SQLite locks the whole database for a write: there is nothing to order.)
-            if connection.features.has_select_for_update:
+            if db.features.has_select_for_update:
                 marks = ", ".join(["%s"] * len(units))
                 cursor.execute(
                     f"SELECT id FROM {table} WHERE id IN ({marks}) ORDER BY id FOR UPDATE", units
@@ -128,7 +139,7 @@ def _units_move(outcomes: list[NewOutcome]) -> None:
         params = []
         for pk in units:
             newest, count, refusals = per_unit[pk]
-            at = _prepared("recorded_at", newest.recorded_at)
+            at = at_field.get_db_prep_save(newest.recorded_at, db)
             params += [pk, newest.outcome, at, newest.voters_verified, count, refusals]
         values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(units))
         newer = "(u.status_at IS NULL OR u.status_at <= v.column3)"
