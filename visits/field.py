@@ -100,7 +100,8 @@ def _answer_for_existing(existing: UnitOutcome, pantarlih: User, sent: NewOutcom
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Place:
-    """Where an outcome goes: its visit (when it is the pantarlih's own) and its unit."""
+    """Where an outcome goes: its visit (when it is the pantarlih's own), the visit's period,
+    and its unit."""
 
     visit_id: int | None
     visit_building_id: int | None
@@ -170,8 +171,9 @@ def outcomes_submit(
     """Store a batch of outcomes sent from the phone, each once, whatever how often it arrives;
     one answer per item, in order.
 
-    A fixed number of queries whatever the batch's size: the visits, units and the
-    pantarlih's assignments are read in one statement, the new outcomes are inserted together
+    A fixed number of queries whatever the batch's size: the visits, the units, the
+    pantarlih's assignments and the units' open requests are read in one statement (_places),
+    the new outcomes are inserted together
     (those whose UUID is already stored are skipped by the insert itself), the units move in
     one statement, and only when some item was sent before (or is refused) are the stored rows
     of those UUIDs read, to answer "duplicate" or "conflict" as the first send was answered.
