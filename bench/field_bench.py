@@ -152,16 +152,20 @@ def measure(client, url, n):
 
 
 def timed(send, n):
-    """Median and p95 in ms of n calls of send(i), and what the last one answered."""
-    times = []
+    """Median and p95 in ms of n calls of send(i), the median CPU ms of this process (Django's
+    share of a request, without the database's; steadier than the time on a shared machine),
+    and what the last one answered."""
+    times, cpu = [], []
     for i in range(n):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = send(i)
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
     times.sort()
     timing = {
         "median_ms": round(statistics.median(times), 1),
         "p95_ms": round(times[max(int(len(times) * 0.95) - 1, 0)], 1),
+        "cpu_ms": round(statistics.median(cpu), 2),
     }
     return response, timing
 
@@ -332,13 +336,16 @@ def run(args):
     }
     print(
         f"\n{'POST kirim':<14}{'requests':>9}{'sent KB':>9}{'answer B':>10}{'queries':>9}"
-        f"{'median ms':>11}{'p95 ms':>8}"
+        f"{'median ms':>11}{'p95 ms':>8}{'CPU ms':>8}{'outcomes/CPU s':>16}"
     )
     for name, row in report["submit"].items():
+        row["outcomes_per_cpu_second"] = round(row["outcomes"] * 1000 / row["cpu_ms"])
         print(
             f"{name:<14}{row['requests']:>9}{row['bytes_request'] / 1024:>9.1f}"
             f"{row['bytes_response']:>10}{row['queries']:>9}{row['median_ms']:>11}{row['p95_ms']:>8}"
+            f"{row['cpu_ms']:>8}{row['outcomes_per_cpu_second']:>16,}"
         )
+    print("  (CPU ms: this process's, i.e. Django's; bench/load_test.py adds PostgreSQL's)")
 
     nav = report["navigation"] = measure_navigation(client, reverse("field_today"))
     print(

@@ -41,21 +41,26 @@ def open_requests_in(building_ids) -> list[VisitRequest]:
     )
 
 
-def requests_close(visited: dict[int, datetime.datetime]) -> int:
+def requests_close(visited: dict[int, datetime.datetime], *, asked: set[int] | None = None) -> int:
     """Close the open requests of units just visited (one UPDATE for a whole batch).
 
     `visited`: unit id → when the newest outcome stored for it was recorded. A request asked
     after that time stays open: the resident asked after the officer had been. Its callback
-    number goes with it: the visit it asked for has happened.
+    number goes with it: the visit it asked for has happened. `asked`: the units with an open
+    request, when the caller read them already (visits reads them with the units); None to
+    look them up here.
     """
     if not visited:
         return 0
-    # Most batches touch no unit with an open request: one light look-up first, and the
-    # UPDATE (whose expression grows with the batch) only for the units that have one.
-    asked = VisitRequest.objects.open().filter(unit__in=list(visited))
-    asked = {
-        u for u, created in asked.values_list("unit_id", "created_at") if created <= visited[u]
-    }
+    if asked is None:
+        # Most batches touch no unit with an open request: one light look-up first, and the
+        # UPDATE (whose expression grows with the batch) only for the units that have one.
+        requests = VisitRequest.objects.open().filter(unit__in=list(visited))
+        asked = {
+            u
+            for u, created in requests.values_list("unit_id", "created_at")
+            if created <= visited[u]
+        }
     if not asked:
         return 0
     visited = {unit_id: at for unit_id, at in visited.items() if unit_id in asked}

@@ -10,13 +10,14 @@ import dataclasses
 import datetime
 import uuid
 
-from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from buildings.models import Building, Tower, Unit
+from residents.models import VisitRequest
 from visits.access import access_issue_raise
 from visits.models import AccessIssue, Assignment, CoklitPeriod, Schedule, UnitOutcome, Visit
 from visits.services import NewOutcome, outcomes_store
@@ -29,6 +30,9 @@ CLOSED_AFTER = datetime.timedelta(days=1)
 
 STORED, DUPLICATE, CONFLICT, INVALID = "stored", "duplicate", "conflict", "invalid"
 
+# The largest id a unit can have (a 64-bit primary key); a bigger one is no unit at all.
+UNIT_ID_MAX = 2**63 - 1
+
 # Open statuses: the unit needs another visit.
 REVISIT_STATUSES = frozenset(
     {
@@ -40,9 +44,10 @@ REVISIT_STATUSES = frozenset(
 )
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class Answer:
-    """What happened to one submission; `status` is one of the four constants above."""
+    """What happened to one submission; `status` is one of the four constants above, `obj`
+    the row it is about (a stored outcome: the NewOutcome that was stored)."""
 
     status: str
     obj: object = None
@@ -59,10 +64,13 @@ def _invalid(field: str, message: str) -> Answer:
     return Answer(INVALID, errors={field: message})
 
 
-def time_problem(moment: datetime.datetime, period: CoklitPeriod, now=None) -> str:
-    """Why a time sent by the phone cannot be taken, or '' when it can."""
+def time_problem(
+    moment: datetime.datetime, period: CoklitPeriod, now=None, today: datetime.date | None = None
+) -> str:
+    """Why a time sent by the phone cannot be taken, or '' when it can (`today`: the date of
+    `now` in Jakarta, when the caller knows it)."""
     now = now or timezone.now()
-    if timezone.localdate(now) > period.ends_on + CLOSED_AFTER:
+    if (today or timezone.localdate(now)) > period.ends_on + CLOSED_AFTER:
         return _(
             "The coklit period %(name)s closed on %(end)s; its records can no longer change."
         ) % {
@@ -82,109 +90,110 @@ def time_problem(moment: datetime.datetime, period: CoklitPeriod, now=None) -> s
 # --- Unit outcomes -------------------------------------------------------------------------
 
 
-def _outcome_content(outcome: UnitOutcome, visit_uuid) -> tuple:
-    return (
-        str(visit_uuid),
-        outcome.unit_id,
-        outcome.outcome,
-        outcome.voters_verified,
-        outcome.voters_removed,
-        outcome.voters_new,
-        outcome.sticker,
-        outcome.recorded_at,
-    )
-
-
-def _answer_for_existing(existing: UnitOutcome, pantarlih: User, content: tuple) -> Answer:
+def _answer_for_existing(existing: UnitOutcome, pantarlih: User, sent: NewOutcome) -> Answer:
     if existing.visit.pantarlih_id != pantarlih.pk:
         return Answer(CONFLICT)
-    if _outcome_content(existing, existing.visit.client_uuid) == content:
+    if NewOutcome.of(existing, existing.visit.client_uuid).content == sent.content:
         return Answer(DUPLICATE, existing)
     return Answer(CONFLICT, existing)
 
 
-@dataclasses.dataclass(frozen=True)
-class OutcomeItem:
-    """One outcome as the phone sent it (the cleaned data of an OutcomeItemForm)."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Place:
+    """Where an outcome goes: its visit (when it is the pantarlih's own), the visit's period,
+    and its unit."""
 
-    client_uuid: uuid.UUID
-    visit: uuid.UUID
-    unit: int
-    outcome: str
-    recorded_at: datetime.datetime
-    voters_verified: int = 0
-    voters_removed: int = 0
-    voters_new: int = 0
-    sticker: str = UnitOutcome.Sticker.NONE
+    visit_id: int | None
+    visit_building_id: int | None
+    period: CoklitPeriod | None
+    unit_building_id: int | None  # None: no such unit
+    assigned: bool  # the pantarlih is assigned the unit's tower in the visit's period
+    asked: bool  # a resident's request for a visit to the unit is open
 
-    @property
-    def content(self) -> tuple:
-        return (str(self.visit), self.unit, self.outcome, self.voters_verified,
-                self.voters_removed, self.voters_new, self.sticker, self.recorded_at)  # fmt: skip
+
+def _places(pantarlih: User, items: list[NewOutcome]) -> dict[tuple, _Place]:
+    """Each (visit UUID, unit id) of the batch: its visit, period, unit, assignment and
+    whether a resident asked for a visit to the unit, all read in one statement whatever the
+    batch's size.
+
+    Written as SQL: the three ORM queries it replaces (visits with their period, units with
+    their tower's assignment, the units' open requests) cost more CPU to build than the
+    database took to answer them, half of a one-outcome submission's own.
+    """
+    pairs = list(dict.fromkeys((i.visit_uuid, i.unit_id) for i in items))
+    uuid_field = Visit._meta.get_field("client_uuid")
+    date_field = CoklitPeriod._meta.get_field("starts_on")
+    params = [pantarlih.pk, VisitRequest.Status.OPEN.value]
+    for index, (visit_uuid, unit_id) in enumerate(pairs):
+        # An id past a 64-bit key is no unit; 0 finds none either (ids start at 1).
+        unit_id = unit_id if unit_id <= UNIT_ID_MAX else 0
+        params += [index, uuid_field.get_db_prep_value(visit_uuid, connection), unit_id]
+    params.append(pantarlih.pk)
+    values = ", ".join(["(%s, %s, %s)"] * len(pairs))
+    # The VALUES' columns are column1…column3 on both databases.
+    sql = f"""
+        SELECT p.column1, v.id, v.building_id, cp.id, cp.name, cp.starts_on, cp.ends_on,
+            t.building_id,
+            EXISTS (SELECT 1 FROM {Assignment._meta.db_table} a
+                WHERE a.pantarlih_id = %s AND a.period_id = v.period_id
+                AND a.building_id = t.building_id
+                AND (a.tower_id IS NULL OR a.tower_id = u.tower_id)),
+            EXISTS (SELECT 1 FROM {VisitRequest._meta.db_table} r
+                WHERE r.unit_id = u.id AND r.status = %s)
+        FROM (VALUES {values}) AS p
+        LEFT JOIN {Visit._meta.db_table} v ON v.client_uuid = p.column2 AND v.pantarlih_id = %s
+        LEFT JOIN {CoklitPeriod._meta.db_table} cp ON cp.id = v.period_id
+        LEFT JOIN {Unit._meta.db_table} u ON u.id = p.column3
+        LEFT JOIN {Tower._meta.db_table} t ON t.id = u.tower_id"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    periods, places = {}, {}
+    for index, visit_id, visit_building, period_id, name, starts, ends, *unit in rows:
+        if period_id is not None and period_id not in periods:
+            periods[period_id] = CoklitPeriod(
+                pk=period_id,
+                name=name,
+                starts_on=date_field.to_python(starts),
+                ends_on=date_field.to_python(ends),
+            )
+        unit_building, assigned, asked = unit
+        places[pairs[index]] = _Place(
+            visit_id, visit_building, periods.get(period_id), unit_building, bool(assigned),
+            bool(asked),
+        )  # fmt: skip
+    return places
 
 
 def outcomes_submit(
-    *, pantarlih: User, items: list[OutcomeItem], now: datetime.datetime | None = None
+    *, pantarlih: User, items: list[NewOutcome], now: datetime.datetime | None = None
 ) -> list[Answer]:
     """Store a batch of outcomes sent from the phone, each once, whatever how often it arrives;
     one answer per item, in order.
 
-    A fixed number of queries whatever the batch's size: the visits, the units and the
-    pantarlih's assignments are read once, the new outcomes are inserted together (those
-    whose UUID is already stored are skipped by the insert itself), the units move in one
-    statement, and only when some item was sent before (or is refused) are the stored rows of
-    those UUIDs read, to answer "duplicate" or "conflict" as the first send was answered.
+    A fixed number of queries whatever the batch's size: the visits, the units, the
+    pantarlih's assignments and the units' open requests are read in one statement (_places),
+    the new outcomes are inserted together
+    (those whose UUID is already stored are skipped by the insert itself), the units move in
+    one statement, and only when some item was sent before (or is refused) are the stored rows
+    of those UUIDs read, to answer "duplicate" or "conflict" as the first send was answered.
     """
     if not items:
         return []
-    visits = {
-        v.client_uuid: v
-        for v in Visit.objects.select_related("period").filter(
-            pantarlih=pantarlih, client_uuid__in={i.visit for i in items}
-        )
-    }
-    periods = {v.period_id for v in visits.values()}
-    units = Unit.objects.filter(pk__in={i.unit for i in items})
-    if len(periods) == 1:
-        # The common case, one visit's period: whether the unit's tower is assigned to the
-        # pantarlih comes with the unit, in the same query.
-        covering = Assignment.objects.filter(
-            pantarlih=pantarlih, period__in=periods, building=OuterRef("tower__building_id")
-        ).filter(Q(tower__isnull=True) | Q(tower=OuterRef("tower_id")))
-        units = units.annotate(assigned=Exists(covering))
-    else:
-        units = units.annotate(assigned=Value(None, output_field=BooleanField()))
-    units = {
-        pk: (tower_id, building_id, assigned)
-        for pk, tower_id, building_id, assigned in units.values_list(
-            "pk", "tower_id", "tower__building_id", "assigned"
-        )
-    }
-    assigned = set()
-    if len(periods) > 1:
-        assigned = set(
-            Assignment.objects.filter(
-                pantarlih=pantarlih,
-                period__in=periods,
-                building__in={v.building_id for v in visits.values()},
-            ).values_list("period_id", "building_id", "tower_id")
-        )
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    places = _places(pantarlih, items)
     answers: list[Answer | None] = [None] * len(items)
     new: dict[uuid.UUID, tuple[int, NewOutcome]] = {}  # the first of each UUID in the batch
     for index, item in enumerate(items):
-        visit = visits.get(item.visit)
-        unit = units.get(item.unit)
-        if visit is None:
+        place = places[item.visit_uuid, item.unit_id]
+        if place.visit_id is None:
             answers[index] = _invalid(
                 "visit", _("Unknown visit: start a visit at this building first.")
             )
-        elif unit is None or unit[1] != visit.building_id:
+        elif place.unit_building_id != place.visit_building_id:
             answers[index] = _invalid("unit", _("This unit is not in the building of the visit."))
-        elif not (
-            unit[2]
-            or (visit.period_id, visit.building_id, None) in assigned
-            or (visit.period_id, visit.building_id, unit[0]) in assigned
-        ):
+        elif not place.assigned:
             answers[index] = _invalid(
                 "unit",
                 _(
@@ -192,27 +201,15 @@ def outcomes_submit(
                     "assigned to you."
                 ),
             )
-        elif problem := time_problem(item.recorded_at, visit.period, now):
+        elif problem := time_problem(item.recorded_at, place.period, now, today):
             answers[index] = _invalid("recorded_at", problem)
         elif item.client_uuid not in new:
-            new[item.client_uuid] = (
-                index,
-                NewOutcome(
-                    visit_id=visit.pk,
-                    unit_id=item.unit,
-                    outcome=item.outcome,
-                    recorded_at=item.recorded_at,
-                    voters_verified=item.voters_verified,
-                    voters_removed=item.voters_removed,
-                    voters_new=item.voters_new,
-                    sticker=item.sticker,
-                    client_uuid=item.client_uuid,
-                ),
-            )
-    ids = outcomes_store([outcome for _index, outcome in new.values()])
+            new[item.client_uuid] = (index, dataclasses.replace(item, visit_id=place.visit_id))
+    asked = {o.unit_id for _index, o in new.values() if places[o.visit_uuid, o.unit_id].asked}
+    ids = outcomes_store([outcome for _index, outcome in new.values()], units_asked=asked)
     for (index, outcome), pk in zip(new.values(), ids, strict=True):
         if pk is not None:
-            answers[index] = Answer(STORED, UnitOutcome(pk=pk, **dataclasses.asdict(outcome)))
+            answers[index] = Answer(STORED, outcome)
     # Sent before, twice in this batch, or refused: a UUID already stored is answered as the
     # first send was (a retry after the period closed is still a duplicate, not refused).
     again = {
@@ -228,9 +225,7 @@ def outcomes_submit(
         for index, item in enumerate(items):
             answer = answers[index]
             if (answer is None or answer.status == INVALID) and item.client_uuid in stored:
-                answers[index] = _answer_for_existing(
-                    stored[item.client_uuid], pantarlih, item.content
-                )
+                answers[index] = _answer_for_existing(stored[item.client_uuid], pantarlih, item)
     return [answer or Answer(CONFLICT) for answer in answers]
 
 
@@ -249,10 +244,10 @@ def outcome_submit(
     now: datetime.datetime | None = None,
 ) -> Answer:
     """Store one outcome sent from the phone (see outcomes_submit)."""
-    item = OutcomeItem(
+    item = NewOutcome(
         client_uuid=client_uuid,
-        visit=visit_uuid,
-        unit=unit_id,
+        visit_uuid=visit_uuid,
+        unit_id=unit_id,
         outcome=outcome,
         recorded_at=recorded_at,
         voters_verified=voters_verified,
@@ -282,10 +277,10 @@ def floor_mark(
         tower=tower, floor=floor, status=Unit.Status.UNVISITED
     )
     items = [
-        OutcomeItem(
+        NewOutcome(
             client_uuid=uuid.uuid5(client_uuid, str(unit_id)),
-            visit=visit.client_uuid,
-            unit=unit_id,
+            visit_uuid=visit.client_uuid,
+            unit_id=unit_id,
             outcome=outcome,
             recorded_at=recorded_at,
         )

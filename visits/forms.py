@@ -1,15 +1,20 @@
 """Forms of the field pages: a unit's outcome, a visit's start and end, a photo."""
 
 import io
+import re
+import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts.fields import BoundedDateTimeField
 from accounts.validators import validate_no_nik
 from visits.models import OUTCOME_CHOICES, AccessIssue, UnitOutcome, Visit
+from visits.services import NewOutcome
 
 # The phone resizes a photo to 1280 px before sending (static/js/field.js); anything bigger
 # than this did not come through that path and is refused rather than stored.
@@ -17,6 +22,24 @@ PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_MAX_SIDE = 1600
 PHOTO_MAX_PIXELS = 40_000_000
 MAX_VOTERS = 99
+
+
+# Coklit done says what Bawaslu audits, never defaulted: the sticker and the voters found.
+DONE_NEEDS_STICKER = _("Coklit done: say whether the sticker was placed (Bawaslu checks it).")
+DONE_NEEDS_VOTERS = _("Coklit done: enter the number of voters verified (0 if none).")
+
+
+def outcome_done_problems(data: dict, refused) -> dict[str, str]:
+    """What a "coklit done" lacks, by field: `data` as cleaned, `refused` the fields that
+    already have an error (each says one thing at a time)."""
+    if data.get("outcome") != UnitOutcome.Outcome.DONE:
+        return {}
+    problems = {}
+    if not data.get("sticker") and "sticker" not in refused:
+        problems["sticker"] = DONE_NEEDS_STICKER
+    if data.get("voters_verified") is None and "voters_verified" not in refused:
+        problems["voters_verified"] = DONE_NEEDS_VOTERS
+    return problems
 
 
 class OutcomeForm(forms.Form):
@@ -50,63 +73,142 @@ class OutcomeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("outcome") == UnitOutcome.Outcome.DONE:
-            # What Bawaslu audits is said, never defaulted: the sticker and the voters found.
-            if not data.get("sticker") and "sticker" not in self.errors:
-                self.add_error(
-                    "sticker",
-                    _("Coklit done: say whether the sticker was placed (Bawaslu checks it)."),
-                )
-            if data.get("voters_verified") is None and "voters_verified" not in self.errors:
-                self.add_error(
-                    "voters_verified",
-                    _("Coklit done: enter the number of voters verified (0 if none)."),
-                )
+        for name, problem in outcome_done_problems(data, self.errors).items():
+            self.add_error(name, problem)
         for name in ("voters_verified", "voters_removed", "voters_new"):
             data[name] = data.get(name) or 0
         data["sticker"] = data.get("sticker") or UnitOutcome.Sticker.NONE
         return data
 
 
-class OutcomeItemForm(OutcomeForm):
-    """One outcome in the phone's JSON batch: the form above plus where and when."""
+# --- The phone's JSON batch ------------------------------------------------------------------
+#
+# Each item of a batch is checked by the rules of OutcomeForm's fields, with the same messages
+# (Django's own, translated by Django), without a Form: building and validating a Form per item
+# was most of the CPU of a batch of 50. A field refused is named with every message it earns,
+# as a Form would list them.
 
-    visit = forms.UUIDField(label=_("Visit"))
-    unit = forms.IntegerField(label=_("Unit"), min_value=1)
-    recorded_at = BoundedDateTimeField(label=_("Recorded at"))
-
-    def __init__(self, data=None, *args, **kwargs):
-        # JSON gives numbers, booleans, lists and objects where a POST only gives strings;
-        # Django's fields expect strings, so numbers become text and the rest is refused.
-        self.wrong_type = []
-        if data is not None:
-            data = dict(data)
-            for name, value in data.items():
-                if isinstance(value, bool) or isinstance(value, (list, dict)):
-                    self.wrong_type.append(name)
-                    data[name] = None
-                elif isinstance(value, (int, float)):
-                    data[name] = str(value)
-        super().__init__(data, *args, **kwargs)
-
-    def clean(self):
-        data = super().clean()
-        for name in self.wrong_type:
-            if name in self.fields:
-                self.add_error(name, _("Expected a single value."))
-        return data
+_EMPTY = (None, "", [], (), {})
+_REQUIRED = forms.Field.default_error_messages["required"]
+_INVALID_CHOICE = forms.ChoiceField.default_error_messages["invalid_choice"]
+_INVALID_NUMBER = forms.IntegerField.default_error_messages["invalid"]
+_INVALID_UUID = forms.UUIDField.default_error_messages["invalid"]
+_TRAILING_ZEROS = re.compile(r"\.0*\s*$")  # "3.0" is 3, as IntegerField.re_decimal reads it
+NOT_A_SINGLE_VALUE = _("Expected a single value.")
 
 
-class _SharedFields(dict):
-    """The fields of a batch's item forms, shared by all of them instead of a deep copy for
-    each: those forms are validated and never rendered, and validating does not change a
-    field. The copies were a third of the CPU of a batch of 50."""
-
-    def __deepcopy__(self, memo):
-        return self
+class _Refused(Exception):
+    def __init__(self, message, **params):
+        self.message = str(message) % params if params else str(message)
 
 
-OutcomeItemForm.base_fields = _SharedFields(OutcomeItemForm.base_fields)
+def _choice(choices, required: bool):
+    valid = frozenset(str(value) for value, _label in choices)
+
+    def parse(value):
+        if value in _EMPTY:
+            if required:
+                raise _Refused(_REQUIRED)
+            return ""
+        value = str(value)
+        if value not in valid:
+            raise _Refused(_INVALID_CHOICE, value=value)
+        return value
+
+    return parse
+
+
+def _integer(low: int, high: int | None, required: bool):
+    def parse(value):
+        if value in _EMPTY:
+            if required:
+                raise _Refused(_REQUIRED)
+            return None
+        if type(value) is int:
+            number = value
+        else:
+            try:
+                number = int(_TRAILING_ZEROS.sub("", str(value)))
+            except (ValueError, TypeError):
+                raise _Refused(_INVALID_NUMBER) from None
+        if high is not None and number > high:
+            raise _Refused(MaxValueValidator.message, limit_value=high)
+        if number < low:
+            raise _Refused(MinValueValidator.message, limit_value=low)
+        return number
+
+    return parse
+
+
+def _uuid(value):
+    text = "" if value in _EMPTY else str(value).strip()
+    if not text:
+        raise _Refused(_REQUIRED)
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise _Refused(_INVALID_UUID) from None
+
+
+_MOMENT = BoundedDateTimeField()
+
+
+def _moment(value):
+    # The field's own parsing: ISO 8601 first, then the active language's formats, a naive
+    # time read in Jakarta time, and dates outside 2000-2100 refused.
+    if isinstance(value, (int, float)):
+        value = str(value)
+    try:
+        moment = _MOMENT.to_python(value)
+    except ValidationError as error:
+        raise _Refused(" ".join(error.messages)) from None
+    if moment is None:
+        raise _Refused(_REQUIRED)
+    return moment
+
+
+# The rule of each NewOutcome field the phone sends (all but the visit's id, found from its
+# UUID), in the order a Form lists its errors; and the phone's names that differ.
+OUTCOME_RULES = {
+    "outcome": _choice(OUTCOME_CHOICES, required=True),
+    "voters_verified": _integer(0, MAX_VOTERS, required=False),
+    "voters_removed": _integer(0, MAX_VOTERS, required=False),
+    "voters_new": _integer(0, MAX_VOTERS, required=False),
+    "sticker": _choice(UnitOutcome.Sticker.choices, required=False),
+    "client_uuid": _uuid,
+    "recorded_at": _moment,
+    "visit_uuid": _uuid,
+    "unit_id": _integer(1, None, required=True),
+}
+PHONE_NAMES = {"visit_uuid": "visit", "unit_id": "unit"}
+
+
+def outcome_parse(item: dict) -> tuple[NewOutcome | None, dict[str, str]]:
+    """One item of the phone's batch as an outcome to store, or the errors of its fields
+    (by the names the phone uses, each field's messages in one string)."""
+    data, errors, wrong_type = {}, {}, []
+    for field, parse in OUTCOME_RULES.items():
+        name = PHONE_NAMES.get(field, field)
+        value = item.get(name)
+        if isinstance(value, (bool, list, dict)):
+            # JSON gives numbers, booleans, lists and objects where a form post gives text:
+            # a number is read as its text (by each rule), anything else is refused.
+            wrong_type.append(name)
+            value = None
+        try:
+            data[field] = parse(value)
+        except _Refused as refused:
+            errors[name] = [refused.message]
+    for name, problem in outcome_done_problems(data, errors).items():
+        errors[name] = [str(problem)]
+    for name in wrong_type:
+        errors.setdefault(name, []).append(str(NOT_A_SINGLE_VALUE))
+    if errors:
+        return None, {name: " ".join(messages) for name, messages in errors.items()}
+    data["sticker"] = data["sticker"] or UnitOutcome.Sticker.NONE
+    for name in ("voters_verified", "voters_removed", "voters_new"):
+        data[name] = data[name] or 0
+    return NewOutcome(**data), {}
 
 
 class FloorForm(forms.Form):

@@ -9,9 +9,10 @@ CONFLICT … RETURNING nor an UPDATE … FROM VALUES; both run on PostgreSQL and
 
 import dataclasses
 import datetime
+import functools
 import uuid
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 
 from buildings.models import Unit
@@ -21,11 +22,15 @@ from visits.models import UnitOutcome, Visit
 REFUSALS = Unit.REFUSAL_STATUSES
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class NewOutcome:
-    """One outcome to store: what a pantarlih found at a unit, as the phone sent it."""
+    """One outcome as the phone sends it and as it is stored: the write path's one definition
+    of an outcome's fields. visits.forms.outcome_parse reads it from the phone's JSON,
+    visits.field.outcomes_submit finds its visit and checks where it goes, outcomes_store
+    writes it; the JSON's `visit` and `unit` are `visit_uuid` and `unit_id` here."""
 
-    visit_id: int
+    client_uuid: uuid.UUID | None
+    visit_uuid: uuid.UUID | None  # the visit as the phone names it (Visit.client_uuid)
     unit_id: int
     outcome: str
     recorded_at: datetime.datetime
@@ -33,19 +38,38 @@ class NewOutcome:
     voters_removed: int = 0
     voters_new: int = 0
     sticker: str = UnitOutcome.Sticker.NONE
-    client_uuid: uuid.UUID | None = None
+    visit_id: int | None = None  # the stored visit, once found
+
+    @property
+    def content(self) -> tuple:
+        """What the phone said, whatever its submission id: sent again with the same id, an
+        outcome is a duplicate when this is equal, a conflict otherwise."""
+        return (self.visit_uuid, self.unit_id, self.outcome, self.voters_verified,
+                self.voters_removed, self.voters_new, self.sticker, self.recorded_at)  # fmt: skip
+
+    @classmethod
+    def of(cls, stored: UnitOutcome, visit_uuid: uuid.UUID | None) -> "NewOutcome":
+        """A stored row, as the phone would have sent it."""
+        return cls(
+            visit_uuid=visit_uuid,
+            visit_id=stored.visit_id,
+            **{name: getattr(stored, name) for name in _COLUMNS if name != "visit_id"},
+        )
 
 
-_COLUMNS = ("client_uuid", "visit_id", "unit_id", "outcome", "voters_verified",
-            "voters_removed", "voters_new", "sticker", "recorded_at")  # fmt: skip
+# The columns an outcome is inserted with: NewOutcome's fields, with the visit by its id.
+_COLUMNS = tuple(f.name for f in dataclasses.fields(NewOutcome) if f.name != "visit_uuid")
 
 
-def _prepared(name: str, value):
-    """A value as the database column takes it (a UUID or a time differ per database)."""
-    field = UnitOutcome._meta.get_field(name.removesuffix("_id"))
-    if name.endswith("_id"):
-        return value
-    return field.get_db_prep_save(value, connection)
+def _preparers(db) -> list:
+    """For each of _COLUMNS, how its value goes to `db`: a UUID or a time as the column takes
+    it (they differ per database), None where the value goes as it is."""
+    return [
+        functools.partial(UnitOutcome._meta.get_field(name).get_db_prep_save, connection=db)
+        if name in ("client_uuid", "recorded_at")
+        else None
+        for name in _COLUMNS
+    ]
 
 
 def _insert(outcomes: list[NewOutcome]) -> list[int | None]:
@@ -53,17 +77,22 @@ def _insert(outcomes: list[NewOutcome]) -> list[int | None]:
     send, or by a concurrent one: the insert then waits for it and skips). Returns each
     outcome's new id, or None where it was skipped."""
     table = UnitOutcome._meta.db_table
-    now = _prepared("created_at", timezone.now())
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not its per-thread proxy
+    now = UnitOutcome._meta.get_field("created_at").get_db_prep_save(timezone.now(), db)
+    columns = list(zip(_COLUMNS, _preparers(db), strict=True))
     row = "(" + ", ".join(["%s"] * (len(_COLUMNS) + 1)) + ")"
     params = []
     for outcome in outcomes:
-        params += [_prepared(name, getattr(outcome, name)) for name in _COLUMNS] + [now]
+        for name, prepare in columns:
+            value = getattr(outcome, name)
+            params.append(value if prepare is None else prepare(value))
+        params.append(now)
     sql = (
         f"INSERT INTO {table} ({', '.join(_COLUMNS)}, created_at) "
         f"VALUES {', '.join([row] * len(outcomes))} "
         "ON CONFLICT (client_uuid) DO NOTHING RETURNING id, client_uuid"
     )
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
     uuid_field = UnitOutcome._meta.get_field("client_uuid")
@@ -96,11 +125,13 @@ def _units_move(outcomes: list[NewOutcome]) -> None:
         per_unit[o.unit_id] = (newest, count + 1, refusals + (o.outcome in REFUSALS))
     units = sorted(per_unit)
     table = Unit._meta.db_table
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    at_field = UnitOutcome._meta.get_field("recorded_at")
+    with db.cursor() as cursor:
         if len(units) > 1:
             # Rows in id order first: two batches sharing units queue instead of deadlocking.
             # (SQLite locks the whole database for a write: there is nothing to order.)
-            if connection.features.has_select_for_update:
+            if db.features.has_select_for_update:
                 marks = ", ".join(["%s"] * len(units))
                 cursor.execute(
                     f"SELECT id FROM {table} WHERE id IN ({marks}) ORDER BY id FOR UPDATE", units
@@ -108,7 +139,7 @@ def _units_move(outcomes: list[NewOutcome]) -> None:
         params = []
         for pk in units:
             newest, count, refusals = per_unit[pk]
-            at = _prepared("recorded_at", newest.recorded_at)
+            at = at_field.get_db_prep_save(newest.recorded_at, db)
             params += [pk, newest.outcome, at, newest.voters_verified, count, refusals]
         values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(units))
         newer = "(u.status_at IS NULL OR u.status_at <= v.column3)"
@@ -125,11 +156,17 @@ def _units_move(outcomes: list[NewOutcome]) -> None:
         )
 
 
-def outcomes_store(outcomes: list[NewOutcome]) -> list[int | None]:
+def outcomes_store(
+    outcomes: list[NewOutcome], *, units_asked: set[int] | None = None
+) -> list[int | None]:
     """Store the outcomes whose client_uuid is new and move their units (see the module's
     docstring); returns each outcome's new id, or None where its client_uuid was already
     stored. The caller runs this in a transaction (a request is one), with the visits and
-    units already checked."""
+    units already checked.
+
+    `units_asked`: the units with an open resident request, when the caller has read them
+    already (visits.field.outcomes_submit reads them with the units); None to look them up.
+    """
     if not outcomes:
         return []
     ids = _insert(outcomes)
@@ -138,7 +175,7 @@ def outcomes_store(outcomes: list[NewOutcome]) -> list[int | None]:
         _units_move(stored)
         # A resident's open request for a unit closes with its outcome: one UPDATE more.
         newest = sorted(stored, key=lambda o: o.recorded_at)
-        requests_close({o.unit_id: o.recorded_at for o in newest})
+        requests_close({o.unit_id: o.recorded_at for o in newest}, asked=units_asked)
     return ids
 
 
@@ -161,6 +198,7 @@ def outcome_record(
     IntegrityError.
     """
     new = NewOutcome(
+        visit_uuid=visit.client_uuid,
         visit_id=visit.pk,
         unit_id=unit.pk,
         outcome=outcome,

@@ -37,8 +37,9 @@ from buildings.models import BuildingManager, Tower, Unit
 from residents.field import open_request_for_unit, open_requests_by_unit, open_requests_in
 from visits import field
 from visits.access import is_overdue, step_due
-from visits.forms import FloorForm, OutcomeForm, OutcomeItemForm, VisitEndForm, VisitStartForm
+from visits.forms import FloorForm, OutcomeForm, VisitEndForm, VisitStartForm, outcome_parse
 from visits.models import AccessIssue, Assignment, Schedule, Visit
+from visits.services import NewOutcome
 from visits.unit_grid import floor_ranges, grid_floors, legend, range_of
 
 # How many outcomes one batch may carry; the phone sends at most this many at once.
@@ -479,15 +480,14 @@ def sync(request):
             {"error": _("At most %(max)d outcomes per batch.") % {"max": BATCH_MAX}}, status=400
         )
     answers: list[field.Answer | None] = []
-    valid: list[field.OutcomeItem] = []
+    valid: list[NewOutcome] = []
     for item in items:
-        form = OutcomeItemForm(item)
-        if not form.is_valid():
-            errors = {name: " ".join(msgs) for name, msgs in form.errors.items()}
+        outcome, errors = outcome_parse(item)
+        if errors:
             answers.append(field.Answer(field.INVALID, errors=errors))
         else:
             answers.append(None)
-            valid.append(field.OutcomeItem(**form.cleaned_data))
+            valid.append(outcome)
     submitted = iter(field.outcomes_submit(pantarlih=request.user, items=valid))
     results = [
         {"client_uuid": str(item.get("client_uuid", "")), **(answer or next(submitted)).as_json()}
