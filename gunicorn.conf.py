@@ -2,7 +2,7 @@
 directory; command-line flags, GUNICORN_CMD_ARGS and WEB_CONCURRENCY override it.
 
 Sync workers, two per core plus one. Every request here is CPU work in Django and PostgreSQL
-(bench/load_test.py: an outcome submission is ~10 ms of worker CPU and ~3 ms of PostgreSQL),
+(bench/load_test.py: an outcome submission is ~10 ms of server CPU, a batch of 50 ~28 ms),
 so threads add GIL contention and nothing else: on 2 cores 3 gthread workers × 4 threads
 stored 127 outcomes/s, sync workers 140–175/s. Between 3 and 7 sync workers the saturation
 throughput is the same within the run-to-run noise (±15%); the spare workers keep submissions

@@ -15,7 +15,7 @@ from django.utils import timezone
 CREATE, UPDATE, DELETE = LogEntry.Action.CREATE, LogEntry.Action.UPDATE, LogEntry.Action.DELETE
 
 # The account the command-line imports and bulk commands are recorded under when no --actor is
-# given (README, "Importing buildings and units"): it cannot sign in.
+# given (docs/imports.md): it cannot sign in.
 SYSTEM_EMAIL = "sistem@coklit.invalid"
 SYSTEM_NAME = "Sistem (baris perintah)"
 

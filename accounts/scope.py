@@ -71,7 +71,7 @@ _INVITABLE = {
 # Who may manage whose account (edit role, region, active; send a password reset link). The
 # one rule for the admin and every view: an institution never manages an account of another
 # (only KPU Provinsi touches Dinas Perumahan and Bawaslu accounts), and nobody sets another
-# person's password - they send a reset link, so the owner chooses it (README, "Accounts").
+# person's password - they send a reset link, so the owner chooses it (docs/accounts.md).
 _MANAGEABLE = {
     Role.KPU_PROVINSI: set(Role),
     Role.KPU_KOTA: {Role.PPK, Role.PPS, Role.PENGELOLA, Role.PANTARLIH},

@@ -6,7 +6,7 @@ read the row-by-row preview of what will be created, updated, skipped or refused
 
 Every screen is ours (templates/buildings/admin_import.html, admin_export.html and the two
 changelist buttons): django-import-export has no Indonesian, so none of its own wording may
-show. Columns go by the README's Indonesian names, rows by the spreadsheet's numbers, and a
+show. Columns go by their documented Indonesian names (docs/imports.md), rows by the spreadsheet's numbers, and a
 template sheet of the columns can be downloaded from the import page.
 """
 

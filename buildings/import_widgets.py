@@ -48,7 +48,7 @@ _KELURAHAN_PREFIX = re.compile(r"^(kelurahan|kel\.?)\s+", re.IGNORECASE)
 # "Rawajati (31.74.08.1003)", as the preview and the exports write a kelurahan.
 _NAME_AND_CODE = re.compile(r"^.*\((\d{2}\.\d{2}\.\d{2}\.\d{4})\)$")
 
-# The column each field is read from, as the README and the sample files name it: the name
+# The column each field is read from, as docs/imports.md and the sample files name it: the name
 # the admin shows (field list, preview, problems), the exports write and the template holds.
 COLUMN_NAMES = {
     "name": "nama",

@@ -250,6 +250,10 @@ class Unit(models.Model):
     CLOSED_STATUSES = frozenset(
         {Status.DONE, Status.VACANT, Status.NO_LOCAL_VOTERS, Status.NON_RESIDENTIAL}
     )
+    # Open after a visit: the unit needs another (a refusal counts as one too).
+    REVISIT_STATUSES = frozenset(
+        {Status.NOT_HOME, Status.REFUSED, Status.SECURITY_REFUSED, Status.SENT_TO_POSKO}
+    )
     # These count towards `refusal_count`; a unit refused this many times is flagged for
     # escalation (see UnitQuerySet.refused_twice; the towers' triggers count the same).
     REFUSAL_STATUSES = frozenset({Status.REFUSED, Status.SECURITY_REFUSED})

@@ -51,7 +51,7 @@ PREVIEW_ROWS = 500
 
 @dataclass(frozen=True)
 class ImportColumn:
-    """A column of an import's spreadsheet, as the README documents it."""
+    """A column of an import's spreadsheet, as docs/imports.md documents it."""
 
     name: str
     required: bool
@@ -106,7 +106,7 @@ class ScopedResource(resources.ModelResource):
     region_path = ""
     export_related = ()
 
-    # The documented columns, in the README's Indonesian names: the admin's import page lists
+    # The documented columns, in the Indonesian names of docs/imports.md: the admin's import page lists
     # them and the template sheet is made of them. `file_stem` names the sheets and exports.
     columns = ()
     file_stem = ""
@@ -138,7 +138,7 @@ class ScopedResource(resources.ModelResource):
         return result
 
     def get_export_headers(self, selected_fields=None):
-        # Exports carry the README's column names, so an export imports back as it is.
+        # Exports carry the documented column names, so an export imports back as it is.
         return [column_label(h) for h in super().get_export_headers(selected_fields)]
 
     def import_row(self, row, instance_loader, **kwargs):

@@ -2,7 +2,7 @@
 
 Without any environment the app runs as the embedded default: SQLite, console email and
 Celery tasks executed in-process. Production sets DATABASE_URL, REDIS_URL, EMAIL_URL,
-SECRET_KEY and ALLOWED_HOSTS; see the README's deployment section.
+SECRET_KEY and ALLOWED_HOSTS; see docs/operations.md.
 """
 
 import secrets
@@ -32,7 +32,7 @@ def _secret_key() -> str:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Production needs a long random SECRET_KEY in the "
-            "environment; for development run with DEBUG=1 (see README)."
+            "environment; for development run with DEBUG=1 (see the README)."
         )
     # Development only: a random key kept in a git-ignored file, so sessions survive restarts.
     path = BASE_DIR / ".dev-secret-key"
@@ -200,7 +200,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-auditlog: one table of who/when/before/after for every change to domain data and every
 # role or scope change. Bulk writes the signals never see add their rows through
 # accounts.audit: occupancy and residential flags per unit; unit generation and the unit import
-# (bulk by django-import-export) one row per tower, with how many units were written.
+# (the command's set-based path, or django-import-export in the admin) one row per tower, with
+# how many units were written.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "accounts.user", "exclude_fields": ["password", "last_login"]},
     {"model": "accounts.invitation", "exclude_fields": ["nonce"]},
@@ -306,8 +307,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # PRIVACY
-# Days after a coklit period closes before its photos, positions and notes go (README,
-# "Personal data"); a period under a retention hold keeps them until the hold is lifted.
+# Days after a coklit period closes before its photos, positions and notes go
+# (docs/personal-data.md); a period under a retention hold keeps them until the hold is lifted.
 PRIVACY_RETENTION_DAYS = env.int("PRIVACY_RETENTION_DAYS", default=90)
 
 # IMPORT-EXPORT
@@ -323,7 +324,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # MAP
 # The dashboard map's background tiles (dashboard/views/buildings_map.py). OpenStreetMap's own
 # server by default: its usage policy asks for the attribution below and no heavy use, so a
-# busy deployment points this at its own tile server (README, "The map"). Empty: no tiles, the
+# busy deployment points this at its own tile server (docs/guide-staff.md, the map). Empty: no tiles, the
 # markers on a blank background. The Content-Security-Policy allows images from this host only.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env.str(

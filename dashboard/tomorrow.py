@@ -106,12 +106,8 @@ def tomorrow_read(buildings, day: datetime.date, period: CoklitPeriod | None) ->
         .order_by("start", "building__name", "pk")
     )
     waiting = [s for s in schedules if s.status == Schedule.Status.PROPOSED]
-    confirmed = [
-        s for s in schedules if s.status in (Schedule.Status.CONFIRMED, Schedule.Status.DONE)
-    ]
-    called_off = [
-        s for s in schedules if s.status in (Schedule.Status.DECLINED, Schedule.Status.CANCELLED)
-    ]
+    confirmed = [s for s in schedules if s.status in Schedule.AGREED_STATUSES]
+    called_off = [s for s in schedules if s.status in Schedule.OFF_STATUSES]
     out.waiting_count, out.confirmed_count = len(waiting), len(confirmed)
     out.called_off_count = len(called_off)
     shown = waiting[:LISTED] + confirmed[:LISTED] + called_off[:LISTED]

@@ -22,8 +22,8 @@ from demo.data.practice import (
     WINDOW_BEFORE,
 )
 from demo.rows import DemoRows
-from residents.models import PublicLink, VisitRequest
 from lobby.services import visit_request_submit
+from residents.models import PublicLink, VisitRequest
 from visits.models import Assignment, CoklitPeriod, Schedule, UnitOutcome, Visit
 from visits.services import outcome_record
 
@@ -98,7 +98,7 @@ def _tomorrow_plan(rows: DemoRows, period: CoklitPeriod, tomorrow: datetime.date
                 "decided_at": timezone.now() if confirmed else None,
             },
         )
-        active = schedule.status in (Schedule.Status.PROPOSED, Schedule.Status.CONFIRMED)
+        active = schedule.status in Schedule.OPEN_STATUSES
         if not created and active and schedule.date < timezone.localdate():
             schedule.date = tomorrow
             schedule.save(update_fields=["date"])

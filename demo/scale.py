@@ -19,7 +19,6 @@ from buildings.models import Building, BuildingManager, Tower, Unit
 from demo.data.fieldwork import PERIOD_NAME
 from regions.models import Region
 from visits.models import AccessIssue, Assignment, CoklitPeriod, UnitOutcome, Visit
-from visits.services import REFUSALS
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 BATCH = 10_000
@@ -118,7 +117,7 @@ def scale_seed(*, rng, buildings, towers, units, pantarlih, outcomes) -> dict:
             if unit.status_at is None or unit.status_at <= at:
                 unit.status, unit.status_at, unit.voters_verified = code, at, voters
             unit.outcome_count += 1
-            unit.refusal_count += code in REFUSALS
+            unit.refusal_count += code in Unit.REFUSAL_STATUSES
             made += 1
     _bulk(Unit, unit_rows)
 

@@ -106,7 +106,7 @@ def sign_in(page, email):
         raise SystemExit(f"sign-in as {email} failed: {page.inner_text('main')[:300]}") from error
 
 
-# The queue's states as the officer sees them (README, "What the officer sees"): on the grid
+# The queue's states as the officer sees them (docs/guide-pantarlih.md, what the officer sees): on the grid
 # just opened, three units wait on the phone, one was stored and one refused by the server,
 # with no signal. The states are written the way static/js/field.js keeps them, then shown
 # by field.js itself after a reload.

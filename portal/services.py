@@ -19,7 +19,6 @@ from buildings.imports import sheet_line
 from buildings.models import Building, Tower, Unit, UnitOccupancy
 from regions.tree import normalize_region_name
 from visits.models import AccessIssue, AccessIssueEvent, Schedule
-from visits.schedules import ACTIVE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def buildings_overview(buildings: list[Building]) -> None:
     )
     posko = _per_building(
         Schedule.objects.filter(
-            building_id__in=ids, kind=Schedule.Kind.POSKO, status__in=ACTIVE_STATUSES
+            building_id__in=ids, kind=Schedule.Kind.POSKO, status__in=Schedule.OPEN_STATUSES
         ),
         "building_id",
     )
@@ -146,7 +145,7 @@ def schedules_upcoming(building_ids, today):
     wait for the KPU side. A proposal waiting for the manager is listed under "waiting" only."""
     return (
         Schedule.objects.filter(
-            building_id__in=building_ids, status__in=ACTIVE_STATUSES, date__gte=today
+            building_id__in=building_ids, status__in=Schedule.OPEN_STATUSES, date__gte=today
         )
         .exclude(_FOR_MANAGERS)
         .with_state()

@@ -63,7 +63,7 @@ def person_erase_problems(user, *, by) -> list[str]:
     upcoming = Schedule.objects.filter(
         Q(proposed_by=user) | Q(decided_by=user),
         date__gte=today,
-        status__in=[Schedule.Status.PROPOSED, Schedule.Status.CONFIRMED],
+        status__in=Schedule.OPEN_STATUSES,
     )
     if upcoming.exists():
         problems.append(_("Has %(count)s schedule(s) still to come.") % {"count": upcoming.count()})

@@ -129,7 +129,7 @@ def explain(rows: list[AtRisk], clock: Clock) -> None:
     if clock.period:
         scheduled = set(
             Schedule.objects.filter(building_id__in=ids, period=clock.period)
-            .exclude(status__in=[Schedule.Status.DECLINED, Schedule.Status.CANCELLED])
+            .exclude(status__in=Schedule.OFF_STATUSES)
             .values_list("building_id", flat=True)
         )
     denied = set(

@@ -194,9 +194,7 @@ def _assigned_buildings(period):
 
 def no_schedule(d: Day, staff: Staff) -> list[Reminder]:
     """An assigned building with no schedule in the period: the kelurahan's PPS."""
-    live = Schedule.objects.filter(period=d.period).exclude(
-        status__in=[Schedule.Status.DECLINED, Schedule.Status.CANCELLED]
-    )
+    live = Schedule.objects.filter(period=d.period).exclude(status__in=Schedule.OFF_STATUSES)
     rows = (
         _assigned_buildings(d.period)
         .exclude(pk__in=live.values("building_id"))

@@ -107,8 +107,8 @@ def schedules_ics(schedules, *, name: str, host: str, check_url: str) -> str:
 
 # Which schedules a calendar shows: confirmed ones and those done; a cancelled one stays in a
 # feed (as cancelled) so that a calendar which had it removes it.
-CALENDAR_STATUSES = (Schedule.Status.CONFIRMED, Schedule.Status.DONE)
-FEED_STATUSES = (*CALENDAR_STATUSES, Schedule.Status.CANCELLED)
+CALENDAR_STATUSES = Schedule.AGREED_STATUSES
+FEED_STATUSES = CALENDAR_STATUSES | {Schedule.Status.CANCELLED}
 
 
 def feed_token(building: Building) -> str:

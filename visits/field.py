@@ -33,16 +33,6 @@ STORED, DUPLICATE, CONFLICT, INVALID = "stored", "duplicate", "conflict", "inval
 # The largest id a unit can have (a 64-bit primary key); a bigger one is no unit at all.
 UNIT_ID_MAX = 2**63 - 1
 
-# Open statuses: the unit needs another visit.
-REVISIT_STATUSES = frozenset(
-    {
-        Unit.Status.NOT_HOME,
-        Unit.Status.REFUSED,
-        Unit.Status.SECURITY_REFUSED,
-        Unit.Status.SENT_TO_POSKO,
-    }
-)
-
 
 @dataclasses.dataclass(slots=True)
 class Answer:
@@ -343,7 +333,7 @@ def visit_start(
     schedule = (
         Schedule.objects.filter(building=tower.building_id, date=day)
         .filter(Q(tower__isnull=True) | Q(tower=tower))
-        .exclude(status__in=[Schedule.Status.DECLINED, Schedule.Status.CANCELLED])
+        .exclude(status__in=Schedule.OFF_STATUSES)
         .order_by("start")
         .first()
     )

@@ -20,7 +20,6 @@ from accounts.phones import whatsapp_number
 from buildings.models import Building, Tower
 from visits.models import CoklitPeriod, Schedule
 
-ACTIVE_STATUSES = (Schedule.Status.PROPOSED, Schedule.Status.CONFIRMED)
 # The fields an answer (confirm, decline, cancel) sets that carry a rule: a choice, a validator.
 ANSWER = ("status", "reply")
 
@@ -75,7 +74,7 @@ def schedule_check(
                 building_id=building_id,
                 tower=tower,
                 date=date,
-                status__in=ACTIVE_STATUSES,
+                status__in=Schedule.OPEN_STATUSES,
                 start__lt=end,
                 end__gt=start,
             )
@@ -265,7 +264,7 @@ def schedule_counter(
 
 def schedule_cancellable(schedule: Schedule) -> bool:
     """A proposal or a confirmed schedule that has not yet happened (Jakarta date)."""
-    return schedule.status in ACTIVE_STATUSES and schedule.date >= timezone.localdate()
+    return schedule.status in Schedule.OPEN_STATUSES and schedule.date >= timezone.localdate()
 
 
 @transaction.atomic
@@ -277,7 +276,7 @@ def schedule_cancel(*, schedule: Schedule, by: User, reason: str) -> Schedule:
     """
     schedule = _lock(schedule)
     if not schedule_cancellable(schedule):
-        if schedule.status in ACTIVE_STATUSES:
+        if schedule.status in Schedule.OPEN_STATUSES:
             raise ValidationError(_("This schedule is in the past; it can no longer be cancelled."))
         raise ValidationError(
             _("Only a proposal or a confirmed schedule can be cancelled; this one is %(status)s.")

@@ -19,8 +19,6 @@ from buildings.models import Unit
 from residents.field import requests_close
 from visits.models import UnitOutcome, Visit
 
-REFUSALS = Unit.REFUSAL_STATUSES
-
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class NewOutcome:
@@ -122,7 +120,7 @@ def _units_move(outcomes: list[NewOutcome]) -> None:
         newest, count, refusals = per_unit.get(o.unit_id, (o, 0, 0))
         if o.recorded_at >= newest.recorded_at:
             newest = o
-        per_unit[o.unit_id] = (newest, count + 1, refusals + (o.outcome in REFUSALS))
+        per_unit[o.unit_id] = (newest, count + 1, refusals + (o.outcome in Unit.REFUSAL_STATUSES))
     units = sorted(per_unit)
     table = Unit._meta.db_table
     db = connections[DEFAULT_DB_ALIAS]

@@ -1,6 +1,6 @@
 """The drill for a restored backup: a backup taken before retention ran brings back what
 retention had removed; running apply_retention before anyone uses it removes it again
-(README, "Personal data": restore, then `manage.py apply_retention`, then open the doors)."""
+(docs/operations.md, backups: restore, then `manage.py apply_retention`, then open the doors)."""
 
 import shutil
 from io import StringIO
@@ -57,7 +57,7 @@ def test_a_restored_backup_gets_retention_again_before_use(world2, media, tmp_pa
     restored = _gone(w, media)
     assert all(restored.values()), restored  # everything retention had removed is back
 
-    # Before anyone uses it: apply_retention, as the README's restore steps say.
+    # Before anyone uses it: apply_retention, as the restore steps of docs/operations.md say.
     out = StringIO()
     call_command("apply_retention", "--dry-run", "--language", "en", stdout=out)
     assert "  visit photos deleted: 2" in out.getvalue().replace(f" ({w.building.name}: 2)", "")

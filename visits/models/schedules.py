@@ -36,6 +36,14 @@ class ScheduleQuerySet(ScopedQuerySet):
 class Schedule(models.Model):
     """An appointment for door-to-door visits or a posko day, which the manager confirms."""
 
+    # The schedule's named states, used by every page and rule that asks:
+    # still to happen, awaiting an answer or agreed;
+    OPEN_STATUSES = frozenset({ScheduleStatus.PROPOSED, ScheduleStatus.CONFIRMED})
+    # agreed, or held: what a calendar shows;
+    AGREED_STATUSES = frozenset({ScheduleStatus.CONFIRMED, ScheduleStatus.DONE})
+    # off: refused or called off, left out of counts and lists of what is planned.
+    OFF_STATUSES = frozenset({ScheduleStatus.DECLINED, ScheduleStatus.CANCELLED})
+
     Kind = ScheduleKind
 
     Status = ScheduleStatus

@@ -128,7 +128,7 @@ def today(request):
         Schedule.objects.in_scope(user)
         .filter(building__in=building_ids, date__gte=day)
         .filter(Q(date=day) | Q(kind=Schedule.Kind.POSKO))
-        .exclude(status__in=[Schedule.Status.DECLINED, Schedule.Status.CANCELLED])
+        .exclude(status__in=Schedule.OFF_STATUSES)
         .select_related("tower")
         .order_by("date", "start")[:60]
     )
@@ -217,7 +217,7 @@ def grid(request, pk):
     flagged = field.refused_twice(tower)
     units = Unit.objects.in_scope(request.user).filter(tower=tower).select_related("occupancy")
     if show == "revisit":
-        units = units.filter(Q(status__in=field.REVISIT_STATUSES) | Q(pk__in=flagged))
+        units = units.filter(Q(status__in=Unit.REVISIT_STATUSES) | Q(pk__in=flagged))
     elif show == "todo":
         units = units.filter(status=Unit.Status.UNVISITED)
     else:

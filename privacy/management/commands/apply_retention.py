@@ -1,7 +1,7 @@
 """manage.py apply_retention [--dry-run] [--language en]: what the nightly job does, by hand.
 
 With --dry-run nothing changes: it lists, period by period, what would go. Run it after a
-backup is restored, before anyone uses the restored data (README, "Personal data").
+backup is restored, before anyone uses the restored data (docs/operations.md, backups).
 """
 
 import re
