@@ -47,9 +47,7 @@ Figures go to stdout and to bench/out/import_bench-<vendor>.json (git-ignored).
 """
 
 import argparse
-import csv
 import io
-import itertools
 import json
 import os
 import random
@@ -61,12 +59,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.imports.baseline import BaselineFailed, copy_fields, copy_seconds, table_columns  # noqa: E402
+from bench.imports.files import kota_as_written, write_buildings, write_units  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
-COPY_REPEATS = 3
 # Issue #19: the units import (the commands' path) reaches at least this share of COPY.
 UNITS_TARGET = 0.1
-# "Kota Administrasi Jakarta Selatan" → "Jakarta Selatan", as people write it.
-_KOTA_OFFICIAL_PREFIX = re.compile(r"^(Kota|Kabupaten) Administrasi ")
 
 
 def main():
@@ -114,26 +114,6 @@ def main():
     print(f"\nwritten to {path.relative_to(ROOT)}")
     if failure:
         sys.exit(f"\nFAILED: {failure}")
-
-
-class BaselineFailed(Exception):
-    """The COPY baseline could not be taken: there is no ratio to give, and the run fails."""
-
-    def __init__(self, message: str, figures: dict):
-        super().__init__(message)
-        self.figures = figures
-
-
-def copy_fields(model) -> list:
-    """Every column of the model's table but the id, as the model declares them today."""
-    return [f for f in model._meta.concrete_fields if not f.primary_key]
-
-
-def table_columns(table: str) -> set[str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        return {c.name for c in connection.introspection.get_table_description(cursor, table)}
 
 
 def run(args, vendor: str, tmp: Path) -> dict:
@@ -411,129 +391,6 @@ def assert_no_drift() -> None:
 
     drifted = totals.drift().towers
     assert not drifted, f"{len(drifted)} tower(s) whose totals drifted: {sorted(drifted)[:10]}"
-
-
-def copy_seconds(table: str, columns: list[str], rows: list[tuple]) -> float:
-    """Fastest of COPY_REPEATS loads of `rows` into a fresh temporary copy of `table`."""
-    from django.db import connection
-
-    data = "".join("\t".join(copy_value(v) for v in row) + "\n" for row in rows)
-    target = f"bench_copy_{table}"
-    best = None
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg2's own cursor, for copy_expert
-        for _ in range(COPY_REPEATS):
-            raw.execute(f"DROP TABLE IF EXISTS {target}")
-            raw.execute(
-                f"CREATE TEMP TABLE {target} (LIKE {table} INCLUDING DEFAULTS "
-                "INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES)"
-            )
-            stream = io.StringIO(data)
-            start = time.perf_counter()
-            raw.copy_expert(f"COPY {target} ({', '.join(columns)}) FROM STDIN", stream)
-            seconds = time.perf_counter() - start
-            raw.execute(f"SELECT count(*) FROM {target}")
-            assert raw.fetchone()[0] == len(rows)
-            best = seconds if best is None else min(best, seconds)
-        raw.execute(f"DROP TABLE {target}")
-    return best
-
-
-def copy_value(value) -> str:
-    """One field in COPY's text format."""
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    text = str(value)
-    for char, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
-        text = text.replace(char, escaped)
-    return text
-
-
-def kota_as_written(official_name: str) -> str:
-    return _KOTA_OFFICIAL_PREFIX.sub("", official_name)
-
-
-def spreadsheet_writer(f):
-    """What Excel in the Indonesian locale saves as "CSV UTF-8": semicolons, after a BOM."""
-    return csv.writer(f, delimiter=";")
-
-
-def decimal_comma(value: float) -> str:
-    return f"{value:.7f}".replace(".", ",")
-
-
-def write_buildings(path, count, kelurahan, rng) -> dict[str, str]:
-    """The buildings file; returns each building's name and the kelurahan code it must get."""
-    kinds = ["apartemen"] * 6 + ["rusunawa"] * 3 + ["rusunami"]
-    expected = {}
-    with path.open("w", newline="", encoding="utf-8-sig") as f:
-        writer = spreadsheet_writer(f)
-        writer.writerow(
-            [
-                "nama",
-                "jenis",
-                "alamat",
-                "kelurahan",
-                "kecamatan",
-                "kota",
-                "pengelola",
-                "latitude",
-                "longitude",
-            ]
-        )
-        for i in range(count):
-            name = f"Hunian Vertikal {i:04d}"
-            code, kelurahan_name, kecamatan, kota = rng.choice(kelurahan)
-            kind = rng.choice(kinds)
-            # Public rented flats are run by a UPRS, owned ones by their residents' PPPSRS.
-            manager = f"UPRS {kecamatan}" if kind == "rusunawa" else f"PPPSRS {name}"
-            expected[name] = code
-            writer.writerow(
-                [
-                    name,
-                    kind,
-                    f"Jl. Bench No. {i}",
-                    kelurahan_name,
-                    kecamatan,
-                    kota,
-                    manager,
-                    decimal_comma(rng.uniform(-6.37, -6.08)),
-                    decimal_comma(rng.uniform(106.68, 106.97)),
-                ]
-            )
-    return expected
-
-
-def write_units(path, count, buildings, rng, flip_residential=False):
-    """Units tower by tower, floor by floor, until `count` rows are written."""
-    written = 0
-    with path.open("w", newline="", encoding="utf-8-sig") as f:
-        writer = spreadsheet_writer(f)
-        writer.writerow(["gedung", "tower", "lantai", "nomor", "hunian"])
-        for t in itertools.count():
-            name = buildings[t % len(buildings)]
-            tower = f"Tower {t // len(buildings) + 1}"
-            floors, per_floor = rng.randint(10, 40), rng.randint(4, 16)
-            for floor in range(1, floors + 1):
-                for unit in range(1, per_floor + 1):
-                    if written == count:
-                        return
-                    # The lowest units of a tower are often shops.
-                    residential = not (floor == 1 and unit <= 2)
-                    if flip_residential:
-                        residential = not residential
-                    writer.writerow(
-                        [
-                            name,
-                            tower,
-                            floor,
-                            f"{floor:02d}{unit:02d}",
-                            "ya" if residential else "tidak",
-                        ]
-                    )
-                    written += 1
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 /* The field pages' service worker: a pantarlih's phone keeps the field pages it opened, so a
    tab reloaded without signal still shows them and field.js keeps queueing outcomes.
-   Hand-written, no library; served by visits.views.field.service_worker (docs/guide-pantarlih.md).
+   Hand-written, no library; served by visits.views.sync.service_worker (docs/guide-pantarlih.md).
 
    - Field pages: network first. A page the server marks as keepable (the owner header, only
      on today, the tower grid and the unit page of a signed-in pantarlih) is stored in a cache

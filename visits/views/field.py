@@ -1,6 +1,5 @@
-"""The pantarlih's phone pages: today, the unit grid, a unit, a floor, a visit, and the
-JSON endpoint the offline queue (static/js/field.js) sends its batches to, and the service
-worker (templates/visits/sw.js) that keeps opened pages for a reload without signal.
+"""The pantarlih's phone pages: today, the unit grid, a unit, a floor (a visit's start and end
+are in visit.py; the offline queue's endpoint and the service worker in sync.py).
 
 Every page reads fine without JavaScript and its forms post normally; the script only
 turns a tap on a unit into a queued submission that survives a dead connection.
@@ -8,42 +7,28 @@ turns a tap on a unit into a queued submission that survives a dead connection.
 
 import datetime
 import functools
-import hashlib
-import json
-import time
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.db.models import Count, F, Q
-from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import get_template, render_to_string
-from django.templatetags.static import PrefixNode, static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
 from django.utils.crypto import salted_hmac
-from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts.middleware import no_store_exempt
 from accounts.models import Role
 from accounts.phones import whatsapp_number
 from buildings.models import BuildingManager, Tower, Unit
 from residents.field import open_request_for_unit, open_requests_by_unit, open_requests_in
 from visits import field
 from visits.access import is_overdue, step_due
-from visits.forms import FloorForm, OutcomeForm, VisitEndForm, VisitStartForm, outcome_parse
+from visits.forms import FloorForm, OutcomeForm, VisitEndForm
 from visits.models import AccessIssue, Assignment, Schedule, Visit
-from visits.services import NewOutcome
 from visits.unit_grid import floor_ranges, grid_floors, legend, range_of
-
-# How many outcomes one batch may carry; the phone sends at most this many at once.
-BATCH_MAX = 100
 
 # The service worker keeps a page only when the response carries this header, whose value
 # names the page's owner: the server, not the worker, decides what may live on the phone.
@@ -51,8 +36,6 @@ OFFLINE_COPY_HEADER = "Coklit-Offline-Copy"
 # The banner every kept page carries hidden; the worker shows it on a copy answered offline.
 # A tag (with "<") can never come out of escaped user text, so only the banner matches.
 OFFLINE_BANNER = ('<p class="offline" data-offline hidden>', '<p class="offline" data-offline>')
-# What a field page loads besides itself, cached by the worker when it installs.
-FIELD_ASSETS = ["css/app.css", "js/field.js"]
 
 
 def offline_owner(user) -> str:
@@ -79,15 +62,15 @@ def offline_copy(view):
     return wrapper
 
 
-def _field_scope(request, queryset):
+def field_scope(request, queryset):
     """The field pages are the pantarlih's own: any other role finds nothing here (404)."""
     if request.user.role != Role.PANTARLIH:
         return queryset.none()
     return queryset.in_scope(request.user)
 
 
-def _scoped_tower(request, pk):
-    towers = _field_scope(request, Tower.objects.select_related("building"))
+def scoped_tower(request, pk):
+    towers = field_scope(request, Tower.objects.select_related("building"))
     return get_object_or_404(towers, pk=pk)
 
 
@@ -212,7 +195,7 @@ def today(request):
 @offline_copy
 def grid(request, pk):
     """A tower's floors and units, each with its status and the manager's occupancy hint."""
-    tower = _scoped_tower(request, pk)
+    tower = scoped_tower(request, pk)
     show = request.GET.get("show", "")
     flagged = field.refused_twice(tower)
     units = Unit.objects.in_scope(request.user).filter(tower=tower).select_related("occupancy")
@@ -259,7 +242,7 @@ def grid(request, pk):
     )
 
 
-def _answer_errors_to_form(form, answer):
+def answer_errors_to_form(form, answer):
     for name, message in answer.errors.items():
         form.add_error(name if name in form.fields else None, message)
 
@@ -269,7 +252,7 @@ def _answer_errors_to_form(form, answer):
 @offline_copy
 def unit_record(request, pk):
     """One unit: its history and the outcome form (the no-JavaScript way to record)."""
-    units = _field_scope(request, Unit.objects.select_related("tower__building", "occupancy"))
+    units = field_scope(request, Unit.objects.select_related("tower__building", "occupancy"))
     unit = get_object_or_404(units, pk=pk)
     visit = field.open_visit(request.user, unit.tower)
     form = OutcomeForm(
@@ -297,7 +280,7 @@ def unit_record(request, pk):
             form.add_error(None, _("This form was already sent with other content."))
             status = 409
         elif answer.status == field.INVALID:
-            _answer_errors_to_form(form, answer)
+            answer_errors_to_form(form, answer)
             status = 400
         else:
             messages.success(request, _("Saved: %(unit)s.") % {"unit": unit.number})
@@ -323,7 +306,7 @@ def unit_record(request, pk):
 @login_required
 def floor_record(request, pk):
     """Give every unit of a floor not visited yet the same outcome (form post)."""
-    tower = _scoped_tower(request, pk)
+    tower = scoped_tower(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = FloorForm(request.POST)
@@ -358,182 +341,3 @@ def floor_record(request, pk):
     )
     grid = reverse("field_grid", args=[tower.pk])
     return redirect(f"{grid}?lantai={data['floor']}#f{data['floor']}")
-
-
-@never_cache
-@login_required
-def visit_start(request, pk):
-    """Start a visit at a tower (with an optional location and photo), or report being turned
-    away, which ends the visit and raises an access issue in the same step."""
-    tower = _scoped_tower(request, pk)
-    form = VisitStartForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={"client_uuid": uuid.uuid4(), "started_at": timezone.now()},
-    )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            answer = field.visit_start(
-                pantarlih=request.user,
-                client_uuid=data["client_uuid"],
-                tower=tower,
-                started_at=data["started_at"],
-                access=data["access"],
-                note=data["note"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                photo=data["photo"],
-                issue_kind=data["issue_kind"],
-                issue_description=data["issue_description"],
-            )
-            if answer.status == field.CONFLICT:
-                form.add_error(None, _("This visit was already sent with other content."))
-                status = 409
-            elif answer.status == field.INVALID:
-                _answer_errors_to_form(form, answer)
-            elif answer.obj.access == Visit.Access.DENIED:
-                messages.warning(
-                    request,
-                    _("Visit recorded as turned away; the access issue was raised with PPS."),
-                )
-                return redirect("field_today")
-            else:
-                messages.success(request, _("Visit started. Tap a unit to record it."))
-                return redirect("field_grid", pk=tower.pk)
-    return render(
-        request,
-        "visits/visit_start.html",
-        {"tower": tower, "form": form, "visit": field.open_visit(request.user, tower)},
-        status=status,
-    )
-
-
-@never_cache
-@login_required
-def visit_end(request, pk):
-    """End one's own visit (and raise an access issue if the rest of the tower was refused)."""
-    visits = _field_scope(request, Visit.objects.select_related("building", "tower"))
-    visit = get_object_or_404(visits.filter(pantarlih=request.user), pk=pk)
-    form = VisitEndForm(request.POST or None, initial={"access": visit.access})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        field.visit_end(
-            visit=visit,
-            ended_at=timezone.now(),
-            access=data["access"],
-            note=data["note"],
-            issue_kind=data["issue_kind"],
-            issue_description=data["issue_description"],
-        )
-        messages.success(request, _("Visit ended."))
-        return redirect("field_today")
-    return render(
-        request,
-        "visits/visit_end.html",
-        {"visit": visit, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-def _server_now() -> int:
-    """The server's clock in milliseconds since the epoch, as JavaScript counts."""
-    return int(time.time() * 1000)
-
-
-def sync(request):
-    """The offline queue's endpoint: a JSON batch of outcomes, answered item by item.
-
-    Body: {"outcomes": [{"client_uuid", "visit", "unit", "outcome", "voters_verified",
-    "voters_removed", "voters_new", "sticker", "recorded_at"}, …]}. Answer: {"now",
-    "results": [{"client_uuid", "status": stored|duplicate|conflict|invalid, "errors"?}]},
-    HTTP 409 when any item is a conflict, so the queue can drop what is done and show what is
-    not. `now` is the server's clock (ms), from which the phone learns how wrong its own is.
-
-    Signed out (the session ended), the answer is HTTP 401 with `signed_out` and where to sign
-    in, not the sign-in page: the phone keeps the queue and tells the officer.
-    """
-    if not request.user.is_authenticated:
-        login = f"{reverse('account_login')}?{urlencode({'next': reverse('field_today')})}"
-        return JsonResponse(
-            {
-                "error": _("Signed out: sign in again to send what waits on this phone."),
-                "signed_out": True,
-                "login": login,
-                "now": _server_now(),
-            },
-            status=401,
-        )
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        items = json.loads(request.body)["outcomes"]
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise ValueError
-    except (ValueError, KeyError, TypeError, RecursionError):
-        # (RecursionError: JSON nested thousands deep; the batch has one level of nesting.)
-        return JsonResponse({"error": _('Expected JSON: {"outcomes": [...]}.')}, status=400)
-    if len(items) > BATCH_MAX:
-        return JsonResponse(
-            {"error": _("At most %(max)d outcomes per batch.") % {"max": BATCH_MAX}}, status=400
-        )
-    answers: list[field.Answer | None] = []
-    valid: list[NewOutcome] = []
-    for item in items:
-        outcome, errors = outcome_parse(item)
-        if errors:
-            answers.append(field.Answer(field.INVALID, errors=errors))
-        else:
-            answers.append(None)
-            valid.append(outcome)
-    submitted = iter(field.outcomes_submit(pantarlih=request.user, items=valid))
-    results = [
-        {"client_uuid": str(item.get("client_uuid", "")), **(answer or next(submitted)).as_json()}
-        for item, answer in zip(items, answers, strict=True)
-    ]
-    conflict = any(r["status"] == field.CONFLICT for r in results)
-    return JsonResponse({"now": _server_now(), "results": results}, status=409 if conflict else 200)
-
-
-@no_store_exempt
-def service_worker(request):
-    """The field pages' service worker, as JavaScript with its settings filled in: the hashed
-    URLs of the stylesheet and script (WhiteNoise in production), the offline page, and a
-    version that changes whenever one of them or the language does, so the phone updates.
-
-    Public, like a static file: it holds no data, and the browser fetches it again to look
-    for an update even after the session has ended (a redirect to the sign-in page there
-    would leave an old worker in place). `no-cache` so an update lands at the next check,
-    and an ETag, a digest of the whole script, so a check that finds nothing new is a 304
-    without a body. Signed in too: `no-store` would leave the browser no copy to revalidate.
-    Computed afresh each time: reading and hashing the files takes about 0.1 ms.
-    """
-    prefix = PrefixNode.handle_simple("STATIC_URL")
-    config = {
-        "scope": reverse("field_today"),
-        "header": OFFLINE_COPY_HEADER,
-        "banner": OFFLINE_BANNER,
-        "offline": reverse("field_offline"),
-        "assets": {f"{prefix}{name}": static(name) for name in FIELD_ASSETS},
-        "precache": [static(name) for name in FIELD_ASSETS] + [reverse("field_offline")],
-        "language": request.LANGUAGE_CODE,
-    }
-    digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
-    for name in FIELD_ASSETS:
-        with open(finders.find(name), "rb") as f:
-            digest.update(f.read())
-    digest.update(get_template("visits/offline.html").template.source.encode())
-    config["version"] = digest.hexdigest()[:16]
-    script = render_to_string("visits/sw.js", {"config": mark_safe(json.dumps(config))})
-    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
-    response["Cache-Control"] = "no-cache"
-    response["ETag"] = f'"{hashlib.sha256(script.encode()).hexdigest()[:32]}"'
-    return get_conditional_response(request, etag=response["ETag"], response=response)
-
-
-def offline(request):
-    """What the phone shows for a field page it never kept (the worker stores it at install).
-    Public and without personal data: it stays on the phone for whoever signs in next."""
-    return render(request, "visits/offline.html")
