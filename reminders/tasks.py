@@ -1,4 +1,8 @@
-"""Beat runs reminders_run hourly and reminders_sweep every few minutes (CELERY_BEAT_SCHEDULE)."""
+"""Beat runs reminders_run hourly and reminders_sweep every few minutes (CELERY_BEAT_SCHEDULE).
+
+Each claimed reminder is enqueued through the outbox, the one way the code queues a task: its
+row is written in the claim's transaction and published on commit.
+"""
 
 from celery import shared_task
 from django.db import transaction
@@ -13,9 +17,9 @@ MAX_RETRIES = services.MAX_ATTEMPTS - 1
 def reminders_run() -> int:
     """Today's rules; the claimed reminders are enqueued once the claim is committed."""
     with transaction.atomic():
-        result = services.reminders_run()
-        ids = result.to_send
-        transaction.on_commit(lambda: [reminder_send.delay(pk) for pk in ids])
+        ids = services.reminders_run().to_send
+        for pk in ids:
+            outbox.outbox_enqueue(reminder_send, pk)
     return len(ids)
 
 
@@ -31,6 +35,7 @@ def reminder_send(self, log_id: int, retrying: bool = False) -> str:
 def reminders_sweep() -> int:
     """Enqueue what a broker outage or a killed worker left behind."""
     ids = services.reminders_stale()
-    for pk in ids:
-        reminder_send.delay(pk)
+    with transaction.atomic():
+        for pk in ids:
+            outbox.outbox_enqueue(reminder_send, pk)
     return outbox.outbox_sweep() + len(ids)
