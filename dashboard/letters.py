@@ -9,7 +9,7 @@ import datetime
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.roles import KPU
+from accounts.roles import KPU, has_role
 from regions.models import Region
 from visits.access import STEP_DAYS
 from visits.models import (
@@ -68,4 +68,4 @@ def letter_due(sent_on: datetime.date) -> datetime.datetime:
 def may_keep_letters(user) -> bool:
     """Who keeps a KPU Kota office's signatory and number pattern: that KPU Kota (its scope is
     the kota) and KPU Provinsi."""
-    return user.is_superuser or user.role in KPU
+    return has_role(user, KPU)

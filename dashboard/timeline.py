@@ -25,7 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import TIMELINE_READERS
+from accounts.roles import TIMELINE_READERS, has_role
 from buildings.models import Building, BuildingManager, Tower, Unit, UnitOccupancy
 from regions.models import Region
 from visits.models import AccessIssue, AccessIssueEvent, Assignment, IssueLetter, Schedule, Visit
@@ -67,7 +67,7 @@ class Entry:
 
 
 def may_read_timeline(user) -> bool:
-    return user.is_active and (user.is_superuser or user.role in TIMELINE_READERS)
+    return has_role(user, TIMELINE_READERS)
 
 
 def person_name(user: User | None, email: str | None = None) -> str:

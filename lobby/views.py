@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.roles import LINK_ROTATORS, POSTER_PRINTERS
+from accounts.roles import LINK_ROTATORS, POSTER_PRINTERS, has_role
 from buildings.models import Building, Tower
 from core.http import client_ip
 from core.ratelimit import limit_exceeded
@@ -210,7 +210,7 @@ def thanks(request, token):
 
 
 def _poster_building(request, pk) -> Building:
-    if request.user.role not in POSTER_PRINTERS and not request.user.is_superuser:
+    if not has_role(request.user, POSTER_PRINTERS):
         raise Http404
     return get_object_or_404(
         Building.objects.in_scope(request.user).select_related("kelurahan"), pk=pk, active=True
@@ -246,7 +246,7 @@ def _poster(request, building, tower=None):
             .split("://", 1)[-1]
             .rstrip("/"),
             "schedules": schedules,
-            "may_rotate": request.user.is_superuser or request.user.role in LINK_ROTATORS,
+            "may_rotate": has_role(request.user, LINK_ROTATORS),
         },
     )
 
@@ -260,7 +260,7 @@ def poster(request, pk):
 @login_required
 def tower_poster(request, pk):
     """A tower's own poster, for a tower with a lobby of its own."""
-    if request.user.role not in POSTER_PRINTERS and not request.user.is_superuser:
+    if not has_role(request.user, POSTER_PRINTERS):
         raise Http404
     tower = get_object_or_404(
         Tower.objects.in_scope(request.user).select_related("building__kelurahan"),
@@ -274,7 +274,7 @@ def tower_poster(request, pk):
 def link_rotate(request, pk):
     """A new public address for the building; posters printed before now say so."""
     building = _poster_building(request, pk)
-    if not (request.user.is_superuser or request.user.role in LINK_ROTATORS):
+    if not has_role(request.user, LINK_ROTATORS):
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

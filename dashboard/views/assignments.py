@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.roles import PLANNERS
+from accounts.roles import PLANNERS, has_role
 from accounts.scope import region_in_scope
 from buildings.models import Building
 from dashboard.assignments import (
@@ -25,7 +25,7 @@ from regions.models import Region
 def _kelurahan(request, code) -> Region:
     """The kelurahan, if the user may assign there: else 404, whatever the method."""
     user = request.user
-    if not (user.is_superuser or user.role in PLANNERS):
+    if not has_role(user, PLANNERS):
         raise Http404
     kelurahan = Region.objects.filter(code=code, level=Region.Level.KELURAHAN).first()
     if kelurahan is None or not region_in_scope(user, kelurahan):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from accounts.roles import REGION_STAFF
+from accounts.roles import REGION_STAFF, has_role
 from accounts.scope import DKI_JAKARTA, region_prefix
 from dashboard.export_tasks import export_job_build
 from dashboard.exports import FORMATS, KINDS, export_build, export_rows, must_run_in_background
@@ -21,7 +21,7 @@ def _region_code(request, code: str) -> str:
     """The region code asked for, if the user reads the dashboard there; else 404."""
     user = request.user
     prefix = DKI_JAKARTA if user.is_superuser else region_prefix(user)
-    if prefix is None or not (user.is_superuser or user.role in REGION_STAFF):
+    if prefix is None or not has_role(user, REGION_STAFF):
         raise Http404
     if not code.startswith(prefix):
         raise Http404

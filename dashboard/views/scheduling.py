@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.fields import EARLIEST, LATEST
-from accounts.roles import PLANNERS
+from accounts.roles import PLANNERS, has_role
 from buildings.models import Building
 from dashboard.forms_escalation import StaffScheduleForm
 from dashboard.views.coverage import _prefix
@@ -28,7 +28,7 @@ from visits.schedules import (
 
 
 def may_plan(user) -> bool:
-    return user.is_superuser or user.role in PLANNERS
+    return has_role(user, PLANNERS)
 
 
 @login_required

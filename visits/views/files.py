@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.roles import REGION_STAFF
+from accounts.roles import REGION_STAFF, has_role
 from visits.models import AccessIssueEvent, Visit
 
 
@@ -28,7 +28,7 @@ def visit_photo(request, pk):
     it (managers see the visit's outcomes, not the officer's photos)."""
     user = request.user
     visits = Visit.objects.in_scope(user)
-    if not (user.is_superuser or user.role in REGION_STAFF):
+    if not has_role(user, REGION_STAFF):
         visits = visits.filter(pantarlih=user)
     visit = get_object_or_404(visits, pk=pk)
     return _attachment(visit.photo, f"kunjungan-{visit.pk}")
