@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.phones import whatsapp_number
 from buildings.models import Building, Tower
-from visits.models import CoklitPeriod, Schedule
+from visits.models import Assignment, CoklitPeriod, Schedule
 
 # The fields an answer (confirm, decline, cancel) sets that carry a rule: a choice, a validator.
 ANSWER = ("status", "reply")
@@ -344,17 +344,22 @@ def schedule_contacts(schedule: Schedule) -> list[User]:
     """Who a manager talks to about a schedule: the PPS of the building's kelurahan, whoever
     of the KPU side proposed it, and the pantarlih assigned where it happens; each with `wa`,
     the number for a WhatsApp link ('' for a landline). One query."""
-    assigned = Q(
-        role=Role.PANTARLIH,
-        assignments__building_id=schedule.building_id,
-        assignments__period_id=schedule.period_id,
+    assignments = Assignment.objects.filter(
+        building_id=schedule.building_id, period_id=schedule.period_id
     )
     if schedule.tower_id:
-        assigned &= Q(assignments__tower__isnull=True) | Q(assignments__tower_id=schedule.tower_id)
-    people = Q(role=Role.PPS, region_id=schedule.building.kelurahan_id) | assigned
+        assignments = assignments.filter(Q(tower__isnull=True) | Q(tower_id=schedule.tower_id))
+    active = User.objects.filter(is_active=True)
+    parts = [
+        active.filter(role=Role.PPS, region_id=schedule.building.kelurahan_id),
+        active.filter(role=Role.PANTARLIH, pk__in=assignments.values("pantarlih_id")),
+    ]
     if schedule_answered_by_manager(schedule.proposed_by.role):
-        people |= Q(pk=schedule.proposed_by_id)
-    users = User.objects.filter(people, is_active=True).distinct()
+        parts.append(active.filter(pk=schedule.proposed_by_id))
+    # A UNION, each part on its own index: the same conditions OR-ed together made PostgreSQL
+    # read all 32,000 users and 30,000 assignments at Jakarta scale (35 ms, 6 ms without the
+    # join); this way it reads the few rows it returns.
+    users = parts[0].union(*parts[1:])
     # The PPS first, then whoever else proposed it, then the pantarlih.
     order = {Role.PPS: 0, Role.PANTARLIH: 2}
     contacts = sorted(users, key=lambda u: (order.get(u.role, 1), u.full_name, u.pk))

@@ -181,13 +181,26 @@ class Phase:
             status, server_ms = repr(error), None
         self.record("confirm", due, status == 302, server_ms, f"schedule {pk} → {status}")
 
+    def dashboard(self, level, path, due):
+        self.get(level, f"{path}?tanggal={DASHBOARD_DATE}", random.choice(self.world["staff"]), due)
+
     def province(self, due):
-        self.get("province", f"/dasbor/wilayah/31/?tanggal={DASHBOARD_DATE}",
-                 random.choice(self.world["staff"]), due)  # fmt: skip
+        self.dashboard("province", "/dasbor/wilayah/31/", due)
+
+    def kota(self, due):
+        self.dashboard("kota", f"/dasbor/wilayah/{random.choice(self.world['kota'])}/", due)
+
+    def kecamatan(self, due):
+        code = random.choice(self.world["kecamatan"])
+        self.dashboard("kecamatan", f"/dasbor/wilayah/{code}/", due)
 
     def kelurahan(self, due):
-        self.get("kelurahan", f"/dasbor/wilayah/{self.world['kelurahan']}/?tanggal={DASHBOARD_DATE}",
-                 random.choice(self.world["staff"]), due)  # fmt: skip
+        code = random.choice(self.world["kelurahan"])
+        self.dashboard("kelurahan", f"/dasbor/wilayah/{code}/", due)
+
+    def building(self, due):
+        pk = random.choice(self.world["buildings"])
+        self.dashboard("building", f"/dasbor/gedung/{pk}/", due)
 
     def cpu_ms_per_request(self, label) -> float:
         """The server's CPU (gunicorn, PostgreSQL, Redis) per answered request of the phase."""

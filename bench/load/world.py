@@ -76,14 +76,31 @@ def prepare(users: int) -> dict:
                 "bench-load@skala.coklit.id", None, role=Role.KPU_PROVINSI, is_staff=True
             )
         )
-        kelurahan = seeded[0].tower.building.kelurahan.code
+        regions = dashboard_regions()
         staff_sessions = [session_for(staff) for _ in range(users)]
     print(
         f"prepared: {len(pantarlih)} pantarlih, {len(managers)} managers, "
         f"{len(staff_sessions)} staff sessions; period {period.starts_on} – {period.ends_on}"
     )
-    return {"pantarlih": pantarlih, "managers": managers, "staff": staff_sessions,
-            "kelurahan": kelurahan}  # fmt: skip
+    return {"pantarlih": pantarlih, "managers": managers, "staff": staff_sessions, **regions}
+
+
+def dashboard_regions(sample: int = 200) -> dict:
+    """What the peak's staff open, a different one each request: buildings with towers (up to
+    `sample`), and every kelurahan, kecamatan and kota that has buildings."""
+    import random
+
+    from buildings.models import Building
+
+    rows = list(Building.objects.values_list("pk", "kelurahan__code", "towers"))
+    kelurahan = sorted({code for _pk, code, _tower in rows})
+    with_towers = sorted({pk for pk, _code, tower in rows if tower is not None})
+    return {
+        "buildings": random.Random(8).sample(with_towers, min(sample, len(with_towers))),
+        "kelurahan": kelurahan,
+        "kecamatan": sorted({code.rsplit(".", 1)[0] for code in kelurahan}),
+        "kota": sorted({code[:5] for code in kelurahan}),
+    }
 
 
 def yardstick_table(*, create: bool):

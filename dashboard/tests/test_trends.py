@@ -5,12 +5,16 @@ import re
 
 import pytest
 from django.db import connection
+from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from buildings.models import Unit
 from buildings.tests.factories import BuildingFactory, TowerFactory, kelurahan
+from dashboard import charts
 from dashboard.charts import coverage_chart
 from progress.figures import daily_closed, daily_closed_by, series_roll_up, series_sum
 from progress.snapshot import province_snapshot_take
@@ -116,6 +120,17 @@ def test_the_kota_page_draws_a_small_chart_per_kecamatan_with_a_table(
     assert values == [pytest.approx(figures[c].percent) for c in ("31.74.02", "31.74.08")]
     # Setiabudi closed one unit on 25 June, of 8: 12.5 % by the end of that day.
     assert trends.rows[1][3][0] == pytest.approx(12.5)
+    # The table shows it as the page's other percents do, rounded half up: 13 %, on "25 Jun".
+    day_text, _target, _whole, cells = trends.table()[1]
+    assert (day_text, cells[0]) == ("25 Jun", "13")
+    assert '<th scope="row">25 Jun</th>' in section and '<td class="num">13%</td>' in section
+
+
+@given(st.integers(1, 5000).flatmap(lambda units: st.tuples(st.integers(0, units), st.just(units))))
+def test_the_trend_table_rounds_each_share_as_floatformat_does(share):
+    closed, units = share  # the table's cells: 100 × closed ÷ residential units, as computed
+    value = 100 * closed / units
+    assert charts._percent(value) == floatformat(value, 0)
 
 
 def test_a_kelurahan_page_draws_one_per_building_and_marks_the_day_replayed(
