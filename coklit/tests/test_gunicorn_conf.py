@@ -1,0 +1,49 @@
+"""gunicorn.conf.py's hooks: what lives as long as the worker is frozen out of the collector."""
+
+import gc
+import runpy
+import types
+import weakref
+from pathlib import Path
+
+import pytest
+
+CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+
+
+@pytest.fixture
+def conf():
+    yield runpy.run_path(str(CONF))
+    gc.unfreeze()  # the test process must not keep what a test froze
+
+
+def test_a_worker_freezes_what_it_built_once_warm(conf):
+    gc.unfreeze()
+    after = conf["GC_FREEZE_AFTER"]
+    for served in range(1, after):
+        conf["post_request"](types.SimpleNamespace(nr=served), None, {}, None)
+    assert gc.get_freeze_count() == 0
+
+    conf["post_request"](types.SimpleNamespace(nr=after), None, {}, None)
+
+    assert gc.get_freeze_count() > 0
+    frozen = gc.get_freeze_count()
+    conf["post_request"](types.SimpleNamespace(nr=after + 1), None, {}, None)
+    assert gc.get_freeze_count() == frozen
+
+
+def test_freezing_collects_garbage_first_so_no_cycle_is_frozen(conf):
+    gc.unfreeze()
+
+    class Node:
+        pass
+
+    node = Node()
+    node.self = node
+    alive = weakref.ref(node)
+    del node  # a cycle only the collector can free; frozen, it would never be
+
+    conf["freeze_long_lived"]()
+
+    assert alive() is None
+    assert gc.get_freeze_count() > 0
