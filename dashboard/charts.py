@@ -17,6 +17,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.numbers import grouping
+
 WIDTH, HEIGHT, PAD = 600, 220, 32
 
 
@@ -107,9 +109,13 @@ def _chart(frame, series, residential, starts_on, ends_on, today, closed, *, lab
         "straight line %(target).0f%%"
     )
 
+    group = grouping()
+    residential_text = group(residential)
+
     def title(i: int, day: datetime.date, n: int) -> str:
-        text = point % {"day": short_date(day), "percent": 100 * n / residential, "closed": n,
-                        "residential": residential, "target": 100 * (i + 1) / days}  # fmt: skip
+        text = point % {"day": short_date(day), "percent": 100 * n / residential,
+                        "closed": group(n), "residential": residential_text,
+                        "target": 100 * (i + 1) / days}  # fmt: skip
         return f"{name} · {text}" if name else text
 
     dots = format_html_join(

@@ -1,6 +1,8 @@
 """Counts of a kota or the province run into the tens of thousands: they are grouped as the
 reader's language writes them (77.062 in Indonesian, 77,062 in English), never 77062."""
 
+import datetime
+import re
 import types
 
 import pytest
@@ -8,6 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from core.numbers import grouping
+from dashboard.charts import coverage_chart
 from visits.tests.factories import field_day
 
 TOTAL = types.SimpleNamespace(
@@ -50,3 +54,25 @@ def test_the_grid_header_groups_a_big_towers_counts(client):
 
     assert "0 dari 1.020 tuntas" in page
     assert "0 of 1,020 closed" in page_en
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("id", "1.500 dari 61.833"), ("en", "1,500 of 61,833")]
+)
+def test_each_chart_point_groups_its_counts(language, text):
+    start, end = datetime.date(2024, 6, 24), datetime.date(2024, 7, 23)
+    with translation.override(language):
+        svg = coverage_chart([(start, 1500)], 61833, start, end, datetime.date(2024, 6, 26))
+
+    titles = re.findall(r'<circle [^>]*class="pt"><title>([^<]+)</title>', svg)
+    assert titles and text in titles[0], titles
+
+
+@pytest.mark.parametrize(("language", "separator"), [("id", "."), ("en", ",")])
+def test_grouping_takes_the_active_languages_separator(language, separator):
+    with translation.override(language):
+        group = grouping()
+
+    assert group(0) == "0"
+    assert group(999) == "999"
+    assert group(1234567) == f"1{separator}234{separator}567"

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.scope import DKI_JAKARTA
 from buildings.models import Building
+from core.numbers import grouping
 from dashboard.views.coverage import _breadcrumbs, _clock, _prefix, _trail_regions
 from progress.at_risk import REASONS, buildings_at_risk
 from progress.figures import Figures, building_figures
@@ -150,6 +151,7 @@ def building_map(request):
     # Each building's page: its URL made once, not reversed for each of 2,000 rows.
     building_url = reverse("dashboard_building", args=[0])[: -len("0/")]
     query = f"?tanggal={day}" if day else ""
+    group = grouping()
     data = [
         {
             "name": r.building.name,
@@ -157,7 +159,7 @@ def building_map(request):
             "lon": float(r.building.longitude),
             "band": r.band,
             "percent": r.percent,
-            "closed": f"{r.figures.closed}/{r.figures.residential}"
+            "closed": f"{group(r.figures.closed)}/{group(r.figures.residential)}"
             if r.figures.residential
             else "",
             "reasons": r.reasons,
