@@ -51,6 +51,8 @@ def post_worker_init(worker):
 
 
 def post_request(worker, req, environ, resp):
-    """Freeze once more after warm-up; `worker.nr` counts the requests this worker served."""
-    if worker.nr == GC_FREEZE_AFTER:
+    """Freeze once more after warm-up; `worker.nr` counts the requests this worker served (a
+    request whose app failed to load is not counted, yet still calls this hook: hence the flag)."""
+    if worker.nr == GC_FREEZE_AFTER and not getattr(worker, "gc_frozen_warm", False):
+        worker.gc_frozen_warm = True
         freeze_long_lived()

@@ -76,3 +76,20 @@ def test_grouping_takes_the_active_languages_separator(language, separator):
     assert group(0) == "0"
     assert group(999) == "999"
     assert group(1234567) == f"1{separator}234{separator}567"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("id", "2.040 unit di 60 lantai: 2.040 baru, 0 sudah ada"),
+     ("en", "2,040 units on 60 floors: 2,040 new, 0 already there")],
+)  # fmt: skip
+def test_the_generators_preview_groups_a_big_towers_units(language, text):
+    floors = [types.SimpleNamespace(floor=f, first=f"{f}01", last=f"{f}34", count=34)
+              for f in range(1, 61)]  # fmt: skip
+    preview = types.SimpleNamespace(
+        total=2040, new=2040, existing=0, floors=floors, doubles_count=0, visited_count=0
+    )
+    with translation.override(language):
+        html = render_to_string("portal/_unit_preview.html", {"preview": preview})
+
+    assert text in " ".join(html.split())
