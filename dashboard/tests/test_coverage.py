@@ -90,6 +90,22 @@ def test_region_pages_roll_kelurahan_up_to_kota_and_province(client, world, kali
     assert page.context["chart"].startswith("<svg")
 
 
+def test_a_closed_of_total_pair_breaks_at_its_slash_on_a_narrow_phone(client, world, kalibata):
+    """The figures column is narrow at 360 px and `td .muted` may wrap anywhere: without a break
+    opportunity at the slash, 6.426/10.024 was split as "6.426/10." and "024"."""
+    building, _tower, _shop = kalibata
+    client.force_login(world.kpu_provinsi)
+    pages = [
+        client.get(reverse("dashboard_region", args=["31"]), {"tanggal": DAY}),
+        client.get(reverse("dashboard_building", args=[building.pk]), {"tanggal": DAY}),
+    ]
+
+    for page in pages:
+        html = page.content.decode()
+        assert re.search(r">5/<wbr>1[01]<", html), html
+        assert not re.search(r">5/1[01]<", html)
+
+
 def test_at_risk_lists_the_buildings_furthest_behind_with_reasons(client, world, kalibata):
     client.force_login(world.kpu_provinsi)
     client.cookies["django_language"] = "en"
