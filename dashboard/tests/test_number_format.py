@@ -93,3 +93,10 @@ def test_the_generators_preview_groups_a_big_towers_units(language, text):
         html = render_to_string("portal/_unit_preview.html", {"preview": preview})
 
     assert text in " ".join(html.split())
+
+
+def test_the_night_before_says_how_many_of_how_many_it_lists_grouped():
+    with translation.override("en"):
+        html = render_to_string("dashboard/_tomorrow_more.html", {"total": 1234, "shown": 200})
+
+    assert "The first 200 of 1,234 are listed" in html
