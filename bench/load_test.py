@@ -52,8 +52,9 @@ Jakarta scale: `--buildings 2000 --towers 6000 --units 400000 --pantarlih 30000
 --outcomes 1000000` (about 2 minutes of seeding; `--keep DB` seeds once and reuses it).
 
 Budgets (DESIGN.md, issues #8 and #19): server time p95 < 100 ms for field and portal pages,
-< 150 ms for every dashboard level, during the peak; at least 100 outcome submissions/s; a submission at least
-half the rate of the one-INSERT view; a batch at least 2,000 outcomes/s; none lost or doubled.
+< 150 ms for every dashboard level, during the peak; at least 100 outcome submissions/s; a
+submission at least half the rate of the one-INSERT view; a batch at least 2,000 outcomes/s;
+none lost or doubled.
 Figures also go to bench/out/load_test.json.
 """
 
